@@ -1,0 +1,368 @@
+//! Acquisition volumes grouped by category, system, buyer, agency, stage or year.
+//!
+//! The rules that keep the figures truthful:
+//! - stages are never added together: every row is one group at one stage;
+//! - units are never mixed: quantities are tallied per unit (missiles are not aircraft);
+//! - money is never summed across currencies, nor converted;
+//! - exact, approximate, "at least" and "up to" figures are kept in separate sums, and records with no
+//!   number are counted beside them, never silently dropped;
+//! - a framework contract whose national orders are in the same set is not added to them: its
+//!   ceiling is reported apart, so a framework of "up to 1,000" and its call-offs are not counted twice;
+//! - a joint order counts under each of its buyers when grouping by buyer, and is flagged as joint.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::model::{Acquisition, Currency, Dataset, MoneyQualifier, QuantityQualifier, Stage, Symbol};
+
+/// What to group acquisitions by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Category,
+    System,
+    Buyer,
+    Agency,
+    Stage,
+    Year,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 6] =
+        [GroupBy::Category, GroupBy::System, GroupBy::Buyer, GroupBy::Agency, GroupBy::Stage, GroupBy::Year];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Category => "category",
+            GroupBy::System => "system",
+            GroupBy::Buyer => "buyer",
+            GroupBy::Agency => "agency",
+            GroupBy::Stage => "stage",
+            GroupBy::Year => "year",
+        }
+    }
+}
+
+/// Counts of one unit at one stage, kept apart by how the sources qualify them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct QuantityTally {
+    /// Sum of exact counts.
+    pub exact: u64,
+    /// Sum of counts given as "about" or as estimates.
+    pub approximate: u64,
+    /// Sum of "at least" counts: a floor.
+    pub at_least: u64,
+    /// Sum of "up to" counts: a ceiling.
+    pub up_to: u64,
+    /// Records whose count is in one of the sums above.
+    pub counted: u32,
+    /// Records of this unit with no number (e.g. "thousands").
+    pub unknown: u32,
+    /// Framework contracts left out because their national orders are counted; their ceilings' sum.
+    pub frameworks: u32,
+    pub framework_ceiling: u64,
+}
+
+/// Sums of money in one currency at one stage, kept apart by qualifier.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MoneyTally {
+    pub exact: f64,
+    /// "about" and "almost" figures.
+    pub approximate: f64,
+    pub up_to: f64,
+    pub counted: u32,
+    pub frameworks: u32,
+    pub framework_ceiling: f64,
+}
+
+/// One group at one stage.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VolumeRow {
+    pub group: String,
+    pub stage: Stage,
+    pub records: u32,
+    /// Records bought jointly by several buyers (only when grouping by buyer, where they count under each).
+    pub joint: u32,
+    /// Per unit ("" when the record names none).
+    pub units: BTreeMap<String, QuantityTally>,
+    pub money: BTreeMap<Currency, MoneyTally>,
+    /// Records with no quantity at all.
+    pub no_quantity: u32,
+    /// Records with no value.
+    pub no_value: u32,
+}
+
+/// Volumes of a set of acquisitions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Volumes {
+    pub group_by: GroupBy,
+    /// Number of acquisitions aggregated.
+    pub records: usize,
+    /// Sorted by group, then by stage.
+    pub rows: Vec<VolumeRow>,
+    /// One row per stage over all the records (not a sum of the groups, which may count joint orders twice).
+    pub totals: Vec<VolumeRow>,
+}
+
+/// The group a record falls in: interned text, a year, a stage, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum GroupKey {
+    Missing,
+    Year(i16),
+    Stage(Stage),
+    Text(Symbol),
+    All,
+}
+
+#[derive(Default)]
+struct Cell {
+    records: u32,
+    joint: u32,
+    units: HashMap<Option<Symbol>, QuantityTally>,
+    money: HashMap<Currency, MoneyTally>,
+    no_quantity: u32,
+    no_value: u32,
+}
+
+impl Cell {
+    fn add(&mut self, record: &Acquisition, is_framework: bool, is_joint: bool) {
+        self.records += 1;
+        self.joint += u32::from(is_joint);
+        match &record.quantity {
+            None => self.no_quantity += 1,
+            Some(quantity) => {
+                let tally = self.units.entry(quantity.unit).or_default();
+                match quantity.count {
+                    None => tally.unknown += 1,
+                    Some(count) if is_framework => {
+                        tally.frameworks += 1;
+                        tally.framework_ceiling = tally.framework_ceiling.saturating_add(count);
+                    }
+                    Some(count) => {
+                        tally.counted += 1;
+                        let sum = match quantity.qualifier {
+                            QuantityQualifier::Exact => &mut tally.exact,
+                            QuantityQualifier::About | QuantityQualifier::Estimate => &mut tally.approximate,
+                            QuantityQualifier::AtLeast => &mut tally.at_least,
+                            // A count with qualifier "unknown" is a validation error; treat it as a ceiling
+                            // rather than as a fact.
+                            QuantityQualifier::UpTo | QuantityQualifier::Unknown => &mut tally.up_to,
+                        };
+                        *sum = sum.saturating_add(count);
+                    }
+                }
+            }
+        }
+        match &record.value {
+            None => self.no_value += 1,
+            Some(money) => {
+                let tally = self.money.entry(money.currency).or_default();
+                if is_framework {
+                    tally.frameworks += 1;
+                    tally.framework_ceiling += money.amount;
+                } else {
+                    tally.counted += 1;
+                    *match money.qualifier {
+                        MoneyQualifier::Exact => &mut tally.exact,
+                        MoneyQualifier::About | MoneyQualifier::Almost => &mut tally.approximate,
+                        MoneyQualifier::UpTo => &mut tally.up_to,
+                    } += money.amount;
+                }
+            }
+        }
+    }
+}
+
+/// Aggregates the acquisitions at `rows` (positions in `dataset.acquisitions`), or all when `rows` is None.
+pub fn volumes(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy) -> Volumes {
+    let all: Vec<u32>;
+    let rows = match rows {
+        Some(rows) => rows,
+        None => {
+            all = (0..dataset.acquisitions.len() as u32).collect();
+            &all
+        }
+    };
+    let frameworks = frameworks_with_orders_in(dataset, rows);
+    let mut cells: HashMap<(GroupKey, Stage), Cell> = HashMap::new();
+    let mut totals: HashMap<(GroupKey, Stage), Cell> = HashMap::new();
+    let mut keys = Vec::with_capacity(4);
+    for &row in rows {
+        let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
+        let is_framework = frameworks.get(row as usize).copied().unwrap_or(false);
+        keys.clear();
+        group_keys(record, group_by, &mut keys);
+        let is_joint = group_by == GroupBy::Buyer && keys.len() > 1;
+        for &key in &keys {
+            cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
+        }
+        totals.entry((GroupKey::All, record.stage)).or_default().add(record, is_framework, false);
+    }
+    Volumes { group_by, records: rows.len(), rows: finish(dataset, cells), totals: finish(dataset, totals) }
+}
+
+fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>) {
+    let text = |symbol: Option<Symbol>| symbol.map_or(GroupKey::Missing, GroupKey::Text);
+    match group_by {
+        GroupBy::Category => keys.push(GroupKey::Text(record.category)),
+        GroupBy::System => keys.push(GroupKey::Text(record.system)),
+        GroupBy::Agency => keys.push(text(record.agency)),
+        GroupBy::Stage => keys.push(GroupKey::Stage(record.stage)),
+        GroupBy::Year => keys.push(record.date.map_or(GroupKey::Missing, |date| GroupKey::Year(date.year()))),
+        GroupBy::Buyer if record.buyers.is_empty() => keys.push(GroupKey::Missing),
+        GroupBy::Buyer => {
+            keys.extend(record.buyers.iter().map(|&buyer| GroupKey::Text(buyer)));
+            keys.sort_unstable();
+            keys.dedup();
+        }
+    }
+}
+
+/// Marks the acquisitions (by position) that are frameworks with at least one national order in `rows`.
+fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Vec<bool> {
+    let count = dataset.acquisitions.len();
+    let mut frameworks = vec![false; count];
+    if !rows.iter().any(|&row| dataset.acquisitions.get(row as usize).is_some_and(|a| a.parent.is_some())) {
+        return frameworks;
+    }
+    let mut in_set = vec![false; count];
+    for &row in rows {
+        if let Some(slot) = in_set.get_mut(row as usize) {
+            *slot = true;
+        }
+    }
+    // Dense map from id symbol to position, for constant-time parent lookup.
+    let mut position_of_id = vec![u32::MAX; dataset.strings.len()];
+    for (position, acquisition) in dataset.acquisitions.iter().enumerate() {
+        if let Some(slot) = position_of_id.get_mut(acquisition.id.index()) {
+            *slot = position as u32;
+        }
+    }
+    for &row in rows {
+        let Some(parent) = dataset.acquisitions.get(row as usize).and_then(|a| a.parent) else { continue };
+        let Some(&position) = position_of_id.get(parent.index()) else { continue };
+        if position as usize != row as usize && in_set.get(position as usize).copied().unwrap_or(false) {
+            frameworks[position as usize] = true;
+        }
+    }
+    frameworks
+}
+
+fn finish(dataset: &Dataset, cells: HashMap<(GroupKey, Stage), Cell>) -> Vec<VolumeRow> {
+    let mut keyed: Vec<((GroupKey, Stage), Cell)> = cells.into_iter().collect();
+    let name = |key: GroupKey| match key {
+        GroupKey::Missing => "(none)".to_owned(),
+        GroupKey::Year(year) => year.to_string(),
+        GroupKey::Stage(stage) => stage.label().to_owned(),
+        GroupKey::Text(symbol) => dataset.text(symbol).to_owned(),
+        GroupKey::All => "all".to_owned(),
+    };
+    // Text groups sort by their text, "(none)" last; years and stages in their natural order.
+    keyed.sort_by(|((a, sa), _), ((b, sb), _)| {
+        let order = |key: &GroupKey| match key {
+            GroupKey::Missing => 1,
+            _ => 0,
+        };
+        order(a)
+            .cmp(&order(b))
+            .then_with(|| match (a, b) {
+                (GroupKey::Text(x), GroupKey::Text(y)) => dataset.text(*x).cmp(dataset.text(*y)),
+                _ => a.cmp(b),
+            })
+            .then(sa.cmp(sb))
+    });
+    keyed
+        .into_iter()
+        .map(|((key, stage), cell)| VolumeRow {
+            group: name(key),
+            stage,
+            records: cell.records,
+            joint: cell.joint,
+            units: cell
+                .units
+                .into_iter()
+                .map(|(unit, tally)| (dataset.text_or_empty(unit).to_owned(), tally))
+                .collect(),
+            money: cell.money.into_iter().collect(),
+            no_quantity: cell.no_quantity,
+            no_value: cell.no_value,
+        })
+        .collect()
+}
+
+impl QuantityTally {
+    /// "700 exact; ≈ 96 approx.; up to 1,000; 1 without a number; framework ceiling up to 1,000 not added".
+    pub fn describe(&self) -> String {
+        use crate::model::group_thousands as n;
+        let mut parts = Vec::new();
+        if self.exact > 0 || (self.counted > 0 && self.approximate == 0 && self.at_least == 0 && self.up_to == 0) {
+            parts.push(format!("{} exact", n(self.exact as f64, 0)));
+        }
+        if self.approximate > 0 {
+            parts.push(format!("≈ {} approx.", n(self.approximate as f64, 0)));
+        }
+        if self.at_least > 0 {
+            parts.push(format!("at least {}", n(self.at_least as f64, 0)));
+        }
+        if self.up_to > 0 {
+            parts.push(format!("up to {}", n(self.up_to as f64, 0)));
+        }
+        if self.unknown > 0 {
+            parts.push(format!("{} without a number", self.unknown));
+        }
+        if self.frameworks > 0 {
+            parts.push(format!("framework ceiling up to {} not added", n(self.framework_ceiling as f64, 0)));
+        }
+        parts.join("; ")
+    }
+}
+
+impl MoneyTally {
+    /// "≈ 5.5 bn approx.; 1.1 bn exact", in the tally's currency.
+    pub fn describe(&self) -> String {
+        use crate::model::short_amount as n;
+        let mut parts = Vec::new();
+        if self.exact > 0.0 || (self.counted > 0 && self.approximate == 0.0 && self.up_to == 0.0) {
+            parts.push(format!("{} exact", n(self.exact)));
+        }
+        if self.approximate > 0.0 {
+            parts.push(format!("≈ {} approx.", n(self.approximate)));
+        }
+        if self.up_to > 0.0 {
+            parts.push(format!("up to {}", n(self.up_to)));
+        }
+        if self.frameworks > 0 {
+            parts.push(format!("framework ceiling {} not added", n(self.framework_ceiling)));
+        }
+        parts.join("; ")
+    }
+}
+
+impl VolumeRow {
+    /// Quantities of the row, one clause per unit: "missile: 700 exact; up to 1,000".
+    pub fn describe_units(&self) -> String {
+        let mut parts: Vec<String> = self
+            .units
+            .iter()
+            .map(|(unit, tally)| {
+                let unit = if unit.is_empty() { "(no unit)" } else { unit };
+                format!("{unit}: {}", tally.describe())
+            })
+            .collect();
+        if self.no_quantity > 0 {
+            parts.push(format!("{} with no quantity", self.no_quantity));
+        }
+        parts.join(" | ")
+    }
+
+    /// Values of the row, one clause per currency: "USD ≈ 5.5 bn approx.".
+    pub fn describe_money(&self) -> String {
+        let mut parts: Vec<String> =
+            self.money.iter().map(|(currency, tally)| format!("{currency} {}", tally.describe())).collect();
+        if self.no_value > 0 {
+            parts.push(format!("{} with no value", self.no_value));
+        }
+        parts.join(" | ")
+    }
+}

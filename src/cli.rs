@@ -1,0 +1,219 @@
+//! The command line: `check`, `convert`, `summary`, `schema`, or a file to open in the GUI.
+//! Exit codes: 0 success, 1 bad data or a failed operation, 2 bad usage (clap's own).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::analysis::volumes::{GroupBy, Volumes, volumes};
+use crate::io::{self, LoadError};
+use crate::model::validate::{Severity, is_usable, validate};
+use crate::model::{Collection, Dataset};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pledge-explorer",
+    version,
+    about = "Track defence-industrial pledges and the acquisitions around them."
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A dataset to open in the app (JSON, a CSV table, or a folder of CSV tables). Without it the
+    /// app opens the embedded default dataset.
+    pub file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a dataset and list its problems; exit 1 when it is not usable.
+    Check {
+        /// The dataset; `-` reads JSON from standard input; omitted means the embedded default.
+        file: Option<String>,
+    },
+    /// Convert between JSON, a CSV table (`NAME.csv`, NAME a collection) and a folder of CSV tables.
+    Convert {
+        /// The input: `data.json`, `acquisitions.csv`, a folder of CSV tables, or `-` (JSON on standard input).
+        input: String,
+        /// The output: `out.json`, `acquisitions.csv`, a folder (ending in `/` or without an extension), or `-`.
+        output: String,
+        /// The collection a CSV file holds, when its name does not say.
+        #[arg(long, value_parser = collection_parser())]
+        table: Option<String>,
+    },
+    /// Print acquisition volumes: the same aggregates the plots and reports show.
+    Summary {
+        /// The dataset; `-` reads JSON from standard input; omitted means the embedded default.
+        file: Option<String>,
+        /// What to group by.
+        #[arg(long, value_enum, default_value = "category")]
+        by: GroupBy,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of the dataset format.
+    Schema,
+}
+
+fn collection_parser() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Collection::ALL.map(Collection::key))
+}
+
+/// Runs a headless command and returns the process exit code.
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Check { file } => check(file.as_deref()),
+        Command::Convert { input, output, table } => {
+            convert(&input, &output, table.as_deref().and_then(Collection::from_key))
+        }
+        Command::Summary { file, by, json } => summary(file.as_deref(), by, json),
+        Command::Schema => print(&io::schema::dataset_schema()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print(text: &str) -> Result<ExitCode, String> {
+    std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("<stdout>: {error}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the dataset a command names: the default, standard input (JSON), or a path.
+pub fn load_input(file: Option<&str>, table: Option<Collection>) -> Result<(Dataset, String), LoadError> {
+    match file {
+        None => Ok((io::default_dataset(), io::DEFAULT_ORIGIN.to_owned())),
+        Some("-") => {
+            let origin = "<stdin>";
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(io::MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|error| LoadError::whole(origin, io::io_message(&error)))?;
+            if bytes.len() as u64 > io::MAX_FILE_BYTES {
+                return Err(LoadError::whole(origin, "the input is too large"));
+            }
+            Ok((io::json::from_bytes(&bytes, origin)?, origin.to_owned()))
+        }
+        Some(path) => Ok((io::load_path(Path::new(path), table)?, path.to_owned())),
+    }
+}
+
+fn check(file: Option<&str>) -> Result<ExitCode, String> {
+    let (dataset, origin) = load_input(file, None).map_err(|error| error.to_string())?;
+    let problems = validate(&dataset);
+    for problem in &problems {
+        eprintln!("{origin}: {problem}");
+    }
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = problems.len() - errors;
+    let counts: Vec<String> = Collection::ALL.iter().map(|&c| format!("{} {}", dataset.len(c), c.key())).collect();
+    println!("{origin}: {}; {errors} errors, {warnings} warnings", counts.join(", "));
+    Ok(if is_usable(&problems) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn convert(input: &str, output: &str, table: Option<Collection>) -> Result<ExitCode, String> {
+    let (dataset, origin) = load_input(Some(input), table).map_err(|error| error.to_string())?;
+    let problems = validate(&dataset);
+    if !problems.is_empty() {
+        eprintln!(
+            "{origin}: note: {} validation problems (run `check` to list them); converting anyway",
+            problems.len()
+        );
+    }
+    if output == "-" {
+        return print(&io::json::to_string(&dataset));
+    }
+    let path = Path::new(output);
+    let saved = if output.ends_with('/') || path.is_dir() || path.extension().is_none() {
+        io::csv::export_folder(&dataset, path)
+    } else if io::is_csv(path) {
+        let collection = io::csv_collection(path, table).map_err(|message| format!("{output}: {message}"))?;
+        io::save::save_atomic(path, |out| io::csv::write_table(&dataset, collection, out))
+    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        let text = io::json::to_string(&dataset);
+        io::save::save_atomic(path, |out| out.write_all(text.as_bytes()))
+    } else {
+        return Err(format!("{output}: unknown output type: use .json, .csv, a folder or -"));
+    };
+    saved.map_err(|error| error.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary(file: Option<&str>, by: GroupBy, json: bool) -> Result<ExitCode, String> {
+    let (dataset, origin) = load_input(file, None).map_err(|error| error.to_string())?;
+    let volumes = volumes(&dataset, None, by);
+    if json {
+        let mut text = serde_json::to_string_pretty(&volumes).map_err(|error| error.to_string())?;
+        text.push('\n');
+        return print(&text);
+    }
+    print(&summary_text(&dataset, &origin, &volumes))
+}
+
+/// The text form of `summary`: totals per stage, then the groups.
+pub fn summary_text(dataset: &Dataset, origin: &str, volumes: &Volumes) -> String {
+    let title = if dataset.meta.title.is_empty() { origin } else { &dataset.meta.title };
+    let mut out = format!(
+        "{title}\n{} acquisitions, grouped by {}. Stages, units and currencies are never added together;\n\
+         \"up to\" ceilings, approximate figures and records without a number are shown apart.\n\n",
+        volumes.records,
+        volumes.group_by.label()
+    );
+    let mut table = vec![["stage", "records", "quantity", "value"].map(str::to_owned).to_vec()];
+    for row in &volumes.totals {
+        table.push(vec![
+            row.stage.label().to_owned(),
+            row.records.to_string(),
+            row.describe_units(),
+            row.describe_money(),
+        ]);
+    }
+    out.push_str("Totals by stage\n");
+    out.push_str(&align(&table));
+    out.push('\n');
+    let mut table =
+        vec![[volumes.group_by.label(), "stage", "records", "quantity", "value"].map(str::to_owned).to_vec()];
+    for row in &volumes.rows {
+        let records =
+            if row.joint > 0 { format!("{} ({} joint)", row.records, row.joint) } else { row.records.to_string() };
+        table.push(vec![
+            row.group.clone(),
+            row.stage.label().to_owned(),
+            records,
+            row.describe_units(),
+            row.describe_money(),
+        ]);
+    }
+    out.push_str(&format!("By {}\n", volumes.group_by.label()));
+    out.push_str(&align(&table));
+    out
+}
+
+/// Pads columns to the widest cell (in characters), two spaces apart.
+fn align(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(&widths) {
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+        }
+        out.push_str("  ");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

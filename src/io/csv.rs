@@ -1,0 +1,554 @@
+//! CSV import and export, one file per collection, with a header row. Nested values get flat columns
+//! (`quantity`, `quantity_qualifier`, `quantity_unit`…), lists are separated by `;`.
+//!
+//! Exported text cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
+//! carriage return) get a leading `'`; so does a cell that starts with `'`, and import removes one leading
+//! `'`, so export then import gives back the same text.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::de::IntoDeserializer;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Collection, Dataset, FuzzyDate};
+
+use super::wire::{
+    AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, EventRecord, FORMAT, MetaRecord,
+    MoneyRecord, QuantityRecord, SourceRecord, Text, VERSION,
+};
+use super::{LoadError, convert};
+
+/// The columns of each collection's CSV file, in order.
+pub fn columns(collection: Collection) -> &'static [&'static str] {
+    match collection {
+        Collection::Actors => &["id", "name", "kind", "sources", "confidence", "notes"],
+        Collection::Sources => &["id", "title", "publisher", "url", "published", "accessed", "notes"],
+        Collection::Events => &["id", "date", "kind", "title", "location", "related", "sources", "confidence", "notes"],
+        Collection::Commitments => &[
+            "id",
+            "title",
+            "kind",
+            "status",
+            "origin",
+            "parties",
+            "category",
+            "adopted",
+            "horizon",
+            "value",
+            "value_currency",
+            "value_qualifier",
+            "value_price_year",
+            "description",
+            "parent",
+            "sources",
+            "confidence",
+            "notes",
+        ],
+        Collection::Acquisitions => &[
+            "id",
+            "system",
+            "category",
+            "buyers",
+            "agency",
+            "supplier",
+            "stage",
+            "quantity",
+            "quantity_qualifier",
+            "quantity_unit",
+            "quantity_text",
+            "value",
+            "value_currency",
+            "value_qualifier",
+            "value_price_year",
+            "date",
+            "delivery",
+            "parent",
+            "commitment",
+            "sources",
+            "confidence",
+            "notes",
+        ],
+    }
+}
+
+const META_COLUMNS: [&str; 3] = ["field", "date", "value"];
+const LIST_SEPARATOR: &str = ";";
+
+/// Writes one collection as CSV (UTF-8, header row, CRLF line ends as RFC 4180 has them).
+pub fn write_table(dataset: &Dataset, collection: Collection, out: impl Write) -> std::io::Result<()> {
+    let file = convert::to_wire(dataset);
+    let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+    writer.write_record(columns(collection))?;
+    let mut write = |cells: Vec<String>| writer.write_record(cells.iter().map(|cell| neutralise(cell).into_owned()));
+    match collection {
+        Collection::Actors => {
+            for r in &file.actors {
+                write(vec![s(&r.id), s(&r.name), word(&r.kind), list(&r.sources), word(&r.confidence), s(&r.notes)])?;
+            }
+        }
+        Collection::Sources => {
+            for r in &file.sources {
+                write(vec![
+                    s(&r.id),
+                    s(&r.title),
+                    s(&r.publisher),
+                    s(&r.url),
+                    date(r.published),
+                    date(r.accessed),
+                    s(&r.notes),
+                ])?;
+            }
+        }
+        Collection::Events => {
+            for r in &file.events {
+                write(vec![
+                    s(&r.id),
+                    r.date.to_string(),
+                    word(&r.kind),
+                    s(&r.title),
+                    s(&r.location),
+                    list(&r.related),
+                    list(&r.sources),
+                    word(&r.confidence),
+                    s(&r.notes),
+                ])?;
+            }
+        }
+        Collection::Commitments => {
+            for r in &file.commitments {
+                let [amount, currency, qualifier, year] = money_cells(r.value.as_ref());
+                write(vec![
+                    s(&r.id),
+                    s(&r.title),
+                    word(&r.kind),
+                    word(&r.status),
+                    opt(&r.origin),
+                    list(&r.parties),
+                    opt(&r.category),
+                    date(r.adopted),
+                    date(r.horizon),
+                    amount,
+                    currency,
+                    qualifier,
+                    year,
+                    s(&r.description),
+                    opt(&r.parent),
+                    list(&r.sources),
+                    word(&r.confidence),
+                    s(&r.notes),
+                ])?;
+            }
+        }
+        Collection::Acquisitions => {
+            for r in &file.acquisitions {
+                let [amount, currency, qualifier, year] = money_cells(r.value.as_ref());
+                let q = r.quantity.as_ref();
+                write(vec![
+                    s(&r.id),
+                    s(&r.system),
+                    s(&r.category),
+                    list(&r.buyers),
+                    opt(&r.agency),
+                    opt(&r.supplier),
+                    word(&r.stage),
+                    q.and_then(|q| q.count).map(|c| c.to_string()).unwrap_or_default(),
+                    q.map(|q| word(&q.qualifier)).unwrap_or_default(),
+                    q.map(|q| opt(&q.unit)).unwrap_or_default(),
+                    q.map(|q| opt(&q.text)).unwrap_or_default(),
+                    amount,
+                    currency,
+                    qualifier,
+                    year,
+                    date(r.date),
+                    date(r.delivery),
+                    opt(&r.parent),
+                    opt(&r.commitment),
+                    list(&r.sources),
+                    word(&r.confidence),
+                    s(&r.notes),
+                ])?;
+            }
+        }
+    }
+    writer.flush()
+}
+
+/// Writes `meta` as rows of field, date, value.
+pub fn write_meta(dataset: &Dataset, out: impl Write) -> std::io::Result<()> {
+    let meta = &dataset.meta;
+    let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+    writer.write_record(META_COLUMNS)?;
+    let mut write = |field: &str, date: String, value: &str| writer.write_record([field, &date, &*neutralise(value)]);
+    write("title", String::new(), &meta.title)?;
+    write("description", String::new(), &meta.description)?;
+    write("release", String::new(), &meta.release)?;
+    write("cutoff", meta.cutoff.map(|d| d.to_string()).unwrap_or_default(), "")?;
+    write("licence", String::new(), &meta.licence)?;
+    for author in &meta.authors {
+        write("author", String::new(), author)?;
+    }
+    for entry in &meta.changelog {
+        write("changelog", entry.date.to_string(), &entry.text)?;
+    }
+    writer.flush()
+}
+
+/// Writes every collection into `folder` as `meta.csv`, `actors.csv`, … (each file atomically).
+pub fn export_folder(dataset: &Dataset, folder: &Path) -> Result<(), super::save::SaveError> {
+    std::fs::create_dir_all(folder)
+        .map_err(|error| super::save::SaveError { path: folder.to_owned(), message: super::io_message(&error) })?;
+    super::save::save_atomic(&folder.join("meta.csv"), |out| write_meta(dataset, out))?;
+    for collection in Collection::ALL {
+        let path = folder.join(format!("{}.csv", collection.key()));
+        super::save::save_atomic(&path, |out| write_table(dataset, collection, out))?;
+    }
+    Ok(())
+}
+
+/// Reads a folder written by [`export_folder`]; missing files are empty collections.
+pub fn import_folder(folder: &Path) -> Result<Dataset, LoadError> {
+    let mut file = empty_file();
+    let meta_path = folder.join("meta.csv");
+    if meta_path.exists() {
+        let bytes = super::read_file(&meta_path)?;
+        read_meta(&bytes, &meta_path.display().to_string(), &mut file.meta)?;
+    }
+    for collection in Collection::ALL {
+        let path = folder.join(format!("{}.csv", collection.key()));
+        if path.exists() {
+            let bytes = super::read_file(&path)?;
+            read_table(collection, &bytes, &path.display().to_string(), &mut file)?;
+        }
+    }
+    Ok(convert::from_wire(file))
+}
+
+/// Reads one collection's CSV into an otherwise empty dataset.
+pub fn import_table(collection: Collection, bytes: &[u8], origin: &str) -> Result<Dataset, LoadError> {
+    let mut file = empty_file();
+    read_table(collection, bytes, origin, &mut file)?;
+    Ok(convert::from_wire(file))
+}
+
+fn empty_file() -> DatasetFile<'static> {
+    DatasetFile {
+        format: Text::borrowed(FORMAT),
+        version: VERSION,
+        meta: MetaRecord::default(),
+        actors: Vec::new(),
+        sources: Vec::new(),
+        events: Vec::new(),
+        commitments: Vec::new(),
+        acquisitions: Vec::new(),
+    }
+}
+
+/// One data row, with what is needed to say where a bad cell is.
+struct Row<'r> {
+    origin: &'r str,
+    /// The row as a spreadsheet numbers it: the header is row 1.
+    number: u64,
+    cells: &'r ::csv::StringRecord,
+    /// For each expected column, its position in the file.
+    positions: &'r [Option<usize>],
+    names: &'static [&'static str],
+}
+
+impl Row<'_> {
+    fn error(&self, column: &str, message: impl std::fmt::Display) -> LoadError {
+        LoadError::whole(self.origin, format!("row {}, column \"{column}\": {message}", self.number))
+    }
+
+    fn raw(&self, column: &str) -> &str {
+        let slot = self.names.iter().position(|name| *name == column);
+        let cell =
+            slot.and_then(|slot| self.positions[slot]).and_then(|position| self.cells.get(position)).unwrap_or("");
+        let cell = cell.trim();
+        cell.strip_prefix('\'').unwrap_or(cell)
+    }
+
+    fn text(&self, column: &str) -> Text<'static> {
+        Text::owned(self.raw(column).to_owned())
+    }
+
+    fn required(&self, column: &str) -> Result<Text<'static>, LoadError> {
+        let text = self.raw(column);
+        if text.is_empty() {
+            return Err(self.error(column, "is empty but required"));
+        }
+        Ok(Text::owned(text.to_owned()))
+    }
+
+    fn optional(&self, column: &str) -> Option<Text<'static>> {
+        let text = self.raw(column);
+        (!text.is_empty()).then(|| Text::owned(text.to_owned()))
+    }
+
+    fn list(&self, column: &str) -> Vec<Text<'static>> {
+        self.raw(column)
+            .split(LIST_SEPARATOR)
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| Text::owned(item.to_owned()))
+            .collect()
+    }
+
+    fn date(&self, column: &str) -> Result<Option<FuzzyDate>, LoadError> {
+        let text = self.raw(column);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        FuzzyDate::parse(text).map(Some).map_err(|error| self.error(column, error))
+    }
+
+    fn required_date(&self, column: &str) -> Result<FuzzyDate, LoadError> {
+        self.date(column)?.ok_or_else(|| self.error(column, "is empty but required"))
+    }
+
+    /// A closed vocabulary value, by its file name ("up_to") or its label ("up to").
+    fn word<T: for<'de> Deserialize<'de>>(&self, column: &str) -> Result<T, LoadError> {
+        let text = self.raw(column).to_lowercase().replace([' ', '-'], "_");
+        let deserializer: serde::de::value::StringDeserializer<serde::de::value::Error> = text.into_deserializer();
+        T::deserialize(deserializer).map_err(|error| self.error(column, error))
+    }
+
+    fn optional_word<T: for<'de> Deserialize<'de> + Default>(&self, column: &str) -> Result<T, LoadError> {
+        if self.raw(column).is_empty() { Ok(T::default()) } else { self.word(column) }
+    }
+
+    fn number<T: std::str::FromStr>(&self, column: &str, what: &str) -> Result<Option<T>, LoadError> {
+        let text = self.raw(column);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.replace(',', "").parse().map(Some).map_err(|_| self.error(column, format!("`{text}` is not {what}")))
+    }
+
+    fn money(&self, prefix: &str) -> Result<Option<MoneyRecord>, LoadError> {
+        let column = |suffix: &str| if suffix.is_empty() { prefix.to_owned() } else { format!("{prefix}_{suffix}") };
+        let Some(amount) = self.number::<f64>(&column(""), "a number")? else {
+            return Ok(None);
+        };
+        let currency_column = column("currency");
+        let currency_text = self.raw(&currency_column);
+        let currency = crate::model::Currency::parse(currency_text).ok_or_else(|| {
+            self.error(
+                &currency_column,
+                format!("`{currency_text}` is not a currency code (three capital letters, e.g. EUR)"),
+            )
+        })?;
+        Ok(Some(MoneyRecord {
+            amount,
+            currency,
+            qualifier: self.optional_word(&column("qualifier"))?,
+            price_year: self.number(&column("price_year"), "a year")?,
+        }))
+    }
+}
+
+/// Reads one collection's CSV and appends its records to `file`.
+fn read_table(
+    collection: Collection,
+    bytes: &[u8],
+    origin: &str,
+    file: &mut DatasetFile<'static>,
+) -> Result<(), LoadError> {
+    let text = super::decode_utf8(bytes, origin)?;
+    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let names = columns(collection);
+    let header = reader.headers().map_err(|error| csv_error(origin, &error))?.clone();
+    let positions: Vec<Option<usize>> =
+        names.iter().map(|name| header.iter().position(|cell| cell.trim() == *name)).collect();
+    if positions[0].is_none() {
+        return Err(LoadError::at(
+            origin,
+            1,
+            1,
+            format!("the header row has no \"id\" column (expected: {})", names.join(", ")),
+        ));
+    }
+    if let Some(unknown) = header.iter().find(|cell| !names.contains(&cell.trim())) {
+        let message = format!("the header row has an unknown column \"{unknown}\" (expected: {})", names.join(", "));
+        return Err(LoadError::at(origin, 1, 1, message));
+    }
+    let mut cells = ::csv::StringRecord::new();
+    let mut number = 1;
+    while reader.read_record(&mut cells).map_err(|error| csv_error(origin, &error))? {
+        number += 1;
+        let row = Row { origin, number, cells: &cells, positions: &positions, names };
+        match collection {
+            Collection::Actors => file.actors.push(ActorRecord {
+                id: row.required("id")?,
+                name: row.text("name"),
+                kind: row.word("kind")?,
+                sources: row.list("sources"),
+                confidence: row.optional_word("confidence")?,
+                notes: row.text("notes"),
+            }),
+            Collection::Sources => file.sources.push(SourceRecord {
+                id: row.required("id")?,
+                title: row.text("title"),
+                publisher: row.text("publisher"),
+                url: row.text("url"),
+                published: row.date("published")?,
+                accessed: row.date("accessed")?,
+                notes: row.text("notes"),
+            }),
+            Collection::Events => file.events.push(EventRecord {
+                id: row.required("id")?,
+                date: row.required_date("date")?,
+                kind: row.word("kind")?,
+                title: row.text("title"),
+                location: row.text("location"),
+                related: row.list("related"),
+                sources: row.list("sources"),
+                confidence: row.word("confidence")?,
+                notes: row.text("notes"),
+            }),
+            Collection::Commitments => file.commitments.push(CommitmentRecord {
+                id: row.required("id")?,
+                title: row.text("title"),
+                kind: row.word("kind")?,
+                status: row.word("status")?,
+                origin: row.optional("origin"),
+                parties: row.list("parties"),
+                category: row.optional("category"),
+                adopted: row.date("adopted")?,
+                horizon: row.date("horizon")?,
+                value: row.money("value")?,
+                description: row.text("description"),
+                parent: row.optional("parent"),
+                sources: row.list("sources"),
+                confidence: row.word("confidence")?,
+                notes: row.text("notes"),
+            }),
+            Collection::Acquisitions => {
+                let count = row.number::<u64>("quantity", "a whole number of zero or more")?;
+                let qualifier_given = !row.raw("quantity_qualifier").is_empty();
+                let unit = row.optional("quantity_unit");
+                let words = row.optional("quantity_text");
+                let quantity = if count.is_some() || qualifier_given || unit.is_some() || words.is_some() {
+                    Some(QuantityRecord {
+                        count,
+                        unit,
+                        qualifier: row.optional_word("quantity_qualifier")?,
+                        text: words,
+                    })
+                } else {
+                    None
+                };
+                file.acquisitions.push(AcquisitionRecord {
+                    id: row.required("id")?,
+                    system: row.text("system"),
+                    category: row.text("category"),
+                    buyers: row.list("buyers"),
+                    agency: row.optional("agency"),
+                    supplier: row.optional("supplier"),
+                    stage: row.word("stage")?,
+                    quantity,
+                    value: row.money("value")?,
+                    date: row.date("date")?,
+                    delivery: row.date("delivery")?,
+                    parent: row.optional("parent"),
+                    commitment: row.optional("commitment"),
+                    sources: row.list("sources"),
+                    confidence: row.word("confidence")?,
+                    notes: row.text("notes"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_meta(bytes: &[u8], origin: &str, meta: &mut MetaRecord<'static>) -> Result<(), LoadError> {
+    let text = super::decode_utf8(bytes, origin)?;
+    let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|error| csv_error(origin, &error))?.clone();
+    if header.iter().map(str::trim).ne(META_COLUMNS) {
+        return Err(LoadError::at(origin, 1, 1, format!("the header row must be: {}", META_COLUMNS.join(", "))));
+    }
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|error| csv_error(origin, &error))?;
+        let number = index as u64 + 2;
+        let cell = |i: usize| {
+            let cell = record.get(i).unwrap_or("").trim();
+            cell.strip_prefix('\'').unwrap_or(cell).to_owned()
+        };
+        let date = || {
+            FuzzyDate::parse(&cell(1))
+                .map_err(|error| LoadError::whole(origin, format!("row {number}, column \"date\": {error}")))
+        };
+        match cell(0).as_str() {
+            "title" => meta.title = Text::owned(cell(2)),
+            "description" => meta.description = Text::owned(cell(2)),
+            "release" => meta.release = Text::owned(cell(2)),
+            "licence" => meta.licence = Text::owned(cell(2)),
+            "cutoff" => meta.cutoff = if cell(1).is_empty() { None } else { Some(date()?) },
+            "author" => meta.authors.push(Text::owned(cell(2))),
+            "changelog" => meta.changelog.push(ChangelogRecord { date: date()?, text: Text::owned(cell(2)) }),
+            other => {
+                let message = format!("row {number}, column \"field\": unknown field \"{other}\"");
+                return Err(LoadError::whole(origin, message));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(origin: &str, error: &::csv::Error) -> LoadError {
+    let place = error.position().map(|p| format!("row {}: ", p.record() + 1)).unwrap_or_default();
+    let message = match error.kind() {
+        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{place}the row has {len} cells but the header has {expected_len}")
+        }
+        _ => format!("{place}{error}"),
+    };
+    let line = error.position().map_or(0, |p| p.line() as usize);
+    LoadError::at(origin, line, 1, message)
+}
+
+/// Guards a cell against formula injection in spreadsheets (see the module comment).
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+fn s(text: &Text<'_>) -> String {
+    text.as_str().to_owned()
+}
+
+fn opt(text: &Option<Text<'_>>) -> String {
+    text.as_ref().map(s).unwrap_or_default()
+}
+
+fn list(items: &[Text<'_>]) -> String {
+    items.iter().map(Text::as_str).collect::<Vec<_>>().join(LIST_SEPARATOR)
+}
+
+fn date(date: Option<FuzzyDate>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The serde name of a vocabulary value ("up_to").
+fn word<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+fn money_cells(money: Option<&MoneyRecord>) -> [String; 4] {
+    match money {
+        Some(m) => [
+            m.amount.to_string(),
+            m.currency.to_string(),
+            word(&m.qualifier),
+            m.price_year.map(|y| y.to_string()).unwrap_or_default(),
+        ],
+        None => Default::default(),
+    }
+}

@@ -1,0 +1,99 @@
+//! Reading and writing the JSON dataset file. Errors name the file, the line and column, and the field.
+
+use serde::Deserialize;
+
+use crate::model::Dataset;
+
+use super::wire::{DatasetFile, FORMAT, VERSION};
+use super::{LoadError, convert};
+
+/// Parses a dataset from JSON text. `origin` names the file in messages.
+pub fn from_str(text: &str, origin: &str) -> Result<Dataset, LoadError> {
+    let start = text.len() - text.trim_start().len();
+    if text[start..].starts_with(['[', '"']) || text[start..].starts_with(|c: char| c.is_ascii_digit()) {
+        let (line, column) = position_of(text, start);
+        return Err(LoadError::at(origin, line, column, "a dataset is a JSON object, starting with {"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, DatasetFile<'_>>(&mut deserializer) {
+        Ok(file) => {
+            check_header(file.format.as_str(), Some(u64::from(file.version)), origin)?;
+            deserializer.end().map_err(|error| {
+                LoadError::at(origin, error.line(), error.column(), "there is more after the end of the dataset")
+            })?;
+            Ok(convert::from_wire(file))
+        }
+        Err(error) => {
+            // A file of another format or a newer version fails on fields this build does not know;
+            // say that rather than the first unknown field.
+            if let Ok(header) = serde_json::from_str::<Header>(text) {
+                check_header(header.format.as_deref().unwrap_or(""), header.version, origin)?;
+            }
+            let inner = error.inner();
+            let path = error.path().to_string();
+            let message = inner.to_string();
+            // serde_json appends " at line L column C"; we give the place in front instead.
+            let message = match message.rfind(" at line ") {
+                Some(cut) if inner.line() > 0 => message[..cut].to_owned(),
+                _ => message,
+            };
+            let message = if path.is_empty() || path == "." { message } else { format!("{path}: {message}") };
+            Err(LoadError::at(origin, inner.line(), inner.column(), message))
+        }
+    }
+}
+
+/// Parses a dataset from raw bytes: refuses UTF-16 and invalid UTF-8 with the place, skips a UTF-8 BOM.
+pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Dataset, LoadError> {
+    let text = super::decode_utf8(bytes, origin)?;
+    if text.trim().is_empty() {
+        return Err(LoadError::whole(origin, "the file is empty"));
+    }
+    from_str(text, origin)
+}
+
+/// The dataset as pretty-printed JSON, ending in a newline.
+pub fn to_string(dataset: &Dataset) -> String {
+    let file = convert::to_wire(dataset);
+    // Serialising plain data structures into a String cannot fail; fall back to compact form if it ever did.
+    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The two fields read first, so that another format or a newer version gets its own message.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u64>,
+}
+
+fn check_header(format: &str, version: Option<u64>, origin: &str) -> Result<(), LoadError> {
+    if format != FORMAT {
+        let message = if format.is_empty() {
+            format!("this is not a Pledge Explorer dataset: it has no \"format\": \"{FORMAT}\"")
+        } else {
+            format!("this is not a Pledge Explorer dataset: its format is \"{format}\", not \"{FORMAT}\"")
+        };
+        return Err(LoadError::whole(origin, message));
+    }
+    match version {
+        Some(version) if version > u64::from(VERSION) => Err(LoadError::whole(
+            origin,
+            format!(
+                "the file is format version {version}, newer than this app reads (version {VERSION}): \
+                 update Pledge Explorer to open it"
+            ),
+        )),
+        Some(0) => Err(LoadError::whole(origin, "format version 0 does not exist; the first version is 1")),
+        _ => Ok(()),
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn position_of(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+    (line, column)
+}

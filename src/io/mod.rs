@@ -1,0 +1,135 @@
+//! Files in and out: the JSON dataset format, CSV tables, atomic saves, the schema.
+
+pub mod convert;
+pub mod csv;
+pub mod json;
+pub mod save;
+pub mod schema;
+pub mod wire;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::model::{Collection, Dataset};
+
+/// The largest file the app will read: past this the file is refused before it is read to the end.
+pub const MAX_FILE_BYTES: u64 = 4 << 30;
+
+/// Why a file could not be loaded, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file, or `<stdin>`, or `<default dataset>`.
+    pub origin: String,
+    /// 1-based line and column, when the problem has a place in the text.
+    pub position: Option<(usize, usize)>,
+    /// Extra place information (a CSV row and column name, a JSON path) is part of the message.
+    pub message: String,
+}
+
+impl LoadError {
+    pub fn at(origin: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        let position = (line > 0).then_some((line, column));
+        LoadError { origin: origin.to_owned(), position, message: message.into() }
+    }
+
+    pub fn whole(origin: &str, message: impl Into<String>) -> Self {
+        LoadError { origin: origin.to_owned(), position: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for LoadError {
+    /// `file.json:12:5: acquisitions[3].date: ...`, one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.origin, self.message),
+            None => write!(f, "{}: {}", self.origin, self.message),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Checks the bytes are UTF-8 text (not UTF-16), strips a UTF-8 byte-order mark.
+pub fn decode_utf8<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a str, LoadError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(LoadError::whole(origin, "the file is UTF-16 text; save it as UTF-8"));
+    }
+    // NUL is valid UTF-8 but never in a text dataset: near the start it means UTF-16 or UTF-32.
+    if bytes.iter().take(4).any(|&b| b == 0) {
+        return Err(LoadError::whole(
+            origin,
+            "the file is not UTF-8 text (UTF-16 without a byte-order mark?); save it as UTF-8",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = &bytes[..error.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        LoadError::at(origin, line, column, "the file is not UTF-8 text; save it as UTF-8")
+    })
+}
+
+/// Reads a whole file, refusing one larger than [`MAX_FILE_BYTES`] before reading it.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let origin = path.display().to_string();
+    let metadata = std::fs::metadata(path).map_err(|error| LoadError::whole(&origin, io_message(&error)))?;
+    if metadata.is_dir() {
+        return Err(LoadError::whole(&origin, "this is a folder, not a file"));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        let message =
+            format!("the file is {} MB; files over {} MB are refused", metadata.len() >> 20, MAX_FILE_BYTES >> 20);
+        return Err(LoadError::whole(&origin, message));
+    }
+    std::fs::read(path).map_err(|error| LoadError::whole(&origin, io_message(&error)))
+}
+
+/// Loads a dataset from a path: a folder of CSV tables, one CSV table (its collection from `table` or
+/// the file's name), or a JSON dataset.
+pub fn load_path(path: &Path, table: Option<Collection>) -> Result<Dataset, LoadError> {
+    let origin = path.display().to_string();
+    if path.is_dir() {
+        csv::import_folder(path)
+    } else if is_csv(path) {
+        let collection = csv_collection(path, table).map_err(|message| LoadError::whole(&origin, message))?;
+        csv::import_table(collection, &read_file(path)?, &origin)
+    } else {
+        json::from_bytes(&read_file(path)?, &origin)
+    }
+}
+
+pub fn is_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// The collection a CSV file holds: `table`, else the start of the file's name (`acquisitions.csv`,
+/// `acquisitions-2024.csv`).
+pub fn csv_collection(path: &Path, table: Option<Collection>) -> Result<Collection, String> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_lowercase();
+    let first_word = stem.split(['-', '_', '.', ' ']).next().unwrap_or("");
+    table.or_else(|| Collection::from_key(first_word)).ok_or_else(|| {
+        let names: Vec<_> = Collection::ALL.iter().map(|c| format!("{}.csv", c.key())).collect();
+        format!("cannot tell which collection this CSV holds: name it {} or pass --table", names.join(", "))
+    })
+}
+
+/// The embedded default dataset: NATO's pledges and the orders around them.
+pub fn default_dataset() -> Dataset {
+    const DEFAULT: &str = include_str!("../../assets/default-dataset.json");
+    // A test proves the embedded file loads and validates; an empty dataset is the safe fallback.
+    json::from_str(DEFAULT, DEFAULT_ORIGIN).unwrap_or_default()
+}
+
+/// How the embedded dataset is named in messages.
+pub const DEFAULT_ORIGIN: &str = "<default dataset>";
+
+/// An IO error as a short sentence ("No such file or directory" rather than a debug dump).
+pub fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    }
+}

@@ -1,0 +1,12 @@
+//! Pledge Explorer: a desktop app and command line for tracking defence-industrial pledges and the
+//! acquisitions around them.
+//!
+//! Layers, each knowing only those before it: [`model`] (pure data) → [`io`] (files) → [`analysis`]
+//! (derived views shared by every output) → [`app`] and [`ui`] (the GUI), [`cli`] (headless commands).
+
+pub mod analysis;
+pub mod app;
+pub mod cli;
+pub mod io;
+pub mod model;
+pub mod ui;

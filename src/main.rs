@@ -1,0 +1,15 @@
+//! Parses the command line, then runs a headless command or starts the GUI.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use pledge_explorer::cli::{Cli, run};
+
+fn main() -> ExitCode {
+    env_logger::init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(command) => run(command),
+        None => pledge_explorer::app::run_gui(cli.file),
+    }
+}

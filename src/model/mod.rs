@@ -1,0 +1,301 @@
+//! The dataset as the app holds it in memory: pure data, no egui, no file formats.
+//!
+//! Built for a million acquisitions: every repeated string (ids, countries, systems, categories, units)
+//! is a [`Symbol`] into the dataset's [`Interner`], and the value types are small and `Copy` where they can be.
+//! File formats live in `io`, which converts to and from this model.
+
+mod amount;
+mod fuzzy_date;
+mod intern;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+
+pub use amount::{Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, group_thousands, short_amount};
+pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
+pub use intern::{Interner, Symbol};
+
+/// Declares a closed vocabulary: its serde names (snake_case), its labels, and the list of all values.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word shown to readers.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// How far an acquisition has gone. Stages are never added together.
+    Stage {
+        Planned => "planned",
+        Announced => "announced",
+        Contracted => "contracted",
+        Delivering => "delivering",
+        Delivered => "delivered",
+        Cancelled => "cancelled",
+    }
+}
+
+vocabulary! {
+    /// How well the record is supported: high (official, or several independent sources agree),
+    /// medium (one good secondary source), low (inferred).
+    Confidence {
+        High => "high",
+        Medium => "medium",
+        Low => "low",
+    }
+}
+
+vocabulary! {
+    ActorKind {
+        State => "state",
+        Organisation => "organisation",
+        Company => "company",
+        /// A group named as a whole by a source ("Allies across Europe and Canada").
+        Group => "group",
+    }
+}
+
+vocabulary! {
+    EventKind {
+        Summit => "summit",
+        Agreement => "agreement",
+        Contract => "contract",
+        Announcement => "announcement",
+        Delivery => "delivery",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    CommitmentKind {
+        ActionPlan => "action plan",
+        Pledge => "pledge",
+        /// One action of a pledge or plan.
+        Action => "action",
+        Target => "target",
+        Programme => "programme",
+        Regulation => "regulation",
+        Strategy => "strategy",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    CommitmentStatus {
+        Proposed => "proposed",
+        Adopted => "adopted",
+        InProgress => "in progress",
+        Completed => "completed",
+        Lapsed => "lapsed",
+    }
+}
+
+impl Default for Confidence {
+    fn default() -> Self {
+        Confidence::Medium
+    }
+}
+
+/// The collections of a dataset, for messages, tables and CSV files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Collection {
+    Actors,
+    Sources,
+    Events,
+    Commitments,
+    Acquisitions,
+}
+
+impl Collection {
+    pub const ALL: [Collection; 5] = [
+        Collection::Actors,
+        Collection::Sources,
+        Collection::Events,
+        Collection::Commitments,
+        Collection::Acquisitions,
+    ];
+
+    /// The key in the JSON file and the stem of the CSV file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Collection::Actors => "actors",
+            Collection::Sources => "sources",
+            Collection::Events => "events",
+            Collection::Commitments => "commitments",
+            Collection::Acquisitions => "acquisitions",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|collection| collection.key() == key)
+    }
+}
+
+/// What the dataset says about itself: release, cut-off, licence, history.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    /// A label for this release, e.g. "2025.1".
+    pub release: String,
+    /// The last date the data covers.
+    pub cutoff: Option<FuzzyDate>,
+    pub licence: String,
+    pub authors: Vec<String>,
+    pub changelog: Vec<ChangelogEntry>,
+}
+
+/// One "Updates and Corrections" entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangelogEntry {
+    pub date: FuzzyDate,
+    pub text: String,
+}
+
+/// What every record carries besides its own fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Provenance {
+    /// Ids of the sources that support the record.
+    pub sources: Vec<Symbol>,
+    pub confidence: Confidence,
+    pub notes: String,
+}
+
+/// A state (ISO 3166-1 alpha-3 id), an organisation (NATO, NSPA, EU), a company or a named group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    pub id: Symbol,
+    pub name: String,
+    pub kind: ActorKind,
+    pub provenance: Provenance,
+}
+
+/// A publication that records cite.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub id: Symbol,
+    pub title: String,
+    pub publisher: String,
+    pub url: String,
+    pub published: Option<FuzzyDate>,
+    pub accessed: Option<FuzzyDate>,
+    pub notes: String,
+}
+
+/// Something that happened on a date: a summit, an agreement, a contract, an announcement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub id: Symbol,
+    pub date: FuzzyDate,
+    pub kind: EventKind,
+    pub title: String,
+    pub location: String,
+    /// Ids of records in any collection that the event concerns.
+    pub related: Vec<Symbol>,
+    pub provenance: Provenance,
+}
+
+/// A plan, pledge, target or programme, or one action of one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Commitment {
+    pub id: Symbol,
+    pub title: String,
+    pub kind: CommitmentKind,
+    pub status: CommitmentStatus,
+    /// The event where it was adopted or presented (an event id).
+    pub origin: Option<Symbol>,
+    /// Actor ids.
+    pub parties: Vec<Symbol>,
+    pub category: Option<Symbol>,
+    pub adopted: Option<FuzzyDate>,
+    /// The deadline or period it runs for ("over the next five years").
+    pub horizon: Option<FuzzyDate>,
+    pub value: Option<Money>,
+    pub description: String,
+    /// The plan or pledge this is an action of, or builds on (a commitment id).
+    pub parent: Option<Symbol>,
+    pub provenance: Provenance,
+}
+
+/// An order or a planned buy of a system. Kept compact: a million of these must fit in memory easily.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Acquisition {
+    pub id: Symbol,
+    pub system: Symbol,
+    pub category: Symbol,
+    /// Actor ids of the buying states or organisations.
+    pub buyers: Vec<Symbol>,
+    /// The agency that buys on their behalf (e.g. NSPA), an actor id.
+    pub agency: Option<Symbol>,
+    /// The contractor, an actor id.
+    pub supplier: Option<Symbol>,
+    pub stage: Stage,
+    pub quantity: Option<Quantity>,
+    pub value: Option<Money>,
+    /// When it was announced or ordered.
+    pub date: Option<FuzzyDate>,
+    /// The delivery window.
+    pub delivery: Option<FuzzyDate>,
+    /// The framework contract this is a national order under (an acquisition id).
+    pub parent: Option<Symbol>,
+    /// The commitment it serves (a commitment id).
+    pub commitment: Option<Symbol>,
+    pub sources: Vec<Symbol>,
+    pub confidence: Confidence,
+    pub notes: Option<Box<str>>,
+}
+
+/// A whole dataset: its string pool and its collections.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub strings: Interner,
+    pub meta: Meta,
+    pub actors: Vec<Actor>,
+    pub sources: Vec<Source>,
+    pub events: Vec<Event>,
+    pub commitments: Vec<Commitment>,
+    pub acquisitions: Vec<Acquisition>,
+}
+
+impl Dataset {
+    /// The text of a symbol of this dataset.
+    pub fn text(&self, symbol: Symbol) -> &str {
+        self.strings.resolve(symbol)
+    }
+
+    /// The text of an optional symbol, empty when absent.
+    pub fn text_or_empty(&self, symbol: Option<Symbol>) -> &str {
+        symbol.map_or("", |symbol| self.strings.resolve(symbol))
+    }
+
+    pub fn intern(&mut self, text: &str) -> Symbol {
+        self.strings.intern(text)
+    }
+
+    /// Number of records in a collection.
+    pub fn len(&self, collection: Collection) -> usize {
+        match collection {
+            Collection::Actors => self.actors.len(),
+            Collection::Sources => self.sources.len(),
+            Collection::Events => self.events.len(),
+            Collection::Commitments => self.commitments.len(),
+            Collection::Acquisitions => self.acquisitions.len(),
+        }
+    }
+
+    /// The display name of an actor id: its name when the dataset has the actor, else the id itself.
+    pub fn actor_name(&self, id: Symbol) -> &str {
+        self.actors.iter().find(|actor| actor.id == id).map_or_else(|| self.text(id), |actor| actor.name.as_str())
+    }
+}

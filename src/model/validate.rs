@@ -1,0 +1,417 @@
+//! Checks that a loaded dataset is consistent: unique ids, references that resolve, sensible numbers,
+//! known currencies, sources on every record. Each problem names the record and the field.
+//!
+//! Parsing already refuses what cannot be represented (impossible dates, negative counts, wrong types);
+//! these are the checks that need the whole dataset. They run in linear time over dense per-symbol arrays.
+
+use std::fmt;
+
+use super::{Collection, Dataset, Money, Quantity, QuantityQualifier, Symbol};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The dataset is not usable as it is.
+    Error,
+    /// Worth fixing, but the data can be used.
+    Warning,
+}
+
+/// Where a problem is: a record's field, or the dataset's `meta`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// None for `meta`.
+    pub collection: Option<Collection>,
+    /// Position of the record in its collection.
+    pub index: usize,
+    pub id: String,
+    pub field: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub place: Place,
+    pub message: String,
+}
+
+impl fmt::Display for Place {
+    /// `acquisitions[3] (id "patriot-gemt") field parent`, the form the command line and the app show.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.collection {
+            Some(collection) => {
+                write!(f, "{}[{}] (id \"{}\") field {}", collection.key(), self.index, self.id, self.field)
+            }
+            None => write!(f, "meta field {}", self.field),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {severity}: {}", self.place, self.message)
+    }
+}
+
+/// What each id symbol names, for resolving references in constant time.
+struct IdIndex {
+    /// Per symbol: the collection and position of the record with that id.
+    owner: Vec<Option<(Collection, u32)>>,
+}
+
+impl IdIndex {
+    fn lookup(&self, id: Symbol) -> Option<(Collection, usize)> {
+        self.owner.get(id.index()).copied().flatten().map(|(collection, index)| (collection, index as usize))
+    }
+
+    fn is(&self, id: Symbol, collection: Collection) -> bool {
+        self.lookup(id).is_some_and(|(found, _)| found == collection)
+    }
+}
+
+/// All problems of a dataset, errors first, then in collection and record order.
+pub fn validate(dataset: &Dataset) -> Vec<Problem> {
+    let mut checker = Checker { dataset, problems: Vec::new() };
+    let ids = checker.index_ids();
+    checker.check_meta();
+    checker.check_actors(&ids);
+    checker.check_sources();
+    checker.check_events(&ids);
+    checker.check_commitments(&ids);
+    checker.check_acquisitions(&ids);
+    let mut problems = checker.problems;
+    problems.sort_by_key(|problem| problem.severity);
+    problems
+}
+
+/// True when no problem is an error.
+pub fn is_usable(problems: &[Problem]) -> bool {
+    problems.iter().all(|problem| problem.severity != Severity::Error)
+}
+
+struct Checker<'a> {
+    dataset: &'a Dataset,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn report(
+        &mut self,
+        severity: Severity,
+        collection: Collection,
+        index: usize,
+        id: Symbol,
+        field: &'static str,
+        message: String,
+    ) {
+        let place = Place { collection: Some(collection), index, id: self.dataset.text(id).to_owned(), field };
+        self.problems.push(Problem { severity, place, message });
+    }
+
+    fn index_ids(&mut self) -> IdIndex {
+        let dataset = self.dataset;
+        let mut owner = vec![None; dataset.strings.len()];
+        let all_ids = dataset
+            .actors
+            .iter()
+            .map(|r| (Collection::Actors, r.id))
+            .enumerate()
+            .chain(dataset.sources.iter().map(|r| (Collection::Sources, r.id)).enumerate())
+            .chain(dataset.events.iter().map(|r| (Collection::Events, r.id)).enumerate())
+            .chain(dataset.commitments.iter().map(|r| (Collection::Commitments, r.id)).enumerate())
+            .chain(dataset.acquisitions.iter().map(|r| (Collection::Acquisitions, r.id)).enumerate());
+        for (index, (collection, id)) in all_ids {
+            if dataset.text(id).trim().is_empty() {
+                self.report(Severity::Error, collection, index, id, "id", "the id is empty".to_owned());
+                continue;
+            }
+            match owner.get(id.index()).copied().flatten() {
+                Some((first_collection, first_index)) => {
+                    let first: Collection = first_collection;
+                    let message = format!("the id is already used by {}[{first_index}]", first.key());
+                    self.report(Severity::Error, collection, index, id, "id", message);
+                }
+                None => {
+                    if let Some(slot) = owner.get_mut(id.index()) {
+                        *slot = Some((collection, u32::try_from(index).unwrap_or(u32::MAX)));
+                    }
+                }
+            }
+        }
+        IdIndex { owner }
+    }
+
+    fn check_meta(&mut self) {
+        let meta = &self.dataset.meta;
+        let mut warn = |field: &'static str, message: &str| {
+            let place = Place { collection: None, index: 0, id: String::new(), field };
+            self.problems.push(Problem { severity: Severity::Warning, place, message: message.to_owned() });
+        };
+        if meta.title.trim().is_empty() {
+            warn("title", "the dataset has no title");
+        }
+        if meta.release.trim().is_empty() {
+            warn("release", "the dataset states no release label");
+        }
+        if meta.cutoff.is_none() {
+            warn("cutoff", "the dataset states no cut-off date");
+        }
+    }
+
+    fn check_actors(&mut self, ids: &IdIndex) {
+        for (index, actor) in self.dataset.actors.iter().enumerate() {
+            if actor.name.trim().is_empty() {
+                self.report(
+                    Severity::Warning,
+                    Collection::Actors,
+                    index,
+                    actor.id,
+                    "name",
+                    "the actor has no name".into(),
+                );
+            }
+        }
+        // Actors are cited by records rather than citing; their own sources are optional.
+        for (index, actor) in self.dataset.actors.iter().enumerate() {
+            self.check_sources_of(Collection::Actors, index, actor.id, &actor.provenance.sources, ids, false);
+        }
+    }
+
+    fn check_sources(&mut self) {
+        for (index, source) in self.dataset.sources.iter().enumerate() {
+            if source.title.trim().is_empty() {
+                self.report(
+                    Severity::Warning,
+                    Collection::Sources,
+                    index,
+                    source.id,
+                    "title",
+                    "the source has no title".into(),
+                );
+            }
+            let url = source.url.trim();
+            if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+                let message = format!("the link `{url}` is not an http or https address and will not be opened");
+                self.report(Severity::Warning, Collection::Sources, index, source.id, "url", message);
+            }
+        }
+    }
+
+    fn check_events(&mut self, ids: &IdIndex) {
+        for (index, event) in self.dataset.events.iter().enumerate() {
+            let id = event.id;
+            if event.title.trim().is_empty() {
+                self.report(Severity::Warning, Collection::Events, index, id, "title", "the event has no title".into());
+            }
+            for &related in &event.related {
+                if ids.lookup(related).is_none() {
+                    let message =
+                        format!("refers to `{}`, which is no record of this dataset", self.dataset.text(related));
+                    self.report(Severity::Error, Collection::Events, index, id, "related", message);
+                }
+            }
+            self.check_sources_of(Collection::Events, index, id, &event.provenance.sources, ids, true);
+        }
+    }
+
+    fn check_commitments(&mut self, ids: &IdIndex) {
+        let dataset = self.dataset;
+        for (index, commitment) in dataset.commitments.iter().enumerate() {
+            let id = commitment.id;
+            let here = Collection::Commitments;
+            if commitment.title.trim().is_empty() {
+                self.report(Severity::Warning, here, index, id, "title", "the commitment has no title".into());
+            }
+            self.check_reference(ids, here, index, id, "origin", commitment.origin, Collection::Events);
+            self.check_reference(ids, here, index, id, "parent", commitment.parent, Collection::Commitments);
+            for &party in &commitment.parties {
+                self.check_reference(ids, here, index, id, "parties", Some(party), Collection::Actors);
+            }
+            if let Some(money) = &commitment.value {
+                self.check_money(here, index, id, "value", money);
+            }
+            self.check_sources_of(here, index, id, &commitment.provenance.sources, ids, true);
+        }
+        let parents: Vec<Option<usize>> = dataset
+            .commitments
+            .iter()
+            .map(|c| {
+                c.parent.and_then(|p| ids.lookup(p)).filter(|(col, _)| *col == Collection::Commitments).map(|(_, i)| i)
+            })
+            .collect();
+        for index in records_in_cycles(&parents) {
+            let id = dataset.commitments[index].id;
+            let message = "the chain of parents loops back to this commitment".to_owned();
+            self.report(Severity::Error, Collection::Commitments, index, id, "parent", message);
+        }
+    }
+
+    fn check_acquisitions(&mut self, ids: &IdIndex) {
+        let dataset = self.dataset;
+        let here = Collection::Acquisitions;
+        for (index, acquisition) in dataset.acquisitions.iter().enumerate() {
+            let id = acquisition.id;
+            if dataset.text(acquisition.system).trim().is_empty() {
+                self.report(Severity::Warning, here, index, id, "system", "the acquisition names no system".into());
+            }
+            for &buyer in &acquisition.buyers {
+                self.check_reference(ids, here, index, id, "buyers", Some(buyer), Collection::Actors);
+            }
+            self.check_reference(ids, here, index, id, "agency", acquisition.agency, Collection::Actors);
+            self.check_reference(ids, here, index, id, "supplier", acquisition.supplier, Collection::Actors);
+            self.check_reference(ids, here, index, id, "parent", acquisition.parent, Collection::Acquisitions);
+            self.check_reference(ids, here, index, id, "commitment", acquisition.commitment, Collection::Commitments);
+            if let Some(quantity) = &acquisition.quantity {
+                self.check_quantity(index, id, quantity);
+            }
+            if let Some(money) = &acquisition.value {
+                self.check_money(here, index, id, "value", money);
+            }
+            if let (Some(ordered), Some(delivery)) = (acquisition.date.and_then(|d| d.earliest()), acquisition.delivery)
+                && delivery.latest().is_some_and(|last| last < ordered)
+            {
+                let message = "the delivery window ends before the order date".to_owned();
+                self.report(Severity::Warning, here, index, id, "delivery", message);
+            }
+            self.check_sources_of(here, index, id, &acquisition.sources, ids, true);
+        }
+        let parents: Vec<Option<usize>> = dataset
+            .acquisitions
+            .iter()
+            .map(|a| a.parent.and_then(|p| ids.lookup(p)).filter(|(col, _)| *col == here).map(|(_, i)| i))
+            .collect();
+        for index in records_in_cycles(&parents) {
+            let id = dataset.acquisitions[index].id;
+            let message = "the chain of parent contracts loops back to this acquisition".to_owned();
+            self.report(Severity::Error, here, index, id, "parent", message);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn check_reference(
+        &mut self,
+        ids: &IdIndex,
+        collection: Collection,
+        index: usize,
+        id: Symbol,
+        field: &'static str,
+        reference: Option<Symbol>,
+        target: Collection,
+    ) {
+        let Some(reference) = reference else { return };
+        if ids.is(reference, target) {
+            return;
+        }
+        let text = self.dataset.text(reference);
+        let message = match ids.lookup(reference) {
+            Some((other, _)) => format!("refers to `{text}`, which is in {}, not {}", other.key(), target.key()),
+            None => format!("refers to `{text}`, which is not in {}", target.key()),
+        };
+        self.report(Severity::Error, collection, index, id, field, message);
+    }
+
+    fn check_sources_of(
+        &mut self,
+        collection: Collection,
+        index: usize,
+        id: Symbol,
+        sources: &[Symbol],
+        ids: &IdIndex,
+        required: bool,
+    ) {
+        if sources.is_empty() && required {
+            self.report(Severity::Warning, collection, index, id, "sources", "the record cites no source".into());
+        }
+        let dangling: Vec<Symbol> =
+            sources.iter().copied().filter(|&source| !ids.is(source, Collection::Sources)).collect();
+        for source in dangling {
+            let message = format!("cites `{}`, which is not in sources", self.dataset.text(source));
+            self.report(Severity::Error, collection, index, id, "sources", message);
+        }
+    }
+
+    fn check_quantity(&mut self, index: usize, id: Symbol, quantity: &Quantity) {
+        let here = Collection::Acquisitions;
+        match (quantity.count, quantity.qualifier) {
+            (Some(_), QuantityQualifier::Unknown) => {
+                let message = "a count is given but the qualifier says unknown".to_owned();
+                self.report(Severity::Error, here, index, id, "quantity.qualifier", message);
+            }
+            (None, qualifier) if qualifier != QuantityQualifier::Unknown => {
+                let message = format!("the qualifier is \"{}\" but no count is given", qualifier.label());
+                self.report(Severity::Error, here, index, id, "quantity.count", message);
+            }
+            _ => {}
+        }
+    }
+
+    fn check_money(&mut self, collection: Collection, index: usize, id: Symbol, field: &'static str, money: &Money) {
+        if !money.amount.is_finite() || money.amount < 0.0 {
+            let message = format!("the amount {} is not a finite number of zero or more", money.amount);
+            self.report(Severity::Error, collection, index, id, field, message);
+        }
+        if !money.currency.is_known() {
+            let message = format!("`{}` is not an ISO 4217 currency code", money.currency);
+            self.report(Severity::Error, collection, index, id, field, message);
+        }
+        if let Some(year) = money.price_year
+            && !(1900..=2100).contains(&year)
+        {
+            let message = format!("the price year {year} is outside 1900 to 2100");
+            self.report(Severity::Warning, collection, index, id, field, message);
+        }
+    }
+}
+
+/// Positions of the records whose parent chain comes back to themselves.
+fn records_in_cycles(parents: &[Option<usize>]) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Unvisited,
+        OnPath,
+        Done,
+    }
+    let mut state = vec![State::Unvisited; parents.len()];
+    let mut in_cycle = vec![false; parents.len()];
+    let mut path = Vec::new();
+    for start in 0..parents.len() {
+        let mut current = Some(start);
+        while let Some(node) = current {
+            match state[node] {
+                State::Done => break,
+                State::OnPath => {
+                    // Everything on the path from `node` onwards is the cycle.
+                    let from = path.iter().position(|&n| n == node).unwrap_or(0);
+                    for &member in &path[from..] {
+                        in_cycle[member] = true;
+                    }
+                    break;
+                }
+                State::Unvisited => {
+                    state[node] = State::OnPath;
+                    path.push(node);
+                    current = parents[node].filter(|&parent| parent < parents.len());
+                }
+            }
+        }
+        for node in path.drain(..) {
+            state[node] = State::Done;
+        }
+    }
+    (0..parents.len()).filter(|&i| in_cycle[i]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cycles_are_found_and_chains_are_not() {
+        assert_eq!(records_in_cycles(&[None, Some(0), Some(1)]), Vec::<usize>::new());
+        assert_eq!(records_in_cycles(&[Some(0)]), vec![0]);
+        assert_eq!(records_in_cycles(&[Some(1), Some(2), Some(0), Some(0)]), vec![0, 1, 2]);
+    }
+}
