@@ -366,3 +366,90 @@ impl VolumeRow {
         parts.join(" | ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::json;
+
+    /// A small dataset: a framework "up to 100" with two orders, an "about" order in EUR, one with no
+    /// number, one planned buy, and a joint order of two buyers.
+    fn sample() -> Dataset {
+        let text = r#"{
+          "format": "pledge-explorer-dataset", "version": 1,
+          "acquisitions": [
+            {"id": "fw", "system": "M", "category": "missiles", "buyers": ["A", "B"], "stage": "contracted",
+             "quantity": {"count": 100, "unit": "missile", "qualifier": "up_to"},
+             "value": {"amount": 1000, "currency": "USD", "qualifier": "up_to"}, "date": "2024-01", "confidence": "high"},
+            {"id": "a", "system": "M", "category": "missiles", "buyers": ["A"], "stage": "contracted", "parent": "fw",
+             "quantity": {"count": 30, "unit": "missile"}, "value": {"amount": 300, "currency": "USD"},
+             "date": "2024", "confidence": "high"},
+            {"id": "b", "system": "M", "category": "missiles", "buyers": ["B"], "stage": "contracted", "parent": "fw",
+             "quantity": {"count": 20, "unit": "missile", "qualifier": "estimate"},
+             "value": {"amount": 250, "currency": "EUR", "qualifier": "about"}, "date": "2025", "confidence": "high"},
+            {"id": "c", "system": "M", "category": "missiles", "stage": "contracted",
+             "quantity": {"unit": "missile", "qualifier": "unknown", "text": "dozens"}, "confidence": "high"},
+            {"id": "p", "system": "J", "category": "aircraft", "buyers": ["A"], "stage": "planned",
+             "quantity": {"count": 8, "unit": "aircraft"}, "date": "2024", "confidence": "high"}
+          ]}"#;
+        json::from_str(text, "sample.json").unwrap()
+    }
+
+    fn total(volumes: &Volumes, stage: Stage) -> &VolumeRow {
+        volumes.totals.iter().find(|row| row.stage == stage).unwrap()
+    }
+
+    #[test]
+    fn stages_units_and_currencies_are_kept_apart() {
+        let volumes = volumes(&sample(), None, GroupBy::Category);
+        assert_eq!(volumes.totals.len(), 2, "one total per stage");
+        let contracted = total(&volumes, Stage::Contracted);
+        assert_eq!(contracted.records, 4);
+        let missiles = &contracted.units["missile"];
+        assert_eq!((missiles.exact, missiles.approximate, missiles.up_to), (30, 20, 0));
+        assert_eq!(missiles.unknown, 1, "the record with no number is counted beside the sums");
+        assert_eq!((missiles.frameworks, missiles.framework_ceiling), (1, 100), "the ceiling is not added");
+        assert_eq!(contracted.money[&Currency::parse("USD").unwrap()].exact, 300.0);
+        assert_eq!(contracted.money[&Currency::parse("EUR").unwrap()].approximate, 250.0);
+        let planned = total(&volumes, Stage::Planned);
+        assert_eq!(planned.units["aircraft"].exact, 8);
+        assert!(!planned.units.contains_key("missile"));
+    }
+
+    #[test]
+    fn a_framework_counts_when_its_orders_are_not_in_the_set() {
+        let dataset = sample();
+        let volumes = volumes(&dataset, Some(&[0, 3]), GroupBy::System);
+        let missiles = &total(&volumes, Stage::Contracted).units["missile"];
+        assert_eq!((missiles.up_to, missiles.frameworks, missiles.unknown), (100, 0, 1));
+        assert_eq!(missiles.describe(), "up to 100; 1 without a number");
+    }
+
+    #[test]
+    fn joint_orders_count_under_each_buyer_and_once_in_the_totals() {
+        let volumes = volumes(&sample(), None, GroupBy::Buyer);
+        let row =
+            |group: &str, stage: Stage| volumes.rows.iter().find(|r| r.group == group && r.stage == stage).unwrap();
+        assert_eq!(row("A", Stage::Contracted).records, 2);
+        assert_eq!(row("A", Stage::Contracted).joint, 1);
+        assert_eq!(row("B", Stage::Contracted).records, 2);
+        assert_eq!(row("(none)", Stage::Contracted).records, 1);
+        assert_eq!(total(&volumes, Stage::Contracted).records, 4);
+        assert_eq!(volumes.rows.last().unwrap().group, "(none)", "records without a buyer come last");
+    }
+
+    #[test]
+    fn years_group_by_the_order_date() {
+        let volumes = volumes(&sample(), None, GroupBy::Year);
+        let groups: Vec<(&str, Stage)> = volumes.rows.iter().map(|r| (r.group.as_str(), r.stage)).collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("2024", Stage::Planned),
+                ("2024", Stage::Contracted),
+                ("2025", Stage::Contracted),
+                ("(none)", Stage::Contracted)
+            ]
+        );
+    }
+}

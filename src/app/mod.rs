@@ -35,7 +35,7 @@ pub fn run_gui(file: Option<PathBuf>) -> ExitCode {
 
 /// What a worker thread reports back to the frame loop.
 enum Outcome {
-    Loaded(Result<Document, LoadError>),
+    Loaded(Box<Result<Document, LoadError>>),
     Saved(Result<PathBuf, String>),
     /// A dialog closed without a choice.
     Cancelled,
@@ -98,7 +98,7 @@ impl PledgeApp {
                         .add_filter("CSV table", &["csv"])
                         .pick_file();
                     let outcome = match chosen {
-                        Some(path) => Outcome::Loaded(Document::load(&path)),
+                        Some(path) => Outcome::Loaded(Box::new(Document::load(&path))),
                         None => Outcome::Cancelled,
                     };
                     let _ = sender.send(outcome);
@@ -108,7 +108,7 @@ impl PledgeApp {
                 self.busy = true;
                 let sender = self.outcomes.0.clone();
                 std::thread::spawn(move || {
-                    let _ = sender.send(Outcome::Loaded(Document::load(&path)));
+                    let _ = sender.send(Outcome::Loaded(Box::new(Document::load(&path))));
                 });
             }
             Command::SaveAs if !self.busy => {
@@ -145,12 +145,14 @@ impl PledgeApp {
     fn finish(&mut self, outcome: Outcome) {
         self.busy = false;
         match outcome {
-            Outcome::Loaded(Ok(document)) => {
-                self.message = Some((false, format!("Opened {}", document.origin)));
-                self.document = document;
-                self.tables = ui::tables::TablesState::default();
-            }
-            Outcome::Loaded(Err(error)) => self.message = Some((true, error.to_string())),
+            Outcome::Loaded(loaded) => match *loaded {
+                Ok(document) => {
+                    self.message = Some((false, format!("Opened {}", document.origin)));
+                    self.document = document;
+                    self.tables = ui::tables::TablesState::default();
+                }
+                Err(error) => self.message = Some((true, error.to_string())),
+            },
             Outcome::Saved(Ok(path)) => {
                 self.message = Some((false, format!("Saved {}", path.display())));
                 self.document.saved_as(path);

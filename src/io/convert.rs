@@ -1,10 +1,11 @@
 //! Between the file's shape ([`wire`](super::wire)) and the in-memory model: interning on the way in,
 //! borrowing from the string pool on the way out. Both directions are total: anything the wire types
-//! accept becomes a dataset, and validation says what is wrong with it.
+//! accept becomes a dataset, and validation says what is wrong with it. Per-record functions serve the
+//! record editor, which converts one record at a time.
 
 use crate::model::{
     Acquisition, Actor, ChangelogEntry, Commitment, Dataset, Event, Interner, Meta, Money, Provenance, Quantity,
-    Source, Symbol,
+    Record, Source, Symbol,
 };
 
 use super::wire::{
@@ -12,104 +13,24 @@ use super::wire::{
     MoneyRecord, QuantityRecord, SourceRecord, Text, VERSION,
 };
 
+/// One record of any collection in its file shape.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WireRecord<'a> {
+    Actor(ActorRecord<'a>),
+    Source(SourceRecord<'a>),
+    Event(EventRecord<'a>),
+    Commitment(CommitmentRecord<'a>),
+    Acquisition(AcquisitionRecord<'a>),
+}
+
 /// Builds the model from a parsed file.
 pub fn from_wire(file: DatasetFile<'_>) -> Dataset {
     let mut strings = Interner::default();
-    let mut sym = |text: &Text<'_>| strings.intern(text.as_str());
-    let actors = file
-        .actors
-        .iter()
-        .map(|r| Actor {
-            id: sym(&r.id),
-            name: r.name.as_str().to_owned(),
-            kind: r.kind,
-            provenance: Provenance {
-                sources: r.sources.iter().map(&mut sym).collect(),
-                confidence: r.confidence,
-                notes: r.notes.as_str().to_owned(),
-            },
-        })
-        .collect();
-    let sources = file
-        .sources
-        .iter()
-        .map(|r| Source {
-            id: sym(&r.id),
-            title: r.title.as_str().to_owned(),
-            publisher: r.publisher.as_str().to_owned(),
-            url: r.url.as_str().to_owned(),
-            published: r.published,
-            accessed: r.accessed,
-            notes: r.notes.as_str().to_owned(),
-        })
-        .collect();
-    let events = file
-        .events
-        .iter()
-        .map(|r| Event {
-            id: sym(&r.id),
-            date: r.date,
-            kind: r.kind,
-            title: r.title.as_str().to_owned(),
-            location: r.location.as_str().to_owned(),
-            related: r.related.iter().map(&mut sym).collect(),
-            provenance: Provenance {
-                sources: r.sources.iter().map(&mut sym).collect(),
-                confidence: r.confidence,
-                notes: r.notes.as_str().to_owned(),
-            },
-        })
-        .collect();
-    let commitments = file
-        .commitments
-        .iter()
-        .map(|r| Commitment {
-            id: sym(&r.id),
-            title: r.title.as_str().to_owned(),
-            kind: r.kind,
-            status: r.status,
-            origin: r.origin.as_ref().map(&mut sym),
-            parties: r.parties.iter().map(&mut sym).collect(),
-            category: r.category.as_ref().map(&mut sym),
-            adopted: r.adopted,
-            horizon: r.horizon,
-            value: r.value.as_ref().map(money_from_wire),
-            description: r.description.as_str().to_owned(),
-            parent: r.parent.as_ref().map(&mut sym),
-            provenance: Provenance {
-                sources: r.sources.iter().map(&mut sym).collect(),
-                confidence: r.confidence,
-                notes: r.notes.as_str().to_owned(),
-            },
-        })
-        .collect();
-    let acquisitions = file
-        .acquisitions
-        .iter()
-        .map(|r| Acquisition {
-            id: sym(&r.id),
-            system: sym(&r.system),
-            category: sym(&r.category),
-            buyers: r.buyers.iter().map(&mut sym).collect(),
-            agency: r.agency.as_ref().map(&mut sym),
-            supplier: r.supplier.as_ref().map(&mut sym),
-            stage: r.stage,
-            quantity: r.quantity.as_ref().map(|q| Quantity {
-                count: q.count,
-                unit: q.unit.as_ref().map(&mut sym),
-                qualifier: q.qualifier,
-                text: q.text.as_ref().map(|t| t.as_str().into()),
-            }),
-            value: r.value.as_ref().map(money_from_wire),
-            date: r.date,
-            delivery: r.delivery,
-            parent: r.parent.as_ref().map(&mut sym),
-            commitment: r.commitment.as_ref().map(&mut sym),
-            sources: r.sources.iter().map(&mut sym).collect(),
-            confidence: r.confidence,
-            notes: (!r.notes.is_empty()).then(|| r.notes.as_str().into()),
-        })
-        .collect();
+    let actors = file.actors.iter().map(|r| actor_from_wire(r, &mut strings)).collect();
+    let sources = file.sources.iter().map(|r| source_from_wire(r, &mut strings)).collect();
+    let events = file.events.iter().map(|r| event_from_wire(r, &mut strings)).collect();
+    let commitments = file.commitments.iter().map(|r| commitment_from_wire(r, &mut strings)).collect();
+    let acquisitions = file.acquisitions.iter().map(|r| acquisition_from_wire(r, &mut strings)).collect();
     let meta = Meta {
         title: file.meta.title.as_str().to_owned(),
         description: file.meta.description.as_str().to_owned(),
@@ -125,6 +46,111 @@ pub fn from_wire(file: DatasetFile<'_>) -> Dataset {
             .collect(),
     };
     Dataset { strings, meta, actors, sources, events, commitments, acquisitions }
+}
+
+/// Converts one record, interning its strings into `strings`.
+pub fn record_from_wire(record: &WireRecord<'_>, strings: &mut Interner) -> Record {
+    match record {
+        WireRecord::Actor(r) => Record::Actor(actor_from_wire(r, strings)),
+        WireRecord::Source(r) => Record::Source(source_from_wire(r, strings)),
+        WireRecord::Event(r) => Record::Event(event_from_wire(r, strings)),
+        WireRecord::Commitment(r) => Record::Commitment(commitment_from_wire(r, strings)),
+        WireRecord::Acquisition(r) => Record::Acquisition(acquisition_from_wire(r, strings)),
+    }
+}
+
+fn symbols(texts: &[Text<'_>], strings: &mut Interner) -> Vec<Symbol> {
+    texts.iter().map(|t| strings.intern(t.as_str())).collect()
+}
+
+fn symbol(text: &Option<Text<'_>>, strings: &mut Interner) -> Option<Symbol> {
+    text.as_ref().map(|t| strings.intern(t.as_str()))
+}
+
+fn provenance(
+    sources: &[Text<'_>],
+    confidence: crate::model::Confidence,
+    notes: &Text<'_>,
+    strings: &mut Interner,
+) -> Provenance {
+    Provenance { sources: symbols(sources, strings), confidence, notes: notes.as_str().to_owned() }
+}
+
+fn actor_from_wire(r: &ActorRecord<'_>, strings: &mut Interner) -> Actor {
+    Actor {
+        id: strings.intern(r.id.as_str()),
+        name: r.name.as_str().to_owned(),
+        kind: r.kind,
+        provenance: provenance(&r.sources, r.confidence, &r.notes, strings),
+    }
+}
+
+fn source_from_wire(r: &SourceRecord<'_>, strings: &mut Interner) -> Source {
+    Source {
+        id: strings.intern(r.id.as_str()),
+        title: r.title.as_str().to_owned(),
+        publisher: r.publisher.as_str().to_owned(),
+        url: r.url.as_str().to_owned(),
+        published: r.published,
+        accessed: r.accessed,
+        notes: r.notes.as_str().to_owned(),
+    }
+}
+
+fn event_from_wire(r: &EventRecord<'_>, strings: &mut Interner) -> Event {
+    Event {
+        id: strings.intern(r.id.as_str()),
+        date: r.date,
+        kind: r.kind,
+        title: r.title.as_str().to_owned(),
+        location: r.location.as_str().to_owned(),
+        related: symbols(&r.related, strings),
+        provenance: provenance(&r.sources, r.confidence, &r.notes, strings),
+    }
+}
+
+fn commitment_from_wire(r: &CommitmentRecord<'_>, strings: &mut Interner) -> Commitment {
+    Commitment {
+        id: strings.intern(r.id.as_str()),
+        title: r.title.as_str().to_owned(),
+        kind: r.kind,
+        status: r.status,
+        origin: symbol(&r.origin, strings),
+        parties: symbols(&r.parties, strings),
+        category: symbol(&r.category, strings),
+        adopted: r.adopted,
+        horizon: r.horizon,
+        value: r.value.as_ref().map(money_from_wire),
+        description: r.description.as_str().to_owned(),
+        parent: symbol(&r.parent, strings),
+        provenance: provenance(&r.sources, r.confidence, &r.notes, strings),
+    }
+}
+
+fn acquisition_from_wire(r: &AcquisitionRecord<'_>, strings: &mut Interner) -> Acquisition {
+    Acquisition {
+        id: strings.intern(r.id.as_str()),
+        system: strings.intern(r.system.as_str()),
+        category: strings.intern(r.category.as_str()),
+        buyers: symbols(&r.buyers, strings),
+        agency: symbol(&r.agency, strings),
+        supplier: symbol(&r.supplier, strings),
+        stage: r.stage,
+        quantity: r.quantity.as_ref().map(|q| Quantity {
+            count: q.count,
+            unit: symbol(&q.unit, strings),
+            qualifier: q.qualifier,
+            text: q.text.as_ref().map(|t| t.as_str().into()),
+        }),
+        value: r.value.as_ref().map(money_from_wire),
+        date: r.date,
+        delivery: r.delivery,
+        parent: symbol(&r.parent, strings),
+        commitment: symbol(&r.commitment, strings),
+        sources: symbols(&r.sources, strings),
+        confidence: r.confidence,
+        notes: (!r.notes.is_empty()).then(|| r.notes.as_str().into()),
+    }
 }
 
 fn money_from_wire(record: &MoneyRecord) -> Money {
@@ -147,111 +173,129 @@ fn money_to_wire(money: &Money) -> MoneyRecord {
 
 /// The file form of a dataset, borrowing every string from it.
 pub fn to_wire(dataset: &Dataset) -> DatasetFile<'_> {
-    fn plain(text: &str) -> Text<'_> {
-        Text::borrowed(text)
-    }
-    let text = |symbol: Symbol| Text::borrowed(dataset.text(symbol));
-    let texts = |symbols: &[Symbol]| symbols.iter().map(|&s| text(s)).collect::<Vec<_>>();
     let meta = &dataset.meta;
     DatasetFile {
         format: Text::borrowed(FORMAT),
         version: VERSION,
         meta: MetaRecord {
-            title: plain(&meta.title),
-            description: plain(&meta.description),
-            release: plain(&meta.release),
+            title: Text::borrowed(&meta.title),
+            description: Text::borrowed(&meta.description),
+            release: Text::borrowed(&meta.release),
             cutoff: meta.cutoff,
-            licence: plain(&meta.licence),
-            authors: meta.authors.iter().map(|a| plain(a)).collect(),
-            changelog: meta.changelog.iter().map(|c| ChangelogRecord { date: c.date, text: plain(&c.text) }).collect(),
+            licence: Text::borrowed(&meta.licence),
+            authors: meta.authors.iter().map(|a| Text::borrowed(a)).collect(),
+            changelog: meta
+                .changelog
+                .iter()
+                .map(|c| ChangelogRecord { date: c.date, text: Text::borrowed(&c.text) })
+                .collect(),
         },
-        actors: dataset
-            .actors
-            .iter()
-            .map(|r| ActorRecord {
-                id: text(r.id),
-                name: plain(&r.name),
-                kind: r.kind,
-                sources: texts(&r.provenance.sources),
-                confidence: r.provenance.confidence,
-                notes: plain(&r.provenance.notes),
-            })
-            .collect(),
-        sources: dataset
-            .sources
-            .iter()
-            .map(|r| SourceRecord {
-                id: text(r.id),
-                title: plain(&r.title),
-                publisher: plain(&r.publisher),
-                url: plain(&r.url),
-                published: r.published,
-                accessed: r.accessed,
-                notes: plain(&r.notes),
-            })
-            .collect(),
-        events: dataset
-            .events
-            .iter()
-            .map(|r| EventRecord {
-                id: text(r.id),
-                date: r.date,
-                kind: r.kind,
-                title: plain(&r.title),
-                location: plain(&r.location),
-                related: texts(&r.related),
-                sources: texts(&r.provenance.sources),
-                confidence: r.provenance.confidence,
-                notes: plain(&r.provenance.notes),
-            })
-            .collect(),
-        commitments: dataset
-            .commitments
-            .iter()
-            .map(|r| CommitmentRecord {
-                id: text(r.id),
-                title: plain(&r.title),
-                kind: r.kind,
-                status: r.status,
-                origin: r.origin.map(text),
-                parties: texts(&r.parties),
-                category: r.category.map(text),
-                adopted: r.adopted,
-                horizon: r.horizon,
-                value: r.value.as_ref().map(money_to_wire),
-                description: plain(&r.description),
-                parent: r.parent.map(text),
-                sources: texts(&r.provenance.sources),
-                confidence: r.provenance.confidence,
-                notes: plain(&r.provenance.notes),
-            })
-            .collect(),
-        acquisitions: dataset
-            .acquisitions
-            .iter()
-            .map(|r| AcquisitionRecord {
-                id: text(r.id),
-                system: text(r.system),
-                category: text(r.category),
-                buyers: texts(&r.buyers),
-                agency: r.agency.map(text),
-                supplier: r.supplier.map(text),
-                stage: r.stage,
-                quantity: r.quantity.as_ref().map(|q| QuantityRecord {
-                    count: q.count,
-                    unit: q.unit.map(text),
-                    qualifier: q.qualifier,
-                    text: q.text.as_deref().map(plain),
-                }),
-                value: r.value.as_ref().map(money_to_wire),
-                date: r.date,
-                delivery: r.delivery,
-                parent: r.parent.map(text),
-                commitment: r.commitment.map(text),
-                sources: texts(&r.sources),
-                confidence: r.confidence,
-                notes: plain(r.notes.as_deref().unwrap_or("")),
-            })
-            .collect(),
+        actors: dataset.actors.iter().map(|r| actor_to_wire(r, dataset)).collect(),
+        sources: dataset.sources.iter().map(|r| source_to_wire(r, dataset)).collect(),
+        events: dataset.events.iter().map(|r| event_to_wire(r, dataset)).collect(),
+        commitments: dataset.commitments.iter().map(|r| commitment_to_wire(r, dataset)).collect(),
+        acquisitions: dataset.acquisitions.iter().map(|r| acquisition_to_wire(r, dataset)).collect(),
+    }
+}
+
+/// The file form of one record.
+pub fn record_to_wire<'a>(record: &'a Record, dataset: &'a Dataset) -> WireRecord<'a> {
+    match record {
+        Record::Actor(r) => WireRecord::Actor(actor_to_wire(r, dataset)),
+        Record::Source(r) => WireRecord::Source(source_to_wire(r, dataset)),
+        Record::Event(r) => WireRecord::Event(event_to_wire(r, dataset)),
+        Record::Commitment(r) => WireRecord::Commitment(commitment_to_wire(r, dataset)),
+        Record::Acquisition(r) => WireRecord::Acquisition(acquisition_to_wire(r, dataset)),
+    }
+}
+
+fn text(dataset: &Dataset, symbol: Symbol) -> Text<'_> {
+    Text::borrowed(dataset.text(symbol))
+}
+
+fn texts<'a>(dataset: &'a Dataset, symbols: &[Symbol]) -> Vec<Text<'a>> {
+    symbols.iter().map(|&s| text(dataset, s)).collect()
+}
+
+pub fn actor_to_wire<'a>(r: &'a Actor, dataset: &'a Dataset) -> ActorRecord<'a> {
+    ActorRecord {
+        id: text(dataset, r.id),
+        name: Text::borrowed(&r.name),
+        kind: r.kind,
+        sources: texts(dataset, &r.provenance.sources),
+        confidence: r.provenance.confidence,
+        notes: Text::borrowed(&r.provenance.notes),
+    }
+}
+
+pub fn source_to_wire<'a>(r: &'a Source, dataset: &'a Dataset) -> SourceRecord<'a> {
+    SourceRecord {
+        id: text(dataset, r.id),
+        title: Text::borrowed(&r.title),
+        publisher: Text::borrowed(&r.publisher),
+        url: Text::borrowed(&r.url),
+        published: r.published,
+        accessed: r.accessed,
+        notes: Text::borrowed(&r.notes),
+    }
+}
+
+pub fn event_to_wire<'a>(r: &'a Event, dataset: &'a Dataset) -> EventRecord<'a> {
+    EventRecord {
+        id: text(dataset, r.id),
+        date: r.date,
+        kind: r.kind,
+        title: Text::borrowed(&r.title),
+        location: Text::borrowed(&r.location),
+        related: texts(dataset, &r.related),
+        sources: texts(dataset, &r.provenance.sources),
+        confidence: r.provenance.confidence,
+        notes: Text::borrowed(&r.provenance.notes),
+    }
+}
+
+pub fn commitment_to_wire<'a>(r: &'a Commitment, dataset: &'a Dataset) -> CommitmentRecord<'a> {
+    CommitmentRecord {
+        id: text(dataset, r.id),
+        title: Text::borrowed(&r.title),
+        kind: r.kind,
+        status: r.status,
+        origin: r.origin.map(|s| text(dataset, s)),
+        parties: texts(dataset, &r.parties),
+        category: r.category.map(|s| text(dataset, s)),
+        adopted: r.adopted,
+        horizon: r.horizon,
+        value: r.value.as_ref().map(money_to_wire),
+        description: Text::borrowed(&r.description),
+        parent: r.parent.map(|s| text(dataset, s)),
+        sources: texts(dataset, &r.provenance.sources),
+        confidence: r.provenance.confidence,
+        notes: Text::borrowed(&r.provenance.notes),
+    }
+}
+
+pub fn acquisition_to_wire<'a>(r: &'a Acquisition, dataset: &'a Dataset) -> AcquisitionRecord<'a> {
+    AcquisitionRecord {
+        id: text(dataset, r.id),
+        system: text(dataset, r.system),
+        category: text(dataset, r.category),
+        buyers: texts(dataset, &r.buyers),
+        agency: r.agency.map(|s| text(dataset, s)),
+        supplier: r.supplier.map(|s| text(dataset, s)),
+        stage: r.stage,
+        quantity: r.quantity.as_ref().map(|q| QuantityRecord {
+            count: q.count,
+            unit: q.unit.map(|s| text(dataset, s)),
+            qualifier: q.qualifier,
+            text: q.text.as_deref().map(Text::borrowed),
+        }),
+        value: r.value.as_ref().map(money_to_wire),
+        date: r.date,
+        delivery: r.delivery,
+        parent: r.parent.map(|s| text(dataset, s)),
+        commitment: r.commitment.map(|s| text(dataset, s)),
+        sources: texts(dataset, &r.sources),
+        confidence: r.confidence,
+        notes: Text::borrowed(r.notes.as_deref().unwrap_or("")),
     }
 }

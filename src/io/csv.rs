@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Collection, Dataset, FuzzyDate};
 
+use super::LoadError;
+use super::convert::{self, WireRecord};
 use super::wire::{
     AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, EventRecord, FORMAT, MetaRecord,
     MoneyRecord, QuantityRecord, SourceRecord, Text, VERSION,
 };
-use super::{LoadError, convert};
 
 /// The columns of each collection's CSV file, in order.
 pub fn columns(collection: Collection) -> &'static [&'static str] {
@@ -77,101 +78,104 @@ const LIST_SEPARATOR: &str = ";";
 
 /// Writes one collection as CSV (UTF-8, header row, CRLF line ends as RFC 4180 has them).
 pub fn write_table(dataset: &Dataset, collection: Collection, out: impl Write) -> std::io::Result<()> {
-    let file = convert::to_wire(dataset);
     let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
     writer.write_record(columns(collection))?;
-    let mut write = |cells: Vec<String>| writer.write_record(cells.iter().map(|cell| neutralise(cell).into_owned()));
-    match collection {
-        Collection::Actors => {
-            for r in &file.actors {
-                write(vec![s(&r.id), s(&r.name), word(&r.kind), list(&r.sources), word(&r.confidence), s(&r.notes)])?;
-            }
-        }
-        Collection::Sources => {
-            for r in &file.sources {
-                write(vec![
-                    s(&r.id),
-                    s(&r.title),
-                    s(&r.publisher),
-                    s(&r.url),
-                    date(r.published),
-                    date(r.accessed),
-                    s(&r.notes),
-                ])?;
-            }
-        }
-        Collection::Events => {
-            for r in &file.events {
-                write(vec![
-                    s(&r.id),
-                    r.date.to_string(),
-                    word(&r.kind),
-                    s(&r.title),
-                    s(&r.location),
-                    list(&r.related),
-                    list(&r.sources),
-                    word(&r.confidence),
-                    s(&r.notes),
-                ])?;
-            }
-        }
-        Collection::Commitments => {
-            for r in &file.commitments {
-                let [amount, currency, qualifier, year] = money_cells(r.value.as_ref());
-                write(vec![
-                    s(&r.id),
-                    s(&r.title),
-                    word(&r.kind),
-                    word(&r.status),
-                    opt(&r.origin),
-                    list(&r.parties),
-                    opt(&r.category),
-                    date(r.adopted),
-                    date(r.horizon),
-                    amount,
-                    currency,
-                    qualifier,
-                    year,
-                    s(&r.description),
-                    opt(&r.parent),
-                    list(&r.sources),
-                    word(&r.confidence),
-                    s(&r.notes),
-                ])?;
-            }
-        }
-        Collection::Acquisitions => {
-            for r in &file.acquisitions {
-                let [amount, currency, qualifier, year] = money_cells(r.value.as_ref());
-                let q = r.quantity.as_ref();
-                write(vec![
-                    s(&r.id),
-                    s(&r.system),
-                    s(&r.category),
-                    list(&r.buyers),
-                    opt(&r.agency),
-                    opt(&r.supplier),
-                    word(&r.stage),
-                    q.and_then(|q| q.count).map(|c| c.to_string()).unwrap_or_default(),
-                    q.map(|q| word(&q.qualifier)).unwrap_or_default(),
-                    q.map(|q| opt(&q.unit)).unwrap_or_default(),
-                    q.map(|q| opt(&q.text)).unwrap_or_default(),
-                    amount,
-                    currency,
-                    qualifier,
-                    year,
-                    date(r.date),
-                    date(r.delivery),
-                    opt(&r.parent),
-                    opt(&r.commitment),
-                    list(&r.sources),
-                    word(&r.confidence),
-                    s(&r.notes),
-                ])?;
-            }
-        }
+    for index in 0..dataset.len(collection) {
+        let cells = record_cells(dataset, collection, index);
+        writer.write_record(cells.iter().map(|cell| neutralise(cell)).map(|cell| cell.into_owned()))?;
     }
     writer.flush()
+}
+
+/// The text of each column of one record, in [`columns`] order, as CSV and the record editor show it.
+pub fn record_cells(dataset: &Dataset, collection: Collection, index: usize) -> Vec<String> {
+    match collection {
+        Collection::Actors => dataset.actors.get(index).map(|r| actor_cells(&convert::actor_to_wire(r, dataset))),
+        Collection::Sources => dataset.sources.get(index).map(|r| source_cells(&convert::source_to_wire(r, dataset))),
+        Collection::Events => dataset.events.get(index).map(|r| event_cells(&convert::event_to_wire(r, dataset))),
+        Collection::Commitments => {
+            dataset.commitments.get(index).map(|r| commitment_cells(&convert::commitment_to_wire(r, dataset)))
+        }
+        Collection::Acquisitions => {
+            dataset.acquisitions.get(index).map(|r| acquisition_cells(&convert::acquisition_to_wire(r, dataset)))
+        }
+    }
+    .unwrap_or_default()
+}
+
+fn actor_cells(r: &ActorRecord<'_>) -> Vec<String> {
+    vec![s(&r.id), s(&r.name), word(&r.kind), list(&r.sources), word(&r.confidence), s(&r.notes)]
+}
+
+fn source_cells(r: &SourceRecord<'_>) -> Vec<String> {
+    vec![s(&r.id), s(&r.title), s(&r.publisher), s(&r.url), date(r.published), date(r.accessed), s(&r.notes)]
+}
+
+fn event_cells(r: &EventRecord<'_>) -> Vec<String> {
+    vec![
+        s(&r.id),
+        r.date.to_string(),
+        word(&r.kind),
+        s(&r.title),
+        s(&r.location),
+        list(&r.related),
+        list(&r.sources),
+        word(&r.confidence),
+        s(&r.notes),
+    ]
+}
+
+fn commitment_cells(r: &CommitmentRecord<'_>) -> Vec<String> {
+    let [amount, currency, qualifier, year] = money_cells(r.value.as_ref());
+    vec![
+        s(&r.id),
+        s(&r.title),
+        word(&r.kind),
+        word(&r.status),
+        opt(&r.origin),
+        list(&r.parties),
+        opt(&r.category),
+        date(r.adopted),
+        date(r.horizon),
+        amount,
+        currency,
+        qualifier,
+        year,
+        s(&r.description),
+        opt(&r.parent),
+        list(&r.sources),
+        word(&r.confidence),
+        s(&r.notes),
+    ]
+}
+
+fn acquisition_cells(r: &AcquisitionRecord<'_>) -> Vec<String> {
+    let [amount, currency, qualifier, year] = money_cells(r.value.as_ref());
+    let q = r.quantity.as_ref();
+    vec![
+        s(&r.id),
+        s(&r.system),
+        s(&r.category),
+        list(&r.buyers),
+        opt(&r.agency),
+        opt(&r.supplier),
+        word(&r.stage),
+        q.and_then(|q| q.count).map(|c| c.to_string()).unwrap_or_default(),
+        q.map(|q| word(&q.qualifier)).unwrap_or_default(),
+        q.map(|q| opt(&q.unit)).unwrap_or_default(),
+        q.map(|q| opt(&q.text)).unwrap_or_default(),
+        amount,
+        currency,
+        qualifier,
+        year,
+        date(r.date),
+        date(r.delivery),
+        opt(&r.parent),
+        opt(&r.commitment),
+        list(&r.sources),
+        word(&r.confidence),
+        s(&r.notes),
+    ]
 }
 
 /// Writes `meta` as rows of field, date, value.
@@ -244,11 +248,115 @@ fn empty_file() -> DatasetFile<'static> {
     }
 }
 
+/// A cell that could not be read: its column and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellError {
+    pub column: &'static str,
+    pub message: String,
+}
+
+impl CellError {
+    /// The error as a file's: "row 5, column \"quantity\": ...". `row` counts the header as row 1.
+    fn in_file(self, origin: &str, row: u64) -> LoadError {
+        LoadError::whole(origin, format!("row {row}, column \"{}\": {}", self.column, self.message))
+    }
+}
+
+impl std::fmt::Display for CellError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.column, self.message)
+    }
+}
+
+/// Reads one record from its cells in [`columns`] order (as [`record_cells`] gives them).
+pub fn record_from_cells(collection: Collection, cells: &[String]) -> Result<WireRecord<'static>, CellError> {
+    let record: ::csv::StringRecord = cells.iter().collect();
+    let positions: Vec<Option<usize>> = (0..columns(collection).len()).map(Some).collect();
+    let row = Row { cells: &record, positions: &positions, names: columns(collection) };
+    parse_record(collection, &row)
+}
+
+fn parse_record(collection: Collection, row: &Row<'_>) -> Result<WireRecord<'static>, CellError> {
+    Ok(match collection {
+        Collection::Actors => WireRecord::Actor(ActorRecord {
+            id: row.required("id")?,
+            name: row.text("name"),
+            kind: row.word("kind")?,
+            sources: row.list("sources"),
+            confidence: row.word("confidence")?,
+            notes: row.text("notes"),
+        }),
+        Collection::Sources => WireRecord::Source(SourceRecord {
+            id: row.required("id")?,
+            title: row.text("title"),
+            publisher: row.text("publisher"),
+            url: row.text("url"),
+            published: row.date("published")?,
+            accessed: row.date("accessed")?,
+            notes: row.text("notes"),
+        }),
+        Collection::Events => WireRecord::Event(EventRecord {
+            id: row.required("id")?,
+            date: row.required_date("date")?,
+            kind: row.word("kind")?,
+            title: row.text("title"),
+            location: row.text("location"),
+            related: row.list("related"),
+            sources: row.list("sources"),
+            confidence: row.word("confidence")?,
+            notes: row.text("notes"),
+        }),
+        Collection::Commitments => WireRecord::Commitment(CommitmentRecord {
+            id: row.required("id")?,
+            title: row.text("title"),
+            kind: row.word("kind")?,
+            status: row.word("status")?,
+            origin: row.optional("origin"),
+            parties: row.list("parties"),
+            category: row.optional("category"),
+            adopted: row.date("adopted")?,
+            horizon: row.date("horizon")?,
+            value: row.money("value")?,
+            description: row.text("description"),
+            parent: row.optional("parent"),
+            sources: row.list("sources"),
+            confidence: row.word("confidence")?,
+            notes: row.text("notes"),
+        }),
+        Collection::Acquisitions => {
+            let count = row.number::<u64>("quantity", "a whole number of zero or more")?;
+            let qualifier_given = !row.raw("quantity_qualifier").is_empty();
+            let unit = row.optional("quantity_unit");
+            let words = row.optional("quantity_text");
+            let quantity = if count.is_some() || qualifier_given || unit.is_some() || words.is_some() {
+                Some(QuantityRecord { count, unit, qualifier: row.optional_word("quantity_qualifier")?, text: words })
+            } else {
+                None
+            };
+            WireRecord::Acquisition(AcquisitionRecord {
+                id: row.required("id")?,
+                system: row.text("system"),
+                category: row.text("category"),
+                buyers: row.list("buyers"),
+                agency: row.optional("agency"),
+                supplier: row.optional("supplier"),
+                stage: row.word("stage")?,
+                quantity,
+                value: row.money("value")?,
+                date: row.date("date")?,
+                delivery: row.date("delivery")?,
+                parent: row.optional("parent"),
+                commitment: row.optional("commitment"),
+                sources: row.list("sources"),
+                confidence: row.word("confidence")?,
+                notes: row.text("notes"),
+            })
+        }
+    })
+}
+
 /// One data row, with what is needed to say where a bad cell is.
 struct Row<'r> {
-    origin: &'r str,
-    /// The row as a spreadsheet numbers it: the header is row 1.
-    number: u64,
     cells: &'r ::csv::StringRecord,
     /// For each expected column, its position in the file.
     positions: &'r [Option<usize>],
@@ -256,8 +364,9 @@ struct Row<'r> {
 }
 
 impl Row<'_> {
-    fn error(&self, column: &str, message: impl std::fmt::Display) -> LoadError {
-        LoadError::whole(self.origin, format!("row {}, column \"{column}\": {message}", self.number))
+    fn error(&self, column: &str, message: impl std::fmt::Display) -> CellError {
+        let column = self.names.iter().find(|name| **name == column).copied().unwrap_or("?");
+        CellError { column, message: message.to_string() }
     }
 
     fn raw(&self, column: &str) -> &str {
@@ -272,7 +381,7 @@ impl Row<'_> {
         Text::owned(self.raw(column).to_owned())
     }
 
-    fn required(&self, column: &str) -> Result<Text<'static>, LoadError> {
+    fn required(&self, column: &str) -> Result<Text<'static>, CellError> {
         let text = self.raw(column);
         if text.is_empty() {
             return Err(self.error(column, "is empty but required"));
@@ -294,7 +403,7 @@ impl Row<'_> {
             .collect()
     }
 
-    fn date(&self, column: &str) -> Result<Option<FuzzyDate>, LoadError> {
+    fn date(&self, column: &str) -> Result<Option<FuzzyDate>, CellError> {
         let text = self.raw(column);
         if text.is_empty() {
             return Ok(None);
@@ -302,22 +411,22 @@ impl Row<'_> {
         FuzzyDate::parse(text).map(Some).map_err(|error| self.error(column, error))
     }
 
-    fn required_date(&self, column: &str) -> Result<FuzzyDate, LoadError> {
+    fn required_date(&self, column: &str) -> Result<FuzzyDate, CellError> {
         self.date(column)?.ok_or_else(|| self.error(column, "is empty but required"))
     }
 
     /// A closed vocabulary value, by its file name ("up_to") or its label ("up to").
-    fn word<T: for<'de> Deserialize<'de>>(&self, column: &str) -> Result<T, LoadError> {
+    fn word<T: for<'de> Deserialize<'de>>(&self, column: &str) -> Result<T, CellError> {
         let text = self.raw(column).to_lowercase().replace([' ', '-'], "_");
         let deserializer: serde::de::value::StringDeserializer<serde::de::value::Error> = text.into_deserializer();
         T::deserialize(deserializer).map_err(|error| self.error(column, error))
     }
 
-    fn optional_word<T: for<'de> Deserialize<'de> + Default>(&self, column: &str) -> Result<T, LoadError> {
+    fn optional_word<T: for<'de> Deserialize<'de> + Default>(&self, column: &str) -> Result<T, CellError> {
         if self.raw(column).is_empty() { Ok(T::default()) } else { self.word(column) }
     }
 
-    fn number<T: std::str::FromStr>(&self, column: &str, what: &str) -> Result<Option<T>, LoadError> {
+    fn number<T: std::str::FromStr>(&self, column: &str, what: &str) -> Result<Option<T>, CellError> {
         let text = self.raw(column);
         if text.is_empty() {
             return Ok(None);
@@ -325,7 +434,7 @@ impl Row<'_> {
         text.replace(',', "").parse().map(Some).map_err(|_| self.error(column, format!("`{text}` is not {what}")))
     }
 
-    fn money(&self, prefix: &str) -> Result<Option<MoneyRecord>, LoadError> {
+    fn money(&self, prefix: &str) -> Result<Option<MoneyRecord>, CellError> {
         let column = |suffix: &str| if suffix.is_empty() { prefix.to_owned() } else { format!("{prefix}_{suffix}") };
         let Some(amount) = self.number::<f64>(&column(""), "a number")? else {
             return Ok(None);
@@ -376,87 +485,13 @@ fn read_table(
     let mut number = 1;
     while reader.read_record(&mut cells).map_err(|error| csv_error(origin, &error))? {
         number += 1;
-        let row = Row { origin, number, cells: &cells, positions: &positions, names };
-        match collection {
-            Collection::Actors => file.actors.push(ActorRecord {
-                id: row.required("id")?,
-                name: row.text("name"),
-                kind: row.word("kind")?,
-                sources: row.list("sources"),
-                confidence: row.optional_word("confidence")?,
-                notes: row.text("notes"),
-            }),
-            Collection::Sources => file.sources.push(SourceRecord {
-                id: row.required("id")?,
-                title: row.text("title"),
-                publisher: row.text("publisher"),
-                url: row.text("url"),
-                published: row.date("published")?,
-                accessed: row.date("accessed")?,
-                notes: row.text("notes"),
-            }),
-            Collection::Events => file.events.push(EventRecord {
-                id: row.required("id")?,
-                date: row.required_date("date")?,
-                kind: row.word("kind")?,
-                title: row.text("title"),
-                location: row.text("location"),
-                related: row.list("related"),
-                sources: row.list("sources"),
-                confidence: row.word("confidence")?,
-                notes: row.text("notes"),
-            }),
-            Collection::Commitments => file.commitments.push(CommitmentRecord {
-                id: row.required("id")?,
-                title: row.text("title"),
-                kind: row.word("kind")?,
-                status: row.word("status")?,
-                origin: row.optional("origin"),
-                parties: row.list("parties"),
-                category: row.optional("category"),
-                adopted: row.date("adopted")?,
-                horizon: row.date("horizon")?,
-                value: row.money("value")?,
-                description: row.text("description"),
-                parent: row.optional("parent"),
-                sources: row.list("sources"),
-                confidence: row.word("confidence")?,
-                notes: row.text("notes"),
-            }),
-            Collection::Acquisitions => {
-                let count = row.number::<u64>("quantity", "a whole number of zero or more")?;
-                let qualifier_given = !row.raw("quantity_qualifier").is_empty();
-                let unit = row.optional("quantity_unit");
-                let words = row.optional("quantity_text");
-                let quantity = if count.is_some() || qualifier_given || unit.is_some() || words.is_some() {
-                    Some(QuantityRecord {
-                        count,
-                        unit,
-                        qualifier: row.optional_word("quantity_qualifier")?,
-                        text: words,
-                    })
-                } else {
-                    None
-                };
-                file.acquisitions.push(AcquisitionRecord {
-                    id: row.required("id")?,
-                    system: row.text("system"),
-                    category: row.text("category"),
-                    buyers: row.list("buyers"),
-                    agency: row.optional("agency"),
-                    supplier: row.optional("supplier"),
-                    stage: row.word("stage")?,
-                    quantity,
-                    value: row.money("value")?,
-                    date: row.date("date")?,
-                    delivery: row.date("delivery")?,
-                    parent: row.optional("parent"),
-                    commitment: row.optional("commitment"),
-                    sources: row.list("sources"),
-                    confidence: row.word("confidence")?,
-                    notes: row.text("notes"),
-                });
-            }
+        let row = Row { cells: &cells, positions: &positions, names };
+        match parse_record(collection, &row).map_err(|error| error.in_file(origin, number))? {
+            WireRecord::Actor(r) => file.actors.push(r),
+            WireRecord::Source(r) => file.sources.push(r),
+            WireRecord::Event(r) => file.events.push(r),
+            WireRecord::Commitment(r) => file.commitments.push(r),
+            WireRecord::Acquisition(r) => file.acquisitions.push(r),
         }
     }
     Ok(())
@@ -550,5 +585,42 @@ fn money_cells(money: Option<&MoneyRecord>) -> [String; 4] {
             m.price_year.map(|y| y.to_string()).unwrap_or_default(),
         ],
         None => Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bom_and_crlf_line_ends_are_read() {
+        let text = "\u{feff}id,system,category,stage,quantity,quantity_qualifier,quantity_unit,confidence\r\n\
+                    a1,\"Patriot, GEM-T\",air and missile defence,contracted,\"1,000\",up to,missile,high\r\n";
+        let dataset = import_table(Collection::Acquisitions, text.as_bytes(), "a.csv").unwrap();
+        let record = &dataset.acquisitions[0];
+        assert_eq!(dataset.text(record.system), "Patriot, GEM-T");
+        let quantity = record.quantity.as_ref().unwrap();
+        assert_eq!((quantity.count, quantity.qualifier), (Some(1000), crate::model::QuantityQualifier::UpTo));
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_come_back_as_text() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+1"), "'+1");
+        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("'quoted"), "''quoted");
+        assert_eq!(neutralise("plain"), "plain");
+        let text = "id,system,category,stage,confidence\na1,'=1+1,c,planned,high\n";
+        let dataset = import_table(Collection::Acquisitions, text.as_bytes(), "a.csv").unwrap();
+        assert_eq!(dataset.text(dataset.acquisitions[0].system), "=1+1");
+    }
+
+    #[test]
+    fn labels_are_accepted_for_vocabulary_cells() {
+        let text =
+            "id,system,category,stage,quantity,quantity_qualifier,confidence\na1,X,c,Contracted,5,at least,High\n";
+        let dataset = import_table(Collection::Acquisitions, text.as_bytes(), "a.csv").unwrap();
+        assert_eq!(dataset.acquisitions[0].stage, crate::model::Stage::Contracted);
     }
 }

@@ -105,7 +105,6 @@ pub struct ActorRecord<'a> {
     pub kind: ActorKind,
     #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Text<'a>>,
-    #[serde(default)]
     pub confidence: Confidence,
     #[serde(default, borrow, skip_serializing_if = "Text::is_empty")]
     pub notes: Text<'a>,

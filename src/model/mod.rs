@@ -101,12 +101,6 @@ vocabulary! {
     }
 }
 
-impl Default for Confidence {
-    fn default() -> Self {
-        Confidence::Medium
-    }
-}
-
 /// The collections of a dataset, for messages, tables and CSV files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Collection {
@@ -164,7 +158,7 @@ pub struct ChangelogEntry {
 }
 
 /// What every record carries besides its own fields.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Provenance {
     /// Ids of the sources that support the record.
     pub sources: Vec<Symbol>,
@@ -297,5 +291,123 @@ impl Dataset {
     /// The display name of an actor id: its name when the dataset has the actor, else the id itself.
     pub fn actor_name(&self, id: Symbol) -> &str {
         self.actors.iter().find(|actor| actor.id == id).map_or_else(|| self.text(id), |actor| actor.name.as_str())
+    }
+}
+
+/// One record of any collection, for edits that insert, remove or replace whole records.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    Actor(Actor),
+    Source(Source),
+    Event(Event),
+    Commitment(Commitment),
+    Acquisition(Acquisition),
+}
+
+impl Record {
+    pub fn collection(&self) -> Collection {
+        match self {
+            Record::Actor(_) => Collection::Actors,
+            Record::Source(_) => Collection::Sources,
+            Record::Event(_) => Collection::Events,
+            Record::Commitment(_) => Collection::Commitments,
+            Record::Acquisition(_) => Collection::Acquisitions,
+        }
+    }
+
+    pub fn id(&self) -> Symbol {
+        match self {
+            Record::Actor(r) => r.id,
+            Record::Source(r) => r.id,
+            Record::Event(r) => r.id,
+            Record::Commitment(r) => r.id,
+            Record::Acquisition(r) => r.id,
+        }
+    }
+
+    pub fn set_id(&mut self, id: Symbol) {
+        match self {
+            Record::Actor(r) => r.id = id,
+            Record::Source(r) => r.id = id,
+            Record::Event(r) => r.id = id,
+            Record::Commitment(r) => r.id = id,
+            Record::Acquisition(r) => r.id = id,
+        }
+    }
+}
+
+impl Dataset {
+    /// A copy of the record at `index` of `collection`.
+    pub fn record(&self, collection: Collection, index: usize) -> Option<Record> {
+        match collection {
+            Collection::Actors => self.actors.get(index).cloned().map(Record::Actor),
+            Collection::Sources => self.sources.get(index).cloned().map(Record::Source),
+            Collection::Events => self.events.get(index).cloned().map(Record::Event),
+            Collection::Commitments => self.commitments.get(index).cloned().map(Record::Commitment),
+            Collection::Acquisitions => self.acquisitions.get(index).cloned().map(Record::Acquisition),
+        }
+    }
+
+    /// Puts `record` at `index` of its collection in place of the record there, which is returned.
+    /// Returns the record itself, unchanged, when there is no such index.
+    pub fn replace(&mut self, index: usize, record: Record) -> Record {
+        fn swap<T>(items: &mut [T], index: usize, item: T, wrap: fn(T) -> Record) -> Record {
+            match items.get_mut(index) {
+                Some(slot) => wrap(std::mem::replace(slot, item)),
+                None => wrap(item),
+            }
+        }
+        match record {
+            Record::Actor(r) => swap(&mut self.actors, index, r, Record::Actor),
+            Record::Source(r) => swap(&mut self.sources, index, r, Record::Source),
+            Record::Event(r) => swap(&mut self.events, index, r, Record::Event),
+            Record::Commitment(r) => swap(&mut self.commitments, index, r, Record::Commitment),
+            Record::Acquisition(r) => swap(&mut self.acquisitions, index, r, Record::Acquisition),
+        }
+    }
+
+    /// Inserts `record` at `index` of its collection (at the end when `index` is past it).
+    pub fn insert(&mut self, index: usize, record: Record) {
+        fn put<T>(items: &mut Vec<T>, index: usize, item: T) {
+            items.insert(index.min(items.len()), item);
+        }
+        match record {
+            Record::Actor(r) => put(&mut self.actors, index, r),
+            Record::Source(r) => put(&mut self.sources, index, r),
+            Record::Event(r) => put(&mut self.events, index, r),
+            Record::Commitment(r) => put(&mut self.commitments, index, r),
+            Record::Acquisition(r) => put(&mut self.acquisitions, index, r),
+        }
+    }
+
+    /// Removes and returns the record at `index` of `collection`.
+    pub fn remove(&mut self, collection: Collection, index: usize) -> Option<Record> {
+        fn take<T>(items: &mut Vec<T>, index: usize, wrap: fn(T) -> Record) -> Option<Record> {
+            (index < items.len()).then(|| wrap(items.remove(index)))
+        }
+        match collection {
+            Collection::Actors => take(&mut self.actors, index, Record::Actor),
+            Collection::Sources => take(&mut self.sources, index, Record::Source),
+            Collection::Events => take(&mut self.events, index, Record::Event),
+            Collection::Commitments => take(&mut self.commitments, index, Record::Commitment),
+            Collection::Acquisitions => take(&mut self.acquisitions, index, Record::Acquisition),
+        }
+    }
+
+    /// An id not used yet, starting from `base` ("patriot-gemt-copy", "patriot-gemt-copy-2", …).
+    pub fn unused_id(&self, base: &str) -> String {
+        let taken = |id: &str| {
+            self.strings.get(id).is_some_and(|symbol| {
+                self.actors.iter().any(|r| r.id == symbol)
+                    || self.sources.iter().any(|r| r.id == symbol)
+                    || self.events.iter().any(|r| r.id == symbol)
+                    || self.commitments.iter().any(|r| r.id == symbol)
+                    || self.acquisitions.iter().any(|r| r.id == symbol)
+            })
+        };
+        if !taken(base) {
+            return base.to_owned();
+        }
+        (2..).map(|n| format!("{base}-{n}")).find(|id| !taken(id)).unwrap_or_else(|| base.to_owned())
     }
 }
