@@ -1,19 +1,29 @@
-//! The open dataset, where it came from, and what was found wrong with it.
+//! The open dataset, where it came from, its undo history, and what is derived from it.
+//!
+//! Every change goes through [`Document::apply`], which records the inverse for undo and bumps the
+//! generation counter; derived views (validation problems, table rows) rebuild when it changes.
 
 use std::path::{Path, PathBuf};
 
 use crate::io::{self, LoadError};
-use crate::model::Dataset;
 use crate::model::validate::{Problem, validate};
+use crate::model::{Collection, Dataset};
+
+use super::history::{Edit, History, MergeKey};
 
 pub struct Document {
     pub dataset: Dataset,
-    /// The file it was loaded from or saved to; None for the embedded default.
+    /// The file it is saved to; None for the embedded default and imports, which need Save As.
     pub path: Option<PathBuf>,
     /// How messages name it.
     pub origin: String,
-    /// Validation problems, computed once when the dataset is loaded.
+    /// Validation problems of the current generation.
     pub problems: Vec<Problem>,
+    pub history: History,
+    /// Bumped by every change, undo and redo included: derived views rebuild when it moves.
+    pub generation: u64,
+    /// The history state that is on disk; the document is modified when the current one differs.
+    saved_state: Option<u64>,
 }
 
 impl Document {
@@ -21,23 +31,76 @@ impl Document {
         Document::new(io::default_dataset(), None, io::DEFAULT_ORIGIN.to_owned())
     }
 
+    /// A new, empty dataset.
+    pub fn empty() -> Self {
+        Document::new(Dataset::default(), None, "Untitled".to_owned())
+    }
+
     pub fn new(dataset: Dataset, path: Option<PathBuf>, origin: String) -> Self {
         let problems = validate(&dataset);
-        Document { dataset, path, origin, problems }
+        let history = History::default();
+        Document { dataset, path, origin, problems, saved_state: Some(history.state_id()), history, generation: 0 }
     }
 
     /// Loads a JSON dataset, a CSV table named after its collection, or a folder of CSV tables.
     pub fn load(path: &Path) -> Result<Document, LoadError> {
-        let origin = path.display().to_string();
         let dataset = io::load_path(path, None)?;
         let is_json = path.is_file() && !io::is_csv(path);
         // Only a JSON file is saved back where it came from; a CSV import becomes a new dataset.
-        Ok(Document::new(dataset, is_json.then(|| path.to_owned()), origin))
+        Ok(Document::new(dataset, is_json.then(|| path.to_owned()), path.display().to_string()))
     }
 
-    pub fn saved_as(&mut self, path: PathBuf) {
+    pub fn is_modified(&self) -> bool {
+        self.saved_state != Some(self.history.state_id())
+    }
+
+    /// Marks the document as changed without an undoable edit (a restored recovery copy): no state of
+    /// its history is on disk.
+    pub fn mark_modified(&mut self) {
+        self.saved_state = None;
+        self.generation += 1;
+    }
+
+    /// Marks the current state as the one on disk (after a save, or when changes are let go).
+    pub fn mark_saved(&mut self) {
+        self.saved_state = Some(self.history.state_id());
+    }
+
+    /// The state to record as saved once a save that starts now succeeds. Typing after it starts a new
+    /// undo step, so the state it names is exactly what is being written.
+    pub fn begin_save(&mut self) -> u64 {
+        self.history.seal();
+        self.history.state_id()
+    }
+
+    /// Records that history state `state` was written to `path`.
+    pub fn saved_as(&mut self, path: PathBuf, state: u64) {
         self.origin = path.display().to_string();
         self.path = Some(path);
+        self.saved_state = Some(state);
+    }
+
+    /// Applies an edit with undo, and refreshes what is derived from the data.
+    pub fn apply(&mut self, edit: Edit, label: String, merge_key: Option<MergeKey>) {
+        self.history.apply(&mut self.dataset, edit, label, merge_key);
+        self.changed();
+    }
+
+    pub fn undo(&mut self) -> Option<(String, Option<(Collection, usize)>)> {
+        let done = self.history.undo(&mut self.dataset)?;
+        self.changed();
+        Some(done)
+    }
+
+    pub fn redo(&mut self) -> Option<(String, Option<(Collection, usize)>)> {
+        let done = self.history.redo(&mut self.dataset)?;
+        self.changed();
+        Some(done)
+    }
+
+    fn changed(&mut self) {
+        self.generation += 1;
+        self.problems = validate(&self.dataset);
     }
 
     /// The file name for the title bar.

@@ -1,28 +1,53 @@
-//! The desktop app: start-up, the open document, file dialogs on worker threads, and the frame loop.
-//!
-//! This is the first shell: it opens a dataset (the embedded default, a path from the command line, the
-//! Open dialog or a dropped file), shows its tables and a status bar, and saves a copy. Editing with
-//! undo, recent files, autosave and the command palette are issue 3.
+//! The desktop app: the open document, the command loop, worker threads for dialogs and files,
+//! autosave, settings. Views in `ui` read this state and push [`AppCommand`]s; only this module
+//! changes the document, through [`Document::apply`], so every edit has an undo step.
 
+mod commands;
 mod document;
+pub mod history;
+mod notifications;
+pub mod recovery;
+pub mod settings;
+mod tasks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Instant;
 
+pub use commands::AppCommand;
 pub use document::Document;
+pub use notifications::{Level, Notifications};
 
-use crate::io::LoadError;
+use crate::io::convert;
+use crate::model::Collection;
 use crate::ui;
+use crate::ui::dialogs::{Dialogs, Guarded, PathPurpose};
+use crate::ui::tables::Tab;
+use history::Edit;
+use recovery::RecoveryStore;
+use settings::Settings;
+use tasks::{Outcome, Tasks};
 
 /// Opens the main window on `file`, or on the embedded default dataset.
 pub fn run_gui(file: Option<PathBuf>) -> ExitCode {
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("Pledge Explorer"),
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_title("Pledge Explorer")
+            .with_drag_and_drop(true),
         ..Default::default()
     };
-    let result =
-        eframe::run_native("Pledge Explorer", options, Box::new(move |_cc| Ok(Box::new(PledgeApp::new(file)))));
+    let result = eframe::run_native(
+        "Pledge Explorer",
+        options,
+        Box::new(move |cc| {
+            let settings = Settings::load(cc.storage);
+            let recovery = RecoveryStore::in_data_folder();
+            let autosave_interval = recovery::INTERVAL;
+            Ok(Box::new(PledgeApp::new(StartOptions { file, settings, recovery, autosave_interval })))
+        }),
+    );
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -33,188 +58,454 @@ pub fn run_gui(file: Option<PathBuf>) -> ExitCode {
     }
 }
 
-/// What a worker thread reports back to the frame loop.
-enum Outcome {
-    Loaded(Box<Result<Document, LoadError>>),
-    Saved(Result<PathBuf, String>),
-    /// A dialog closed without a choice.
-    Cancelled,
-}
-
-/// Actions the menus and shortcuts request; the app carries them out between frames.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    Open,
-    OpenPath(PathBuf),
-    SaveAs,
-    SaveTo(PathBuf),
-    Show(ui::tables::Tab),
-    Quit,
+/// What the app starts with.
+pub struct StartOptions {
+    /// A file to open instead of the default dataset.
+    pub file: Option<PathBuf>,
+    pub settings: Settings,
+    /// Where unsaved work is copied; None turns autosave off.
+    pub recovery: Option<RecoveryStore>,
+    /// How often unsaved changes are copied there.
+    pub autosave_interval: std::time::Duration,
 }
 
 pub struct PledgeApp {
     pub document: Document,
-    pub tab: ui::tables::Tab,
-    tables: ui::tables::TablesState,
-    /// The message bar: the last error or notice.
-    message: Option<(bool, String)>,
-    /// True while a file dialog or a load or save runs on a worker thread: further requests wait.
-    busy: bool,
-    outcomes: (Sender<Outcome>, Receiver<Outcome>),
-    pending: Vec<Command>,
+    pub settings: Settings,
+    pub tab: Tab,
+    /// The selected record: its collection and position.
+    pub selection: Option<(Collection, usize)>,
+    pub notifications: Notifications,
+    pub tables: ui::tables::TablesState,
+    pub editor: ui::editor::EditorState,
+    pub dialogs: Dialogs,
+    tasks: Tasks,
+    recovery: Option<RecoveryStore>,
+    autosave_interval: std::time::Duration,
+    last_autosave: Instant,
+    autosaved_generation: u64,
+    /// Set once the user chose to quit despite unsaved changes (or there were none).
+    quit_confirmed: bool,
+    /// True once the app asked the window to close.
+    pub quit_requested: bool,
+    /// Commands pushed outside the frame loop (start-up, tests), run at the next frame.
+    pending: Vec<AppCommand>,
 }
 
 impl PledgeApp {
-    pub fn new(file: Option<PathBuf>) -> Self {
+    pub fn new(options: StartOptions) -> Self {
         let mut app = PledgeApp {
             document: Document::default_dataset(),
-            tab: ui::tables::Tab::Acquisitions,
-            tables: ui::tables::TablesState::default(),
-            message: None,
-            busy: false,
-            outcomes: channel(),
+            tab: Tab::Acquisitions,
+            selection: None,
+            notifications: Notifications::default(),
+            tables: Default::default(),
+            editor: Default::default(),
+            dialogs: Dialogs::default(),
+            tasks: Tasks::default(),
+            recovery: options.recovery,
+            autosave_interval: options.autosave_interval,
+            last_autosave: Instant::now(),
+            autosaved_generation: 0,
+            quit_confirmed: false,
+            quit_requested: false,
             pending: Vec::new(),
+            settings: options.settings,
         };
-        if let Some(path) = file {
-            app.apply(Command::OpenPath(path));
+        if let Some(store) = &app.recovery {
+            match store.read() {
+                Some(Ok(recovered)) => app.dialogs.recovery = Some(recovered),
+                Some(Err(error)) => app.notifications.error(format!(
+                    "Could not read the recovery copy ({error}); it is left in place at {}",
+                    store.path().display()
+                )),
+                None => {}
+            }
+        }
+        if let Some(path) = options.file {
+            app.pending.push(AppCommand::OpenFile(path));
         }
         app
     }
 
-    /// Queues a command for the end of the frame.
-    pub fn request(&mut self, command: Command) {
+    /// Queues a command for the next frame.
+    pub fn request(&mut self, command: AppCommand) {
         self.pending.push(command);
     }
 
-    /// Runs a command now. File work goes to a worker thread.
-    pub fn apply(&mut self, command: Command) {
+    /// True while a file dialog, load or save runs in the background.
+    pub fn is_busy(&self) -> bool {
+        self.tasks.is_busy()
+    }
+
+    /// Runs a command, asking first where it would drop unsaved changes.
+    pub fn run(&mut self, command: AppCommand, ctx: &egui::Context) {
         match command {
-            Command::Open if !self.busy => {
-                self.busy = true;
-                let sender = self.outcomes.0.clone();
-                std::thread::spawn(move || {
-                    let chosen = rfd::FileDialog::new()
-                        .add_filter("Pledge Explorer dataset", &["json"])
-                        .add_filter("CSV table", &["csv"])
-                        .pick_file();
-                    let outcome = match chosen {
-                        Some(path) => Outcome::Loaded(Box::new(Document::load(&path))),
-                        None => Outcome::Cancelled,
-                    };
-                    let _ = sender.send(outcome);
-                });
-            }
-            Command::OpenPath(path) if !self.busy => {
-                self.busy = true;
-                let sender = self.outcomes.0.clone();
-                std::thread::spawn(move || {
-                    let _ = sender.send(Outcome::Loaded(Box::new(Document::load(&path))));
-                });
-            }
-            Command::SaveAs if !self.busy => {
-                self.busy = true;
-                let sender = self.outcomes.0.clone();
-                let dataset = self.document.dataset.clone();
-                std::thread::spawn(move || {
-                    let chosen = rfd::FileDialog::new()
-                        .add_filter("Pledge Explorer dataset", &["json"])
-                        .set_file_name("dataset.json")
-                        .save_file();
-                    let outcome = match chosen {
-                        Some(path) => Outcome::Saved(
-                            crate::io::save::save_json(&dataset, &path).map(|()| path).map_err(|e| e.to_string()),
-                        ),
-                        None => Outcome::Cancelled,
-                    };
-                    let _ = sender.send(outcome);
-                });
-            }
-            Command::SaveTo(path) if !self.busy => {
-                let outcome =
-                    crate::io::save::save_json(&self.document.dataset, &path).map(|()| path).map_err(|e| e.to_string());
-                self.finish(Outcome::Saved(outcome));
-            }
-            Command::Show(tab) => self.tab = tab,
-            Command::Open | Command::OpenPath(_) | Command::SaveAs | Command::SaveTo(_) => {
-                self.message = Some((false, "Please wait: a file operation is still running.".to_owned()));
-            }
-            Command::Quit => self.pending.push(Command::Quit),
-        }
-    }
-
-    fn finish(&mut self, outcome: Outcome) {
-        self.busy = false;
-        match outcome {
-            Outcome::Loaded(loaded) => match *loaded {
-                Ok(document) => {
-                    self.message = Some((false, format!("Opened {}", document.origin)));
-                    self.document = document;
-                    self.tables = ui::tables::TablesState::default();
-                }
-                Err(error) => self.message = Some((true, error.to_string())),
+            AppCommand::New => self.guarded(Guarded::New, ctx),
+            AppCommand::Open => self.guarded(Guarded::Open, ctx),
+            AppCommand::OpenPath => self.guarded(Guarded::OpenPath, ctx),
+            AppCommand::OpenFile(path) => self.guarded(Guarded::OpenFile(path), ctx),
+            AppCommand::ImportCsv => self.guarded(Guarded::ImportCsv, ctx),
+            AppCommand::Quit => self.guarded(Guarded::Quit, ctx),
+            AppCommand::Save => match self.document.path.clone() {
+                Some(path) => self.save_to(path, ctx),
+                None => self.pick(PathPurpose::SaveAs, ctx),
             },
-            Outcome::Saved(Ok(path)) => {
-                self.message = Some((false, format!("Saved {}", path.display())));
-                self.document.saved_as(path);
+            AppCommand::SaveAs => self.pick(PathPurpose::SaveAs, ctx),
+            AppCommand::SaveTo(path) => self.save_to(path, ctx),
+            AppCommand::ExportCsv => self.pick(PathPurpose::ExportCsv, ctx),
+            AppCommand::ExportCsvTo(path) => {
+                let dataset = self.document.dataset.clone();
+                self.tasks.export_csv(dataset, path, ctx);
             }
-            Outcome::Saved(Err(error)) => self.message = Some((true, error)),
-            Outcome::Cancelled => {}
+            AppCommand::Undo => match self.document.undo() {
+                Some((label, target)) => {
+                    self.select_after_edit(target);
+                    self.notifications.info(format!("Undid {label}"));
+                }
+                None => self.notifications.info("Nothing to undo"),
+            },
+            AppCommand::Redo => match self.document.redo() {
+                Some((label, target)) => {
+                    self.select_after_edit(target);
+                    self.notifications.info(format!("Redid {label}"));
+                }
+                None => self.notifications.info("Nothing to redo"),
+            },
+            AppCommand::Find => self.tables.focus_search = true,
+            AppCommand::AddRecord => self.add_record(),
+            AppCommand::DuplicateRecord => self.duplicate_record(),
+            AppCommand::DeleteRecord => self.delete_record(),
+            AppCommand::Show(tab) => {
+                if self.tab != tab {
+                    self.tab = tab;
+                    self.selection = None;
+                }
+            }
+            AppCommand::ToggleEditor => self.settings.editor_open = !self.settings.editor_open,
+            AppCommand::ShowProblems => self.dialogs.problems_open = true,
+            AppCommand::ShowLog => self.dialogs.log_open = true,
+            AppCommand::CommandPalette => self.dialogs.open_palette(),
+            AppCommand::Select(collection, index) => {
+                self.tab = Tab::of(collection);
+                self.selection = Some((collection, index));
+                self.tables.scroll_to_selection = true;
+            }
+            AppCommand::ReplaceRecord { index, record, field } => {
+                let record = convert::record_from_wire(&record, &mut self.document.dataset.strings);
+                let collection = record.collection();
+                let label = format!("edit of {field}");
+                self.document.apply(Edit::Replace { index, record }, label, Some((collection, index, field)));
+            }
         }
     }
 
-    /// The message bar's text, if any: `(is_error, text)`.
-    pub fn message(&self) -> Option<&(bool, String)> {
-        self.message.as_ref()
+    /// Runs an action that replaces or closes the document, asking first if there are unsaved changes.
+    fn guarded(&mut self, action: Guarded, ctx: &egui::Context) {
+        if self.document.is_modified() && !matches!(action, Guarded::Quit if self.quit_confirmed) {
+            self.dialogs.guard = Some(action);
+        } else {
+            self.proceed(action, ctx);
+        }
     }
 
-    fn shortcuts(&mut self, ctx: &egui::Context) {
-        use egui::{Key, KeyboardShortcut, Modifiers};
-        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        let save_as = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
-        let quit = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
-        // Consume the longer shortcut first so Ctrl+Shift+S is not also read as Ctrl+S.
-        if ctx.input_mut(|i| i.consume_shortcut(&save_as)) {
-            self.request(Command::SaveAs);
+    /// Runs a guarded action once the user has answered (or nothing was at stake).
+    pub fn proceed(&mut self, action: Guarded, ctx: &egui::Context) {
+        match action {
+            Guarded::New => {
+                self.discard_recovery();
+                self.replace_document(Document::empty());
+            }
+            Guarded::Open => self.pick(PathPurpose::Open, ctx),
+            Guarded::OpenPath => self.dialogs.open_path(PathPurpose::Open, None),
+            Guarded::ImportCsv => self.pick(PathPurpose::ImportCsv, ctx),
+            Guarded::OpenFile(path) => self.tasks.load(path, ctx),
+            Guarded::Quit => {
+                self.quit_confirmed = true;
+                self.quit_requested = true;
+                self.discard_recovery_if_clean();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
         }
-        if ctx.input_mut(|i| i.consume_shortcut(&open)) {
-            self.request(Command::Open);
+    }
+
+    /// The user chose Discard in the unsaved-changes question.
+    pub fn discard_and_proceed(&mut self, action: Guarded, ctx: &egui::Context) {
+        self.discard_recovery();
+        // From here on the old document's changes are let go: mark it clean so the action goes through.
+        self.document.mark_saved();
+        self.proceed(action, ctx);
+    }
+
+    /// The user chose Save in the unsaved-changes question: save, then carry on.
+    pub fn save_and_proceed(&mut self, action: Guarded, ctx: &egui::Context) {
+        self.tasks.after_save = Some(action);
+        self.run(AppCommand::Save, ctx);
+    }
+
+    fn pick(&mut self, purpose: PathPurpose, ctx: &egui::Context) {
+        let suggested = match purpose {
+            PathPurpose::SaveAs => Some(format!("{}.json", file_stem(&self.document))),
+            _ => None,
+        };
+        self.tasks.pick(purpose, suggested, ctx);
+    }
+
+    fn save_to(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let state = self.document.begin_save();
+        self.tasks.save(self.document.dataset.clone(), path, state, ctx);
+    }
+
+    fn replace_document(&mut self, document: Document) {
+        self.document = document;
+        self.selection = None;
+        self.autosaved_generation = self.document.generation;
+        self.tables = Default::default();
+        self.editor = Default::default();
+    }
+
+    fn discard_recovery(&mut self) {
+        if let Some(store) = &self.recovery {
+            store.remove();
         }
-        if ctx.input_mut(|i| i.consume_shortcut(&quit)) {
-            self.request(Command::Quit);
+    }
+
+    fn discard_recovery_if_clean(&mut self) {
+        if !self.document.is_modified() {
+            self.discard_recovery();
         }
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
-        if let Some(path) = dropped.into_iter().next() {
-            self.request(Command::OpenPath(path));
+    }
+
+    /// Restores the recovery copy offered at start-up.
+    pub fn restore_recovered(&mut self) {
+        if let Some(recovered) = self.dialogs.recovery.take() {
+            let mut document = Document::new(recovered.dataset, recovered.path, recovered.origin);
+            document.mark_modified();
+            self.replace_document(document);
+            self.notifications.info(format!(
+                "Restored the unsaved work of {}; save it to keep it",
+                recovery::describe_time(&recovered.saved_at)
+            ));
         }
+    }
+
+    pub fn discard_recovered(&mut self) {
+        self.dialogs.recovery = None;
+        self.discard_recovery();
+        self.notifications.info("Discarded the recovered work");
+    }
+
+    fn select_after_edit(&mut self, target: Option<(Collection, usize)>) {
+        if let Some((collection, index)) = target {
+            self.tab = Tab::of(collection);
+            self.selection = Some((collection, index));
+        } else if let Some((collection, index)) = self.selection
+            && index >= self.document.dataset.len(collection)
+        {
+            self.selection = index.checked_sub(1).map(|i| (collection, i));
+        }
+    }
+
+    fn add_record(&mut self) {
+        let collection = self.tab.collection();
+        let id = self.document.dataset.unused_id(&format!("new-{}", singular(collection)));
+        let today = jiff::ZonedDateTime::now().date().to_string();
+        let cells = crate::io::csv::blank_cells(collection, &id, &today);
+        match crate::io::csv::record_from_cells(collection, &cells) {
+            Ok(wire) => {
+                let record = convert::record_from_wire(&wire, &mut self.document.dataset.strings);
+                let index = self.document.dataset.len(collection);
+                self.document.apply(Edit::Insert { index, record }, format!("add {id}"), None);
+                self.selection = Some((collection, index));
+                self.tables.scroll_to_selection = true;
+                self.settings.editor_open = true;
+            }
+            Err(error) => self.notifications.error(format!("Could not add a record: {error}")),
+        }
+    }
+
+    fn duplicate_record(&mut self) {
+        let Some((collection, index)) = self.selection else {
+            self.notifications.info("Select a record to duplicate");
+            return;
+        };
+        let Some(mut record) = self.document.dataset.record(collection, index) else { return };
+        let base = format!("{}-copy", self.document.dataset.text(record.id()));
+        let id = self.document.dataset.unused_id(&base);
+        record.set_id(self.document.dataset.intern(&id));
+        self.document.apply(Edit::Insert { index: index + 1, record }, format!("duplicate as {id}"), None);
+        self.selection = Some((collection, index + 1));
+        self.tables.scroll_to_selection = true;
+    }
+
+    fn delete_record(&mut self) {
+        let Some((collection, index)) = self.selection else {
+            self.notifications.info("Select a record to delete");
+            return;
+        };
+        let Some(record) = self.document.dataset.record(collection, index) else { return };
+        let id = self.document.dataset.text(record.id()).to_owned();
+        self.document.apply(Edit::Remove { collection, index }, format!("delete {id}"), None);
+        self.select_after_edit(None);
+        self.notifications.info(format!("Deleted {id} (Undo brings it back)"));
+    }
+
+    /// Takes what the workers finished.
+    fn collect_outcomes(&mut self, ctx: &egui::Context) {
+        while let Some(outcome) = self.tasks.next_outcome() {
+            match outcome {
+                Outcome::Picked { purpose, path: Some(path) } => match purpose {
+                    PathPurpose::Open | PathPurpose::ImportCsv => self.tasks.load(path, ctx),
+                    PathPurpose::SaveAs => self.save_to(path, ctx),
+                    PathPurpose::ExportCsv => self.run(AppCommand::ExportCsvTo(path), ctx),
+                },
+                Outcome::Picked { path: None, .. } => self.tasks.after_save = None,
+                Outcome::NoNativeDialog { purpose, suggested } => {
+                    self.notifications.info("No native file dialog is available here: type the path instead");
+                    self.dialogs.open_path(purpose, suggested);
+                }
+                Outcome::Loaded(loaded) => match *loaded {
+                    Ok(document) => {
+                        if let Some(path) = &document.path {
+                            self.settings.remember(path);
+                        }
+                        let problems = document.problems.len();
+                        let mut message = format!("Opened {}", document.origin);
+                        if problems > 0 {
+                            message.push_str(&format!(" ({problems} problems: see View → Problems)"));
+                        }
+                        self.notifications.info(message);
+                        self.replace_document(document);
+                    }
+                    Err(error) => self.notifications.error(error.to_string()),
+                },
+                Outcome::Saved { path, state, result: Ok(()) } => {
+                    self.settings.remember(&path);
+                    self.document.saved_as(path.clone(), state);
+                    self.discard_recovery_if_clean();
+                    self.notifications.info(format!("Saved {}", path.display()));
+                    if let Some(action) = self.tasks.after_save.take() {
+                        self.proceed(action, ctx);
+                    }
+                }
+                Outcome::Saved { result: Err(error), .. } => {
+                    self.tasks.after_save = None;
+                    self.notifications.error(format!("{error}. Your changes are still here, not saved."));
+                }
+                Outcome::Exported { path, result } => match result {
+                    Ok(()) => self.notifications.info(format!("Exported the CSV tables to {}", path.display())),
+                    Err(error) => self.notifications.error(error),
+                },
+                Outcome::Autosaved(result) => {
+                    if let Err(error) = result {
+                        self.notifications.error(format!("Could not write the recovery copy: {error}"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn autosave(&mut self, ctx: &egui::Context) {
+        let Some(store) = &self.recovery else { return };
+        if !self.document.is_modified() {
+            return;
+        }
+        ctx.request_repaint_after(self.autosave_interval);
+        if self.document.generation != self.autosaved_generation
+            && self.last_autosave.elapsed() >= self.autosave_interval
+        {
+            self.last_autosave = Instant::now();
+            self.autosaved_generation = self.document.generation;
+            let document = &self.document;
+            self.tasks.autosave(
+                store.clone(),
+                document.dataset.clone(),
+                document.origin.clone(),
+                document.path.clone(),
+            );
+        }
+    }
+}
+
+fn file_stem(document: &Document) -> String {
+    document
+        .path
+        .as_ref()
+        .and_then(|path| path.file_stem())
+        .map_or_else(|| "dataset".to_owned(), |stem| stem.to_string_lossy().into_owned())
+}
+
+fn singular(collection: Collection) -> &'static str {
+    match collection {
+        Collection::Actors => "actor",
+        Collection::Sources => "source",
+        Collection::Events => "event",
+        Collection::Commitments => "commitment",
+        Collection::Acquisitions => "acquisition",
     }
 }
 
 impl eframe::App for PledgeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        while let Ok(outcome) = self.outcomes.1.try_recv() {
-            self.finish(outcome);
+        let ctx = ui.ctx().clone();
+        self.collect_outcomes(&ctx);
+        if self.tasks.is_busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
-        if self.busy {
-            // Workers report through a channel; poll it while they run.
-            ui.request_repaint_after(std::time::Duration::from_millis(100));
-        }
-        self.shortcuts(ui);
-        let title = format!("{} — Pledge Explorer", self.document.display_name());
-        ui.send_viewport_cmd(egui::ViewportCommand::Title(title));
+        self.autosave(&ctx);
+        ctx.set_theme(self.settings.theme);
 
-        let mut commands = Vec::new();
-        ui::menu_bar::menu_bar_ui(self.tab, self.busy, &mut commands, ui);
-        ui::status_bar::status_bar_ui(&self.document, self.message.as_ref(), self.busy, ui);
+        if ctx.input(|i| i.viewport().close_requested()) && self.document.is_modified() && !self.quit_confirmed {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialogs.guard = Some(Guarded::Quit);
+        }
+
+        let mut commands = std::mem::take(&mut self.pending);
+        if !self.dialogs.is_modal_open() {
+            commands.extend(AppCommand::from_shortcuts(&ctx));
+            let dropped: Vec<PathBuf> =
+                ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
+            commands.extend(dropped.into_iter().take(1).map(AppCommand::OpenFile));
+        }
+
+        let modified = if self.document.is_modified() { "• " } else { "" };
+        let title = format!("{modified}{} — Pledge Explorer", self.document.display_name());
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+
+        let view = ui::View {
+            document: &self.document,
+            settings: &self.settings,
+            tab: self.tab,
+            selection: self.selection,
+            busy: self.tasks.busy_label(),
+        };
+        ui::menu_bar::menu_bar_ui(&view, &mut commands, ui);
+        ui::status_bar::status_bar_ui(&view, &self.notifications, &mut commands, ui);
+        if self.settings.editor_open {
+            ui::editor::editor_panel_ui(&view, &mut self.editor, &mut commands, ui);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
-            ui::tables::tables_ui(&self.document, self.tab, &mut self.tables, &mut commands, ui);
+            ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui);
         });
-        self.pending.extend(commands);
-        for command in std::mem::take(&mut self.pending) {
-            if command == Command::Quit {
-                ui.send_viewport_cmd(egui::ViewportCommand::Close);
-            } else {
-                self.apply(command);
+        ui::dialogs::windows_ui(&view, &self.notifications, &mut self.dialogs, &mut commands, ui);
+        ui::messages::toasts_ui(&self.notifications, ui);
+
+        // Modal answers come back as actions on the app itself.
+        for answer in self.dialogs.take_answers() {
+            match answer {
+                ui::dialogs::Answer::Save(action) => self.save_and_proceed(action, &ctx),
+                ui::dialogs::Answer::Discard(action) => self.discard_and_proceed(action, &ctx),
+                ui::dialogs::Answer::Restore => self.restore_recovered(),
+                ui::dialogs::Answer::DiscardRecovered => self.discard_recovered(),
             }
         }
+        for command in commands {
+            self.run(command, &ctx);
+        }
+        self.settings.theme = ctx.options(|o| o.theme_preference);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, settings::STORAGE_KEY, &self.settings);
     }
 }

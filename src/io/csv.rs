@@ -624,3 +624,75 @@ mod tests {
         assert_eq!(dataset.acquisitions[0].stage, crate::model::Stage::Contracted);
     }
 }
+
+/// What a column holds, for the record editor's choice of widget.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnKind {
+    Text,
+    /// Several lines (notes, descriptions).
+    LongText,
+    /// An EDTF date.
+    Date,
+    Number,
+    /// One of a closed list: (file name, label) pairs.
+    Vocabulary(Vec<(String, &'static str)>),
+    /// Ids of records in `target`; `list` when several are allowed (separated by `;`).
+    Reference {
+        target: Option<Collection>,
+        list: bool,
+    },
+}
+
+fn vocabulary<T: Serialize + Copy>(all: &[T], label: fn(T) -> &'static str) -> ColumnKind {
+    ColumnKind::Vocabulary(all.iter().map(|&value| (word(&value), label(value))).collect())
+}
+
+/// What `column` of `collection` holds.
+pub fn column_kind(collection: Collection, column: &str) -> ColumnKind {
+    use crate::model::{
+        ActorKind, CommitmentKind, CommitmentStatus, Confidence, EventKind, MoneyQualifier, QuantityQualifier, Stage,
+    };
+    let reference = |target, list| ColumnKind::Reference { target, list };
+    match (collection, column) {
+        (_, "notes" | "description") => ColumnKind::LongText,
+        (_, "date" | "delivery" | "published" | "accessed" | "adopted" | "horizon") => ColumnKind::Date,
+        (_, "quantity" | "value" | "value_price_year") => ColumnKind::Number,
+        (_, "confidence") => vocabulary(Confidence::ALL, Confidence::label),
+        (_, "stage") => vocabulary(Stage::ALL, Stage::label),
+        (_, "status") => vocabulary(CommitmentStatus::ALL, CommitmentStatus::label),
+        (_, "quantity_qualifier") => vocabulary(&QuantityQualifier::ALL, QuantityQualifier::label),
+        (_, "value_qualifier") => vocabulary(&MoneyQualifier::ALL, MoneyQualifier::label),
+        (Collection::Actors, "kind") => vocabulary(ActorKind::ALL, ActorKind::label),
+        (Collection::Events, "kind") => vocabulary(EventKind::ALL, EventKind::label),
+        (Collection::Commitments, "kind") => vocabulary(CommitmentKind::ALL, CommitmentKind::label),
+        (_, "sources") => reference(Some(Collection::Sources), true),
+        (_, "buyers" | "parties") => reference(Some(Collection::Actors), true),
+        (_, "agency" | "supplier") => reference(Some(Collection::Actors), false),
+        (_, "origin") => reference(Some(Collection::Events), false),
+        (_, "commitment") => reference(Some(Collection::Commitments), false),
+        (collection, "parent") => reference(Some(collection), false),
+        (_, "related") => reference(None, true),
+        _ => ColumnKind::Text,
+    }
+}
+
+/// The cells of a new record: its id and a valid value for every required column; confidence starts
+/// low until the record cites a source.
+pub fn blank_cells(collection: Collection, id: &str, today: &str) -> Vec<String> {
+    columns(collection)
+        .iter()
+        .map(|&column| {
+            match (collection, column) {
+                (_, "id") => id,
+                (_, "confidence") => "low",
+                (Collection::Actors, "kind") => "state",
+                (Collection::Events, "kind") | (Collection::Commitments, "kind") => "other",
+                (Collection::Events, "date") => today,
+                (Collection::Commitments, "status") => "proposed",
+                (Collection::Acquisitions, "stage") => "planned",
+                _ => "",
+            }
+            .to_owned()
+        })
+        .collect()
+}

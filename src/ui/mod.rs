@@ -1,5 +1,23 @@
-//! Views: one file per view. They read the document by reference and push [`Command`](crate::app::Command)s.
+//! Views: one file per view. They read the app's state through a [`View`] and push
+//! [`AppCommand`](crate::app::AppCommand)s; none of them changes the document.
 
+pub mod dialogs;
+pub mod editor;
 pub mod menu_bar;
+pub mod messages;
 pub mod status_bar;
 pub mod tables;
+
+use crate::app::Document;
+use crate::app::settings::Settings;
+use crate::model::Collection;
+
+/// What every view may read in a frame.
+pub struct View<'a> {
+    pub document: &'a Document,
+    pub settings: &'a Settings,
+    pub tab: tables::Tab,
+    pub selection: Option<(Collection, usize)>,
+    /// What runs in the background, if anything ("Saving …").
+    pub busy: Option<&'a str>,
+}

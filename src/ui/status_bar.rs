@@ -1,13 +1,26 @@
-//! The status bar: file, record counts, validation problems, and the last message.
+//! The status bar: file, unsaved state, record counts, validation problems, background work.
 
-use crate::app::Document;
+use crate::app::{AppCommand, Level, Notifications};
 use crate::model::Collection;
 use crate::model::validate::Severity;
 
-pub fn status_bar_ui(document: &Document, message: Option<&(bool, String)>, busy: bool, ui: &mut egui::Ui) {
+use super::View;
+
+pub fn status_bar_ui(
+    view: &View<'_>,
+    notifications: &Notifications,
+    commands: &mut Vec<AppCommand>,
+    ui: &mut egui::Ui,
+) {
+    let document = view.document;
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.label(&document.origin);
+            if document.is_modified() {
+                ui.label(egui::RichText::new("Modified").color(ui.visuals().warn_fg_color));
+            } else {
+                ui.label("saved");
+            }
             ui.separator();
             let counts: Vec<String> =
                 Collection::ALL.iter().map(|&c| format!("{} {}", document.dataset.len(c), c.key())).collect();
@@ -15,24 +28,20 @@ pub fn status_bar_ui(document: &Document, message: Option<&(bool, String)>, busy
             ui.separator();
             let errors = document.problems.iter().filter(|p| p.severity == Severity::Error).count();
             let warnings = document.problems.len() - errors;
-            let problems = format!("{errors} errors, {warnings} warnings");
-            if errors > 0 {
-                ui.colored_label(ui.visuals().error_fg_color, problems);
-            } else {
-                ui.label(problems);
+            let text = format!("{errors} errors, {warnings} warnings");
+            let color = if errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+            if ui.link(egui::RichText::new(text).color(color)).on_hover_text("Show the problems list").clicked() {
+                commands.push(AppCommand::ShowProblems);
             }
-            if busy {
+            if let Some(label) = view.busy {
                 ui.separator();
                 ui.spinner();
-                ui.label("Working…");
+                ui.label(label);
             }
-            if let Some((is_error, text)) = message {
+            if let Some(last) = notifications.log.last().filter(|m| m.level == Level::Error) {
                 ui.separator();
-                if *is_error {
-                    ui.colored_label(ui.visuals().error_fg_color, text);
-                } else {
-                    ui.label(text);
-                }
+                ui.colored_label(ui.visuals().error_fg_color, format!("Last error: {}", last.text))
+                    .on_hover_text("All messages: View → Message Log");
             }
         });
     });

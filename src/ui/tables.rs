@@ -2,8 +2,10 @@
 
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::{Command, Document};
-use crate::model::{Dataset, FuzzyDate, Symbol};
+use crate::app::AppCommand;
+
+use super::View;
+use crate::model::{Collection, Dataset, FuzzyDate, Symbol};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -69,6 +71,26 @@ impl Tab {
         }
     }
 
+    pub fn of(collection: Collection) -> Tab {
+        match collection {
+            Collection::Actors => Tab::Actors,
+            Collection::Sources => Tab::Sources,
+            Collection::Events => Tab::Events,
+            Collection::Commitments => Tab::Commitments,
+            Collection::Acquisitions => Tab::Acquisitions,
+        }
+    }
+
+    pub fn collection(self) -> Collection {
+        match self {
+            Tab::Actors => Collection::Actors,
+            Tab::Sources => Collection::Sources,
+            Tab::Events => Collection::Events,
+            Tab::Commitments => Collection::Commitments,
+            Tab::Acquisitions => Collection::Acquisitions,
+        }
+    }
+
     fn rows(self, dataset: &Dataset) -> usize {
         match self {
             Tab::Acquisitions => dataset.acquisitions.len(),
@@ -80,31 +102,67 @@ impl Tab {
     }
 }
 
-/// Per-tab view state that outlives a frame.
+/// Table state that outlives a frame: the search and the rows it leaves, cached per change.
 #[derive(Default)]
 pub struct TablesState {
-    /// The selected row of the current tab.
-    pub selected: Option<usize>,
+    pub query: String,
+    /// Set by the Find command: focus the search field next frame.
+    pub focus_search: bool,
+    /// Set when the selection changed from elsewhere: scroll it into view next frame.
+    pub scroll_to_selection: bool,
+    /// Positions of the rows that match the search, for `cached_for`.
+    rows: Vec<usize>,
+    cached_for: Option<(Tab, u64, String)>,
 }
 
-pub fn tables_ui(
-    document: &Document,
-    tab: Tab,
-    state: &mut TablesState,
-    commands: &mut Vec<Command>,
-    ui: &mut egui::Ui,
-) {
+impl TablesState {
+    /// Recomputes the matching rows when the tab, the data or the search changed; otherwise free.
+    fn refresh(&mut self, dataset: &Dataset, tab: Tab, generation: u64) {
+        let key = (tab, generation, self.query.clone());
+        if self.cached_for.as_ref() == Some(&key) {
+            return;
+        }
+        let needle = self.query.trim().to_lowercase();
+        self.rows = (0..tab.rows(dataset))
+            .filter(|&index| {
+                needle.is_empty()
+                    || row_cells(dataset, tab, index).iter().any(|cell| cell.to_lowercase().contains(&needle))
+            })
+            .collect();
+        self.cached_for = Some(key);
+    }
+}
+
+pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+    let dataset = &view.document.dataset;
+    let tab = view.tab;
+    state.refresh(dataset, tab, view.document.generation);
     ui.horizontal(|ui| {
         for candidate in Tab::ALL {
-            let label = format!("{} ({})", candidate.label(), candidate.rows(&document.dataset));
-            if ui.selectable_label(candidate == tab, label).clicked() && candidate != tab {
-                commands.push(Command::Show(candidate));
-                state.selected = None;
+            let label = format!("{} ({})", candidate.label(), candidate.rows(dataset));
+            if ui.selectable_label(candidate == tab, label).clicked() {
+                commands.push(AppCommand::Show(candidate));
             }
         }
     });
+    ui.horizontal(|ui| {
+        let search =
+            egui::TextEdit::singleline(&mut state.query).hint_text("Search this table (Ctrl+F)").desired_width(280.0);
+        let search = ui.add(search).accessible_name("Search");
+        if std::mem::take(&mut state.focus_search) {
+            search.request_focus();
+        }
+        if !state.query.is_empty() && ui.button("Clear").clicked() {
+            state.query.clear();
+        }
+        ui.label(format!("{} of {}", state.rows.len(), tab.rows(dataset)));
+        ui.separator();
+        if ui.button("Add").on_hover_text("Add a record to this table").clicked() {
+            commands.push(AppCommand::AddRecord);
+        }
+    });
     ui.separator();
-    let dataset = &document.dataset;
+    let selected = view.selection.filter(|(collection, _)| *collection == tab.collection()).map(|(_, index)| index);
     let columns = tab.columns();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let mut table = TableBuilder::new(ui)
@@ -113,6 +171,11 @@ pub fn tables_ui(
         .resizable(true)
         .sense(egui::Sense::click())
         .auto_shrink(false);
+    if std::mem::take(&mut state.scroll_to_selection)
+        && let Some(position) = selected.and_then(|index| state.rows.iter().position(|&row| row == index))
+    {
+        table = table.scroll_to_row(position, Some(egui::Align::Center));
+    }
     for (i, (_, width)) in columns.iter().enumerate() {
         table = if i + 1 == columns.len() {
             table.column(Column::remainder().at_least(60.0))
@@ -120,6 +183,7 @@ pub fn tables_ui(
             table.column(Column::initial(*width).at_least(40.0).clip(true))
         };
     }
+    let rows = &state.rows;
     table
         .header(row_height, |mut header| {
             for (name, _) in columns {
@@ -129,17 +193,34 @@ pub fn tables_ui(
             }
         })
         .body(|body| {
-            body.rows(row_height, tab.rows(dataset), |mut row| {
-                let index = row.index();
-                row.set_selected(state.selected == Some(index));
+            body.rows(row_height, rows.len(), |mut row| {
+                let index = rows[row.index()];
+                row.set_selected(selected == Some(index));
                 for cell in row_cells(dataset, tab, index) {
                     row.col(|ui| {
-                        ui.add(egui::Label::new(cell).truncate());
+                        ui.add(egui::Label::new(cell).truncate().selectable(false));
                     });
                 }
-                if row.response().clicked() {
-                    state.selected = Some(index);
+                let response = row.response();
+                if response.clicked() {
+                    commands.push(AppCommand::Select(tab.collection(), index));
                 }
+                response.context_menu(|ui| {
+                    commands.push(AppCommand::Select(tab.collection(), index));
+                    if ui.button("Duplicate").clicked() {
+                        commands.push(AppCommand::DuplicateRecord);
+                    }
+                    if ui.button("Delete").clicked() {
+                        commands.push(AppCommand::DeleteRecord);
+                    }
+                    if tab == Tab::Sources
+                        && let Some(url) = dataset.sources.get(index).map(|s| s.url.as_str())
+                        && (url.starts_with("https://") || url.starts_with("http://"))
+                        && ui.button("Open link").clicked()
+                    {
+                        ui.ctx().open_url(egui::OpenUrl::new_tab(url));
+                    }
+                });
             });
         });
 }

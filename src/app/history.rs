@@ -1,0 +1,213 @@
+//! Undo and redo. Every edit is a small value with an inverse: undo applies the inverse, which
+//! gives back the edit for redo. Nothing here clones the dataset; a step holds at most one record.
+
+use std::time::{Duration, Instant};
+
+use crate::model::{Collection, Dataset, Record};
+
+/// A change to the dataset that can be applied and inverted.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Put `record` at `index` of its collection, in place of the record there.
+    Replace { index: usize, record: Record },
+    /// Insert `record` at `index` of its collection.
+    Insert { index: usize, record: Record },
+    /// Remove the record at `index` of `collection`.
+    Remove { collection: Collection, index: usize },
+}
+
+impl Edit {
+    /// Applies the edit and returns its inverse.
+    pub fn apply(self, dataset: &mut Dataset) -> Edit {
+        match self {
+            Edit::Replace { index, record } => Edit::Replace { index, record: dataset.replace(index, record) },
+            Edit::Insert { index, record } => {
+                let collection = record.collection();
+                let index = index.min(dataset.len(collection));
+                dataset.insert(index, record);
+                Edit::Remove { collection, index }
+            }
+            Edit::Remove { collection, index } => match dataset.remove(collection, index) {
+                Some(record) => Edit::Insert { index, record },
+                // Nothing to remove: the inverse of nothing is nothing, expressed as a no-op removal.
+                None => Edit::Remove { collection, index: usize::MAX },
+            },
+        }
+    }
+
+    /// The record the edit leaves selected: (collection, index), if any.
+    pub fn target(&self) -> Option<(Collection, usize)> {
+        match self {
+            Edit::Replace { index, record } | Edit::Insert { index, record } => Some((record.collection(), *index)),
+            Edit::Remove { .. } => None,
+        }
+    }
+}
+
+/// What makes consecutive edits one undo step: typing in the same field of the same record.
+pub type MergeKey = (Collection, usize, &'static str);
+
+struct Step {
+    /// Names the state the data is in after this step, for "is this what was saved?".
+    id: u64,
+    label: String,
+    /// Applying this undoes the step.
+    inverse: Edit,
+    merge_key: Option<MergeKey>,
+    at: Instant,
+}
+
+/// Typing pauses shorter than this continue the same undo step.
+const MERGE_WINDOW: Duration = Duration::from_secs(2);
+
+#[derive(Default)]
+pub struct History {
+    undo: Vec<Step>,
+    /// Undone steps: their id, label and the edit that redoes them.
+    redo: Vec<(u64, String, Edit)>,
+    last_id: u64,
+}
+
+impl History {
+    /// Applies `edit`, recording its inverse. Edits with the same `merge_key` in quick succession form
+    /// one step, so that typing a word is undone at once.
+    pub fn apply(&mut self, dataset: &mut Dataset, edit: Edit, label: String, merge_key: Option<MergeKey>) {
+        let inverse = edit.apply(dataset);
+        self.redo.clear();
+        let now = Instant::now();
+        if let Some(last) = self.undo.last_mut()
+            && merge_key.is_some()
+            && last.merge_key == merge_key
+            && now.duration_since(last.at) < MERGE_WINDOW
+        {
+            // The earlier inverse already restores the state before the first keystroke; the state
+            // itself is new.
+            last.at = now;
+            self.last_id += 1;
+            last.id = self.last_id;
+            return;
+        }
+        self.last_id += 1;
+        self.undo.push(Step { id: self.last_id, label, inverse, merge_key, at: now });
+    }
+
+    /// Names the current state of the data: equal ids mean equal data (0 is the state at load).
+    pub fn state_id(&self) -> u64 {
+        self.undo.last().map_or(0, |step| step.id)
+    }
+
+    /// Undoes the last step; returns its label and the record to select.
+    pub fn undo(&mut self, dataset: &mut Dataset) -> Option<(String, Option<(Collection, usize)>)> {
+        let step = self.undo.pop()?;
+        let target = step.inverse.target();
+        let redo = step.inverse.apply(dataset);
+        self.redo.push((step.id, step.label.clone(), redo));
+        Some((step.label, target))
+    }
+
+    /// Redoes the last undone step; returns its label and the record to select.
+    pub fn redo(&mut self, dataset: &mut Dataset) -> Option<(String, Option<(Collection, usize)>)> {
+        let (id, label, edit) = self.redo.pop()?;
+        let target = edit.target();
+        let inverse = edit.apply(dataset);
+        self.undo.push(Step { id, label: label.clone(), inverse, merge_key: None, at: Instant::now() });
+        Some((label, target))
+    }
+
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|step| step.label.as_str())
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|(_, label, _)| label.as_str())
+    }
+
+    /// Ends the current typing step: the next edit starts a new one.
+    pub fn seal(&mut self) {
+        if let Some(last) = self.undo.last_mut() {
+            last.merge_key = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::json;
+
+    fn dataset() -> Dataset {
+        let text = r#"{"format": "pledge-explorer-dataset", "version": 1, "acquisitions": [
+            {"id": "a", "system": "A", "category": "c", "stage": "planned", "confidence": "high"},
+            {"id": "b", "system": "B", "category": "c", "stage": "planned", "confidence": "high"}]}"#;
+        json::from_str(text, "t.json").unwrap()
+    }
+
+    fn systems(dataset: &Dataset) -> Vec<&str> {
+        dataset.acquisitions.iter().map(|a| dataset.text(a.system)).collect()
+    }
+
+    fn renamed(dataset: &mut Dataset, index: usize, system: &str) -> Edit {
+        let mut record = dataset.acquisitions[index].clone();
+        record.system = dataset.intern(system);
+        Edit::Replace { index, record: Record::Acquisition(record) }
+    }
+
+    #[test]
+    fn every_kind_of_edit_undoes_and_redoes() {
+        let mut data = dataset();
+        let mut history = History::default();
+        let edit = renamed(&mut data, 0, "A2");
+        history.apply(&mut data, edit, "rename".into(), None);
+        let copy = Record::Acquisition(data.acquisitions[1].clone());
+        history.apply(&mut data, Edit::Insert { index: 2, record: copy }, "duplicate".into(), None);
+        history.apply(
+            &mut data,
+            Edit::Remove { collection: Collection::Acquisitions, index: 1 },
+            "delete".into(),
+            None,
+        );
+        assert_eq!(systems(&data), ["A2", "B"]);
+        history.undo(&mut data);
+        assert_eq!(systems(&data), ["A2", "B", "B"]);
+        history.undo(&mut data);
+        history.undo(&mut data);
+        assert_eq!(systems(&data), ["A", "B"]);
+        assert!(history.undo(&mut data).is_none());
+        history.redo(&mut data);
+        history.redo(&mut data);
+        history.redo(&mut data);
+        assert_eq!(systems(&data), ["A2", "B"]);
+        assert!(history.redo(&mut data).is_none());
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_step() {
+        let mut data = dataset();
+        let mut history = History::default();
+        let key = Some((Collection::Acquisitions, 0, "system"));
+        for text in ["A-", "A-x", "A-xy"] {
+            let edit = renamed(&mut data, 0, text);
+            history.apply(&mut data, edit, "edit system".into(), key);
+        }
+        assert_eq!(systems(&data), ["A-xy", "B"]);
+        let typed = history.state_id();
+        history.undo(&mut data);
+        assert_eq!(systems(&data), ["A", "B"]);
+        assert_eq!(history.state_id(), 0, "back to the state at load");
+        history.redo(&mut data);
+        assert_eq!(systems(&data), ["A-xy", "B"]);
+        assert_eq!(history.state_id(), typed, "redo returns to the same state");
+    }
+
+    #[test]
+    fn a_new_edit_clears_redo() {
+        let mut data = dataset();
+        let mut history = History::default();
+        let edit = renamed(&mut data, 0, "A2");
+        history.apply(&mut data, edit, "rename".into(), None);
+        history.undo(&mut data);
+        let edit = renamed(&mut data, 1, "B2");
+        history.apply(&mut data, edit, "rename".into(), None);
+        assert!(history.redo_label().is_none());
+    }
+}

@@ -1,0 +1,65 @@
+//! Settings remembered across runs. Every field has a default, so an old or broken settings file
+//! never stops the app from starting: eframe gives `None` for what it cannot read, and we use defaults.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The key under which eframe stores the settings.
+pub const STORAGE_KEY: &str = "pledge-explorer-settings";
+const MAX_RECENT: usize = 10;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub theme: egui::ThemePreference,
+    /// Most recent first.
+    pub recent_files: Vec<PathBuf>,
+    pub editor_open: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { theme: egui::ThemePreference::System, recent_files: Vec::new(), editor_open: true }
+    }
+}
+
+impl Settings {
+    pub fn remember(&mut self, path: &Path) {
+        self.recent_files.retain(|known| known != path);
+        self.recent_files.insert(0, path.to_owned());
+        self.recent_files.truncate(MAX_RECENT);
+    }
+
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
+        storage.and_then(|storage| eframe::get_value(storage, STORAGE_KEY)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_unique_newest_first_and_bounded() {
+        let mut settings = Settings::default();
+        for i in 0..12 {
+            settings.remember(Path::new(&format!("/data/{i}.json")));
+        }
+        settings.remember(Path::new("/data/5.json"));
+        assert_eq!(settings.recent_files.len(), MAX_RECENT);
+        assert_eq!(settings.recent_files[0], Path::new("/data/5.json"));
+        assert_eq!(settings.recent_files.iter().filter(|p| p.ends_with("5.json")).count(), 1);
+    }
+
+    #[test]
+    fn a_broken_or_partial_settings_file_falls_back_to_defaults() {
+        let partial: Settings = ron_like_json("{\"editor_open\": false}");
+        assert_eq!(partial, Settings { editor_open: false, ..Settings::default() });
+        assert!(serde_json::from_str::<Settings>("{\"theme\": 17}").is_err(), "eframe then gives None: defaults");
+    }
+
+    fn ron_like_json(text: &str) -> Settings {
+        serde_json::from_str(text).unwrap()
+    }
+}

@@ -1,0 +1,129 @@
+//! Work that must not freeze the window: file dialogs, loads, saves, exports and autosave run on worker
+//! threads and report back through a channel. While a dialog, load or save runs, further requests for
+//! one are ignored (a second click on Open does nothing).
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+use crate::io::LoadError;
+use crate::model::Dataset;
+use crate::ui::dialogs::{Guarded, PathPurpose};
+
+use super::document::Document;
+use super::recovery::RecoveryStore;
+
+/// A native dialog that answers faster than this was not shown: rfd returns at once, as if cancelled,
+/// where there is no portal and no zenity. A person cannot cancel that fast.
+const NO_DIALOG_THRESHOLD: Duration = Duration::from_millis(150);
+
+pub enum Outcome {
+    Picked { purpose: PathPurpose, path: Option<PathBuf> },
+    NoNativeDialog { purpose: PathPurpose, suggested: Option<String> },
+    Loaded(Box<Result<Document, LoadError>>),
+    Saved { path: PathBuf, state: u64, result: Result<(), String> },
+    Exported { path: PathBuf, result: Result<(), String> },
+    Autosaved(Result<(), String>),
+}
+
+pub struct Tasks {
+    sender: Sender<Outcome>,
+    receiver: Receiver<Outcome>,
+    /// What runs now (a dialog, a load, a save), for the status bar; None when idle.
+    busy: Option<String>,
+    autosaving: bool,
+    /// The action to carry on with once the running save succeeds.
+    pub after_save: Option<Guarded>,
+}
+
+impl Default for Tasks {
+    fn default() -> Self {
+        let (sender, receiver) = channel();
+        Tasks { sender, receiver, busy: None, autosaving: false, after_save: None }
+    }
+}
+
+impl Tasks {
+    pub fn is_busy(&self) -> bool {
+        self.busy.is_some()
+    }
+
+    pub fn busy_label(&self) -> Option<&str> {
+        self.busy.as_deref()
+    }
+
+    pub fn next_outcome(&mut self) -> Option<Outcome> {
+        let outcome = self.receiver.try_recv().ok()?;
+        match &outcome {
+            Outcome::Autosaved(_) => self.autosaving = false,
+            // A picked path goes straight on to a load or save, which sets `busy` again.
+            _ => self.busy = None,
+        }
+        Some(outcome)
+    }
+
+    fn spawn(&mut self, label: &str, ctx: &egui::Context, work: impl FnOnce() -> Outcome + Send + 'static) -> bool {
+        if self.busy.is_some() {
+            return false;
+        }
+        self.busy = Some(label.to_owned());
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(work());
+            ctx.request_repaint();
+        });
+        true
+    }
+
+    /// Shows the native dialog for `purpose` on a worker thread.
+    pub fn pick(&mut self, purpose: PathPurpose, suggested: Option<String>, ctx: &egui::Context) {
+        self.spawn("Waiting for the file dialog…", ctx, move || {
+            let started = Instant::now();
+            let dialog = purpose.native_dialog(suggested.as_deref());
+            let path = match purpose {
+                PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
+                PathPurpose::SaveAs => dialog.save_file(),
+                PathPurpose::ExportCsv => dialog.pick_folder(),
+            };
+            if path.is_none() && started.elapsed() < NO_DIALOG_THRESHOLD {
+                Outcome::NoNativeDialog { purpose, suggested }
+            } else {
+                Outcome::Picked { purpose, path }
+            }
+        });
+    }
+
+    pub fn load(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let label = format!("Opening {}…", path.display());
+        self.spawn(&label, ctx, move || Outcome::Loaded(Box::new(Document::load(&path))));
+    }
+
+    pub fn save(&mut self, dataset: Dataset, path: PathBuf, state: u64, ctx: &egui::Context) {
+        let label = format!("Saving {}…", path.display());
+        self.spawn(&label, ctx, move || {
+            let result = crate::io::save::save_json(&dataset, &path).map_err(|error| error.to_string());
+            Outcome::Saved { path, state, result }
+        });
+    }
+
+    pub fn export_csv(&mut self, dataset: Dataset, path: PathBuf, ctx: &egui::Context) {
+        let label = format!("Exporting to {}…", path.display());
+        self.spawn(&label, ctx, move || {
+            let result = crate::io::csv::export_folder(&dataset, &path).map_err(|error| error.to_string());
+            Outcome::Exported { path, result }
+        });
+    }
+
+    /// Writes the recovery copy in the background; skipped while the previous one is still being written.
+    pub fn autosave(&mut self, store: RecoveryStore, dataset: Dataset, origin: String, path: Option<PathBuf>) {
+        if self.autosaving {
+            return;
+        }
+        self.autosaving = true;
+        let sender = self.sender.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(Outcome::Autosaved(store.write(&dataset, &origin, path.as_deref())));
+        });
+    }
+}

@@ -1,0 +1,288 @@
+//! Dialogs and windows: the unsaved-changes question, the path field (the fallback where no native
+//! file dialog is available), the recovery offer, the command palette, the problems list, the log.
+
+use std::path::PathBuf;
+
+use crate::app::recovery::{Recovered, describe_time};
+use crate::app::{AppCommand, Notifications};
+use crate::model::validate::Severity;
+
+use super::View;
+
+/// An action that would drop unsaved changes, held while the user is asked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Guarded {
+    New,
+    Open,
+    OpenPath,
+    OpenFile(PathBuf),
+    ImportCsv,
+    Quit,
+}
+
+impl Guarded {
+    fn verb(&self) -> &'static str {
+        match self {
+            Guarded::New => "starting a new dataset",
+            Guarded::Open | Guarded::OpenPath | Guarded::OpenFile(_) | Guarded::ImportCsv => "opening another file",
+            Guarded::Quit => "quitting",
+        }
+    }
+}
+
+/// What a file dialog or the path field is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    Open,
+    ImportCsv,
+    SaveAs,
+    ExportCsv,
+}
+
+impl PathPurpose {
+    /// The native dialog for this purpose (shown on a worker thread).
+    pub fn native_dialog(self, suggested: Option<&str>) -> rfd::FileDialog {
+        let dialog = rfd::FileDialog::new();
+        let dialog = match self {
+            PathPurpose::Open => dialog
+                .set_title("Open a dataset")
+                .add_filter("Pledge Explorer dataset", &["json"])
+                .add_filter("CSV table", &["csv"]),
+            PathPurpose::ImportCsv => dialog.set_title("Import a CSV table").add_filter("CSV table", &["csv"]),
+            PathPurpose::SaveAs => {
+                dialog.set_title("Save the dataset").add_filter("Pledge Explorer dataset", &["json"])
+            }
+            PathPurpose::ExportCsv => dialog.set_title("Export the CSV tables into a folder"),
+        };
+        match suggested {
+            Some(name) => dialog.set_file_name(name),
+            None => dialog,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            PathPurpose::Open => "Open a file",
+            PathPurpose::ImportCsv => "Import a CSV table",
+            PathPurpose::SaveAs => "Save As",
+            PathPurpose::ExportCsv => "Export CSV into a folder",
+        }
+    }
+
+    fn command(self, path: PathBuf) -> AppCommand {
+        match self {
+            PathPurpose::Open | PathPurpose::ImportCsv => AppCommand::OpenFile(path),
+            PathPurpose::SaveAs => AppCommand::SaveTo(path),
+            PathPurpose::ExportCsv => AppCommand::ExportCsvTo(path),
+        }
+    }
+}
+
+/// The user's answer to a modal question, for the app to carry out.
+pub enum Answer {
+    Save(Guarded),
+    Discard(Guarded),
+    Restore,
+    DiscardRecovered,
+}
+
+#[derive(Default)]
+pub struct Dialogs {
+    /// The action waiting on "Save / Discard / Cancel".
+    pub guard: Option<Guarded>,
+    /// The path field: what it is for and the text typed.
+    pub path: Option<(PathPurpose, String)>,
+    /// The recovery copy found at start-up, waiting for "Restore / Discard".
+    pub recovery: Option<Recovered>,
+    pub palette: Option<String>,
+    pub problems_open: bool,
+    pub log_open: bool,
+    answers: Vec<Answer>,
+}
+
+impl Dialogs {
+    pub fn open_path(&mut self, purpose: PathPurpose, suggested: Option<String>) {
+        self.path = Some((purpose, suggested.unwrap_or_default()));
+    }
+
+    pub fn open_palette(&mut self) {
+        self.palette = Some(String::new());
+    }
+
+    /// True while a modal question or a text-entry dialog has the keyboard.
+    pub fn is_modal_open(&self) -> bool {
+        self.guard.is_some() || self.path.is_some() || self.recovery.is_some() || self.palette.is_some()
+    }
+
+    pub fn take_answers(&mut self) -> Vec<Answer> {
+        std::mem::take(&mut self.answers)
+    }
+}
+
+pub fn windows_ui(
+    view: &View<'_>,
+    notifications: &Notifications,
+    dialogs: &mut Dialogs,
+    commands: &mut Vec<AppCommand>,
+    ui: &mut egui::Ui,
+) {
+    let ctx = ui.ctx().clone();
+    guard_ui(view, dialogs, &ctx);
+    path_ui(dialogs, commands, &ctx);
+    recovery_ui(dialogs, &ctx);
+    palette_ui(dialogs, commands, &ctx);
+    problems_ui(view, dialogs, commands, &ctx);
+    super::messages::log_window_ui(notifications, &mut dialogs.log_open, &ctx);
+}
+
+fn guard_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
+    let Some(action) = dialogs.guard.clone() else { return };
+    let mut answered = false;
+    let modal = egui::Modal::new(egui::Id::unique("unsaved_changes")).show(ctx, |ui| {
+        ui.set_max_width(420.0);
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "{} has changes that are not saved. Save them before {}?",
+            view.document.display_name(),
+            action.verb()
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save").clicked() {
+                dialogs.answers.push(Answer::Save(action.clone()));
+                answered = true;
+            }
+            if ui.button("Discard").clicked() {
+                dialogs.answers.push(Answer::Discard(action.clone()));
+                answered = true;
+            }
+            if ui.button("Cancel").clicked() {
+                answered = true;
+            }
+        });
+    });
+    if answered || modal.should_close() {
+        dialogs.guard = None;
+    }
+}
+
+fn path_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Context) {
+    let Some((purpose, text)) = &mut dialogs.path else { return };
+    let purpose = *purpose;
+    let mut close = false;
+    let modal = egui::Modal::new(egui::Id::unique("path_dialog")).show(ctx, |ui| {
+        ui.set_min_width(480.0);
+        ui.heading(purpose.title());
+        let label = ui.label("Path");
+        let field =
+            ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY).hint_text("/home/me/pledges.json"));
+        let field = field.labelled_by(label.id);
+        field.request_focus();
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            let accept = ui.add_enabled(!text.trim().is_empty(), egui::Button::new("OK")).clicked();
+            if (accept || entered) && !text.trim().is_empty() {
+                commands.push(purpose.command(PathBuf::from(text.trim())));
+                close = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if close || modal.should_close() {
+        dialogs.path = None;
+    }
+}
+
+fn recovery_ui(dialogs: &mut Dialogs, ctx: &egui::Context) {
+    let Some(recovered) = &dialogs.recovery else { return };
+    let mut answer = None;
+    egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Restore unsaved work?");
+        ui.label(format!(
+            "Pledge Explorer closed with unsaved changes to {}. A copy was kept at {}.",
+            recovered.origin,
+            describe_time(&recovered.saved_at)
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Restore").clicked() {
+                answer = Some(Answer::Restore);
+            }
+            if ui.button("Discard").clicked() {
+                answer = Some(Answer::DiscardRecovered);
+            }
+        });
+    });
+    if let Some(answer) = answer {
+        dialogs.answers.push(answer);
+    }
+}
+
+fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Context) {
+    let Some(query) = &mut dialogs.palette else { return };
+    let mut close = false;
+    let modal = egui::Modal::new(egui::Id::unique("command_palette")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        let field = ui.add(egui::TextEdit::singleline(query).hint_text("Type a command…").desired_width(f32::INFINITY));
+        let field = field.accessible_name("Command");
+        field.request_focus();
+        let needle = query.to_lowercase();
+        let matches: Vec<AppCommand> = AppCommand::palette()
+            .into_iter()
+            .filter(|command| *command != AppCommand::CommandPalette)
+            .filter(|command| command.label().to_lowercase().contains(&needle))
+            .collect();
+        if ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && let Some(first) = matches.first()
+        {
+            commands.push(first.clone());
+            close = true;
+        }
+        egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+            for command in matches {
+                let button = egui::Button::new(command.label()).shortcut_text(command.shortcut_text(ui.ctx()));
+                if ui.add_sized([ui.available_width(), 22.0], button).clicked() {
+                    commands.push(command);
+                    close = true;
+                }
+            }
+        });
+    });
+    if close || modal.should_close() {
+        dialogs.palette = None;
+    }
+}
+
+fn problems_ui(view: &View<'_>, dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Context) {
+    let problems = &view.document.problems;
+    egui::Window::new(format!("Problems ({})", problems.len()))
+        .id(egui::Id::unique("problems_window"))
+        .open(&mut dialogs.problems_open)
+        .default_size([640.0, 320.0])
+        .show(ctx, |ui| {
+            if problems.is_empty() {
+                ui.label("No problems: every reference resolves and every record cites a source.");
+                return;
+            }
+            ui.label("Click a problem to select its record.");
+            let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+            egui::ScrollArea::vertical().auto_shrink(false).show_rows(ui, row_height, problems.len(), |ui, rows| {
+                for problem in &problems[rows] {
+                    let color = match problem.severity {
+                        Severity::Error => ui.visuals().error_fg_color,
+                        Severity::Warning => ui.visuals().warn_fg_color,
+                    };
+                    let text = egui::RichText::new(problem.to_string()).color(color);
+                    let response = ui.add(egui::Button::selectable(false, text).truncate());
+                    if response.clicked()
+                        && let Some(collection) = problem.place.collection
+                    {
+                        commands.push(AppCommand::Select(collection, problem.place.index));
+                    }
+                }
+            });
+        });
+}

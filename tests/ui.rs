@@ -1,0 +1,289 @@
+//! The real app driven through egui_kittest: widgets found by their accessible names, clicked and typed
+//! into, as a user would. File work runs on worker threads, so tests step until it has landed.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use pledge_explorer::app::recovery::RecoveryStore;
+use pledge_explorer::app::settings::Settings;
+use pledge_explorer::app::{AppCommand, PledgeApp, StartOptions};
+use pledge_explorer::io;
+use pledge_explorer::model::Collection;
+
+fn start(recovery: Option<RecoveryStore>, autosave_interval: Duration) -> Harness<'static, PledgeApp> {
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |_cc| {
+        PledgeApp::new(StartOptions { file: None, settings: Settings::default(), recovery, autosave_interval })
+    });
+    harness.run_steps(2);
+    harness
+}
+
+fn app() -> Harness<'static, PledgeApp> {
+    start(None, Duration::from_secs(3600))
+}
+
+/// Steps the app until `done` holds; workers report through a channel, so this polls.
+fn step_until(harness: &mut Harness<'static, PledgeApp>, what: &str, done: impl Fn(&PledgeApp) -> bool) {
+    for _ in 0..500 {
+        harness.step();
+        if done(harness.state()) {
+            harness.run_steps(2);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn system_of_first_acquisition(app: &PledgeApp) -> String {
+    let dataset = &app.document.dataset;
+    dataset.text(dataset.acquisitions[0].system).to_owned()
+}
+
+fn small_dataset(folder: &Path) -> PathBuf {
+    let path = folder.join("small.json");
+    std::fs::write(
+        &path,
+        r#"{"format": "pledge-explorer-dataset", "version": 1,
+            "meta": {"title": "Small", "release": "1", "cutoff": "2024"},
+            "sources": [{"id": "s", "title": "A source"}],
+            "acquisitions": [{"id": "a", "system": "Howitzer", "category": "artillery", "stage": "planned",
+                              "sources": ["s"], "confidence": "high"}]}"#,
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn the_app_opens_on_the_default_dataset_with_its_tables() {
+    let mut harness = app();
+    assert!(harness.query_all_by_label("Patriot GEM-T missile").count() >= 1);
+    assert!(harness.query_by_label("22 of 22").is_some());
+    harness.get_by_label("Commitments (12)").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("NATO Industrial Capacity Expansion Pledge").is_some());
+    assert!(!harness.state().document.is_modified());
+}
+
+#[test]
+fn a_file_opened_by_command_replaces_the_default() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = small_dataset(folder.path());
+    let mut harness = app();
+    harness.state_mut().request(AppCommand::OpenFile(path.clone()));
+    step_until(&mut harness, "the file to load", |app| app.document.path.as_deref() == Some(path.as_path()));
+    assert!(harness.query_by_label("Howitzer").is_some());
+    assert!(harness.query_by_label("1 of 1").is_some());
+    assert_eq!(harness.state().settings.recent_files, vec![path]);
+}
+
+#[test]
+fn a_bad_file_is_reported_and_the_app_keeps_its_data() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("broken.json");
+    std::fs::write(&path, "{\"format\": \"pledge-explorer-dataset\", \"version\": 1, \"acquisitions\": [").unwrap();
+    let mut harness = app();
+    harness.state_mut().request(AppCommand::OpenFile(path.clone()));
+    step_until(&mut harness, "the load to fail", |app| !app.notifications.log.is_empty() && !app.is_busy());
+    let message = &harness.state().notifications.log[0].text;
+    assert!(message.starts_with(&path.display().to_string()) && message.contains(":1:"), "{message}");
+    assert_eq!(harness.state().document.dataset.acquisitions.len(), 22, "the default dataset is still open");
+}
+
+#[test]
+fn typing_in_the_editor_edits_the_record_and_undo_takes_it_back_in_one_step() {
+    let mut harness = app();
+    harness.get_all_by_label("Patriot GEM-T missile").next().unwrap().click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().selection, Some((Collection::Acquisitions, 0)));
+
+    let field = harness.get_by_role_and_label(Role::TextInput, "System");
+    field.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_role_and_label(Role::TextInput, "System").type_text("Patriot PAC-3");
+    harness.run_steps(3);
+    assert_eq!(system_of_first_acquisition(harness.state()), "Patriot PAC-3");
+    assert!(harness.state().document.is_modified());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(system_of_first_acquisition(harness.state()), "Patriot GEM-T missile");
+    assert!(!harness.state().document.is_modified(), "undo back to the saved state is unmodified");
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(system_of_first_acquisition(harness.state()), "Patriot PAC-3");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run_steps(3);
+    assert_eq!(system_of_first_acquisition(harness.state()), "Patriot PAC-3", "Ctrl+Y redoes too");
+}
+
+#[test]
+fn an_invalid_date_is_refused_next_to_the_field_and_changes_nothing() {
+    let mut harness = app();
+    harness.get_all_by_label("Patriot GEM-T missile").next().unwrap().click();
+    harness.run_steps(2);
+    let date = harness.get_by_role_and_label(Role::TextInput, "Date");
+    date.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_role_and_label(Role::TextInput, "Date").type_text("2024-02-30");
+    harness.run_steps(3);
+    assert!(harness.query_by_label("2024-02-30 does not exist").is_some());
+    assert!(!harness.state().document.is_modified());
+}
+
+#[test]
+fn add_duplicate_and_delete_are_undoable() {
+    let mut harness = app();
+    harness.get_by_label("Add").click();
+    harness.run_steps(3);
+    let count = |h: &Harness<'static, PledgeApp>| h.state().document.dataset.acquisitions.len();
+    assert_eq!(count(&harness), 23);
+    assert_eq!(harness.state().selection, Some((Collection::Acquisitions, 22)));
+    harness.get_by_label("Duplicate").click();
+    harness.run_steps(3);
+    assert_eq!(count(&harness), 24);
+    let dataset = &harness.state().document.dataset;
+    assert_eq!(dataset.text(dataset.acquisitions[23].id), "new-acquisition-copy");
+    harness.get_by_label("Delete").click();
+    harness.run_steps(3);
+    assert_eq!(count(&harness), 23);
+    for _ in 0..3 {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        harness.run_steps(2);
+    }
+    assert_eq!(count(&harness), 22);
+    assert!(!harness.state().document.is_modified());
+}
+
+#[test]
+fn save_writes_the_edits_and_reloading_gives_them_back() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("saved.json");
+    let mut harness = app();
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    harness.state_mut().request(AppCommand::SaveTo(path.clone()));
+    step_until(&mut harness, "the save", |app| !app.document.is_modified());
+    assert_eq!(harness.state().document.path.as_deref(), Some(path.as_path()));
+    let reloaded = io::load_path(&path, None).unwrap();
+    assert_eq!(io::json::to_string(&reloaded), io::json::to_string(&harness.state().document.dataset));
+    assert_eq!(reloaded.acquisitions.len(), 23);
+}
+
+#[test]
+fn a_failed_save_keeps_the_edits_unsaved_and_says_why() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("no-such-folder").join("saved.json");
+    let mut harness = app();
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    harness.state_mut().request(AppCommand::SaveTo(path.clone()));
+    step_until(&mut harness, "the save to fail", |app| {
+        !app.is_busy() && app.notifications.log.iter().any(|m| m.text.contains("could not save"))
+    });
+    assert!(harness.state().document.is_modified());
+    assert_eq!(harness.state().document.dataset.acquisitions.len(), 23);
+    assert!(harness.state().document.path.is_none());
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut harness = app();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    harness.run_steps(2);
+    assert!(harness.state().quit_requested, "nothing to lose: quits at once");
+
+    let mut harness = app();
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Unsaved changes").is_some());
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(!harness.state().quit_requested);
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    harness.run_steps(2);
+    harness.get_by_label("Discard").click();
+    harness.run_steps(2);
+    assert!(harness.state().quit_requested);
+}
+
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|error| error.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_on_the_window_opens_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = small_dataset(folder.path());
+    let mut harness = app();
+    harness.input_mut().dropped_files.push(Arc::new(DroppedPath(path.clone())));
+    step_until(&mut harness, "the dropped file to load", |app| app.document.path.as_deref() == Some(path.as_path()));
+    assert!(harness.query_by_label("Howitzer").is_some());
+}
+
+#[test]
+fn unsaved_work_is_copied_and_restored_after_a_crash() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = RecoveryStore::new(folder.path().to_owned());
+    let mut harness = start(Some(store.clone()), Duration::ZERO);
+    harness.get_by_label("Add").click();
+    step_until(&mut harness, "the recovery copy", |_| store.path().exists());
+    // The process dies here: nothing is saved, the harness is dropped.
+    drop(harness);
+
+    let mut harness = start(Some(store.clone()), Duration::from_secs(3600));
+    assert!(harness.query_by_label("Restore unsaved work?").is_some());
+    harness.get_by_label("Restore").click();
+    harness.run_steps(2);
+    let app = harness.state();
+    assert_eq!(app.document.dataset.acquisitions.len(), 23, "the added record is back");
+    assert!(app.document.is_modified(), "restored work still needs saving");
+
+    let target = folder.path().join("rescued.json");
+    harness.state_mut().request(AppCommand::SaveTo(target));
+    step_until(&mut harness, "the save", |app| !app.document.is_modified());
+    assert!(!store.path().exists(), "a clean save removes the recovery copy");
+}
+
+#[test]
+fn the_command_palette_runs_a_command_by_name() {
+    let mut harness = app();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    harness.run_steps(2);
+    harness.get_by_label("Command").type_text("show events");
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(harness.state().tab, pledge_explorer::ui::tables::Tab::Events);
+    assert!(harness.query_by_label("NATO Vilnius Summit").is_some());
+}
+
+#[test]
+fn searching_narrows_the_rows() {
+    let mut harness = app();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Search").type_text("stinger");
+    harness.run_steps(2);
+    assert!(harness.query_by_label("4 of 22").is_some());
+}
