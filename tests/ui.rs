@@ -287,3 +287,27 @@ fn searching_narrows_the_rows() {
     harness.run_steps(2);
     assert!(harness.query_by_label("4 of 22").is_some());
 }
+
+#[test]
+fn the_problems_list_and_the_log_open_and_a_problem_selects_its_record() {
+    let mut harness = app();
+    // Clearing the title of the first commitment makes a warning.
+    harness.state_mut().request(AppCommand::Show(pledge_explorer::ui::tables::Tab::Commitments));
+    harness.run_steps(2);
+    harness.get_by_label("Defence Production Action Plan (DPAP)").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::TextInput, "Title").focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("the commitment has no title").is_some(), "shown next to the field");
+    harness.get_by_label("0 errors, 1 warnings").click();
+    harness.state_mut().request(AppCommand::Show(pledge_explorer::ui::tables::Tab::Events));
+    harness.state_mut().request(AppCommand::ShowLog);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Problems (1)").is_some());
+    assert!(harness.query_by_label("Message Log").is_some());
+    harness.get_by_label_contains("the commitment has no title").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().selection, Some((Collection::Commitments, 0)));
+}

@@ -37,6 +37,7 @@ pub enum AppCommand {
     ShowProblems,
     ShowLog,
     CommandPalette,
+    SetTheme(egui::ThemePreference),
     Quit,
     /// Select a record (tables, problems list).
     Select(Collection, usize),
@@ -78,6 +79,9 @@ impl AppCommand {
             AppCommand::ShowProblems,
             AppCommand::ShowLog,
             AppCommand::CommandPalette,
+            AppCommand::SetTheme(egui::ThemePreference::System),
+            AppCommand::SetTheme(egui::ThemePreference::Light),
+            AppCommand::SetTheme(egui::ThemePreference::Dark),
             AppCommand::Quit,
         ]);
         all
@@ -106,6 +110,11 @@ impl AppCommand {
             AppCommand::ShowProblems => "Problems".into(),
             AppCommand::ShowLog => "Message Log".into(),
             AppCommand::CommandPalette => "Command Palette…".into(),
+            AppCommand::SetTheme(theme) => match theme {
+                egui::ThemePreference::System => "Theme: Follow the System".into(),
+                egui::ThemePreference::Light => "Theme: Light".into(),
+                egui::ThemePreference::Dark => "Theme: Dark".into(),
+            },
             AppCommand::Quit => "Quit".into(),
             AppCommand::Select(collection, index) => format!("Select {}[{index}]", collection.key()),
             AppCommand::ReplaceRecord { field, .. } => format!("Edit {field}"),

@@ -140,6 +140,7 @@ impl PledgeApp {
 
     /// Runs a command, asking first where it would drop unsaved changes.
     pub fn run(&mut self, command: AppCommand, ctx: &egui::Context) {
+        log::debug!("command: {}", command.label());
         match command {
             AppCommand::New => self.guarded(Guarded::New, ctx),
             AppCommand::Open => self.guarded(Guarded::Open, ctx),
@@ -186,6 +187,7 @@ impl PledgeApp {
             AppCommand::ShowProblems => self.dialogs.problems_open = true,
             AppCommand::ShowLog => self.dialogs.log_open = true,
             AppCommand::CommandPalette => self.dialogs.open_palette(),
+            AppCommand::SetTheme(theme) => self.settings.theme = theme,
             AppCommand::Select(collection, index) => {
                 self.tab = Tab::of(collection);
                 self.selection = Some((collection, index));
@@ -211,6 +213,7 @@ impl PledgeApp {
 
     /// Runs a guarded action once the user has answered (or nothing was at stake).
     pub fn proceed(&mut self, action: Guarded, ctx: &egui::Context) {
+        log::debug!("proceeding with {action:?}");
         match action {
             Guarded::New => {
                 self.discard_recovery();
@@ -244,10 +247,20 @@ impl PledgeApp {
     }
 
     fn pick(&mut self, purpose: PathPurpose, ctx: &egui::Context) {
+        // The path field shows this in full; the native dialog uses only the file name.
+        let folder = self
+            .document
+            .path
+            .as_ref()
+            .and_then(|path| path.parent().map(PathBuf::from))
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .unwrap_or_default();
         let suggested = match purpose {
-            PathPurpose::SaveAs => Some(format!("{}.json", file_stem(&self.document))),
-            _ => None,
-        };
+            PathPurpose::SaveAs => Some(folder.join(format!("{}.json", file_stem(&self.document)))),
+            PathPurpose::ExportCsv => Some(folder.join(format!("{}-csv", file_stem(&self.document)))),
+            PathPurpose::Open | PathPurpose::ImportCsv => Some(folder.join("")),
+        }
+        .map(|path| path.display().to_string());
         self.tasks.pick(purpose, suggested, ctx);
     }
 
@@ -502,7 +515,6 @@ impl eframe::App for PledgeApp {
         for command in commands {
             self.run(command, &ctx);
         }
-        self.settings.theme = ctx.options(|o| o.theme_preference);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -71,16 +71,28 @@ pub struct Quantity {
 }
 
 impl Quantity {
-    /// "up to 1,000 missile", "thousands (unknown)", for tables and reports.
+    /// "up to 1,000 missiles", "“thousands” (systems)", for tables and reports.
     pub fn display(&self, unit: &str) -> String {
-        let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
         match self.count {
-            Some(count) => format!("{}{}{unit}", self.qualifier.prefix(), group_thousands(count as f64, 0)),
-            None => match &self.text {
-                Some(text) => format!("“{text}”{unit}"),
-                None => format!("unknown{unit}"),
-            },
+            Some(count) => {
+                let unit = if unit.is_empty() { String::new() } else { format!(" {}", plural(unit, count)) };
+                format!("{}{}{unit}", self.qualifier.prefix(), group_thousands(count as f64, 0))
+            }
+            None => {
+                let words = self.text.as_deref().map_or_else(|| "unknown".to_owned(), |text| format!("“{text}”"));
+                if unit.is_empty() { words } else { format!("{words} ({})", plural(unit, 2)) }
+            }
         }
+    }
+}
+
+/// The unit as a reader expects it after a count: "1 missile", "2 missiles", "850 aircraft".
+pub fn plural(unit: &str, count: u64) -> String {
+    const SAME_IN_PLURAL: [&str; 4] = ["aircraft", "ammunition", "materiel", "equipment"];
+    if count == 1 || unit.ends_with('s') || SAME_IN_PLURAL.contains(&unit) {
+        unit.to_owned()
+    } else {
+        format!("{unit}s")
     }
 }
 
@@ -263,10 +275,12 @@ mod tests {
         assert_eq!(money(7e8, MoneyQualifier::Almost).display(), "almost USD 700 M");
         assert_eq!(money(395_000.0, MoneyQualifier::Exact).display(), "USD 395,000");
         let quantity = Quantity { count: Some(1000), unit: None, qualifier: QuantityQualifier::UpTo, text: None };
-        assert_eq!(quantity.display("missile"), "up to 1,000 missile");
+        assert_eq!(quantity.display("missile"), "up to 1,000 missiles");
+        assert_eq!(Quantity { count: Some(1), ..quantity.clone() }.display("missile"), "up to 1 missile");
+        assert_eq!(Quantity { count: Some(850), ..quantity.clone() }.display("aircraft"), "up to 850 aircraft");
         let thousands =
             Quantity { count: None, unit: None, qualifier: QuantityQualifier::Unknown, text: Some("thousands".into()) };
-        assert_eq!(thousands.display("system"), "“thousands” system");
+        assert_eq!(thousands.display("system"), "“thousands” (systems)");
     }
 
     #[test]

@@ -54,8 +54,13 @@ impl PathPurpose {
             }
             PathPurpose::ExportCsv => dialog.set_title("Export the CSV tables into a folder"),
         };
-        match suggested {
-            Some(name) => dialog.set_file_name(name),
+        let suggested = suggested.map(std::path::Path::new);
+        let dialog = match suggested.and_then(|path| path.parent()).filter(|folder| folder.is_dir()) {
+            Some(folder) => dialog.set_directory(folder),
+            None => dialog,
+        };
+        match suggested.and_then(|path| path.file_name()).filter(|_| self == PathPurpose::SaveAs) {
+            Some(name) => dialog.set_file_name(name.to_string_lossy()),
             None => dialog,
         }
     }
@@ -177,8 +182,10 @@ fn path_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Co
         let field =
             ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY).hint_text("/home/me/pledges.json"));
         let field = field.labelled_by(label.id);
-        field.request_focus();
-        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.memory(|m| m.focused().is_none()) {
+            field.request_focus();
+        }
+        let entered = ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
             let accept = ui.add_enabled(!text.trim().is_empty(), egui::Button::new("OK")).clicked();
             if (accept || entered) && !text.trim().is_empty() {
@@ -228,7 +235,9 @@ fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui:
         ui.set_width(420.0);
         let field = ui.add(egui::TextEdit::singleline(query).hint_text("Type a command…").desired_width(f32::INFINITY));
         let field = field.accessible_name("Command");
-        field.request_focus();
+        if ui.memory(|m| m.focused().is_none()) {
+            field.request_focus();
+        }
         let needle = query.to_lowercase();
         let matches: Vec<AppCommand> = AppCommand::palette()
             .into_iter()

@@ -59,8 +59,17 @@ pub fn menu_bar_ui(view: &View<'_>, commands: &mut Vec<AppCommand>, ui: &mut egu
                     item(ui, command, true, commands);
                 }
                 ui.separator();
-                ui.label("Theme");
-                egui::widgets::global_theme_preference_buttons(ui);
+                ui.menu_button("Theme", |ui| {
+                    for (theme, label) in [
+                        (egui::ThemePreference::System, "Follow the System"),
+                        (egui::ThemePreference::Light, "Light"),
+                        (egui::ThemePreference::Dark, "Dark"),
+                    ] {
+                        if ui.radio(view.settings.theme == theme, label).clicked() {
+                            commands.push(AppCommand::SetTheme(theme));
+                        }
+                    }
+                });
             });
         });
     });

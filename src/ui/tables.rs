@@ -163,6 +163,20 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
     });
     ui.separator();
     let selected = view.selection.filter(|(collection, _)| *collection == tab.collection()).map(|(_, index)| index);
+    // Wide tables scroll sideways; the table keeps its own vertical scrolling, so rows stay virtualised.
+    egui::ScrollArea::horizontal().id_salt("table_columns").show(ui, |ui| {
+        table_ui(dataset, tab, selected, state, commands, ui);
+    });
+}
+
+fn table_ui(
+    dataset: &Dataset,
+    tab: Tab,
+    selected: Option<usize>,
+    state: &mut TablesState,
+    commands: &mut Vec<AppCommand>,
+    ui: &mut egui::Ui,
+) {
     let columns = tab.columns();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let mut table = TableBuilder::new(ui)
@@ -176,12 +190,8 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
     {
         table = table.scroll_to_row(position, Some(egui::Align::Center));
     }
-    for (i, (_, width)) in columns.iter().enumerate() {
-        table = if i + 1 == columns.len() {
-            table.column(Column::remainder().at_least(60.0))
-        } else {
-            table.column(Column::initial(*width).at_least(40.0).clip(true))
-        };
+    for (_, width) in columns {
+        table = table.column(Column::initial(*width).at_least(40.0).clip(true));
     }
     let rows = &state.rows;
     table
