@@ -311,3 +311,114 @@ fn the_problems_list_and_the_log_open_and_a_problem_selects_its_record() {
     harness.run_steps(2);
     assert_eq!(harness.state().selection, Some((Collection::Commitments, 0)));
 }
+
+fn shown(harness: &Harness<'static, PledgeApp>) -> Vec<String> {
+    let app = harness.state();
+    let dataset = &app.document.dataset;
+    app.tables
+        .model()
+        .rows
+        .iter()
+        .map(|row| dataset.text(dataset.acquisitions[row.index as usize].id).to_owned())
+        .collect()
+}
+
+#[test]
+fn clicking_a_header_sorts_by_quantity_then_reverses() {
+    let mut harness = app();
+    harness.get_by_label("Quantity").click();
+    harness.run_steps(2);
+    let ascending = shown(&harness);
+    assert_eq!(ascending[0], "f35-nld", "5 aircraft is the smallest count");
+    harness.get_by_label("Quantity ⏶").click();
+    harness.run_steps(2);
+    let descending = shown(&harness);
+    assert_eq!(
+        descending[..3],
+        ["nspa-155mm", "patriot-gemt", "patriot-gemt-deu"],
+        "the framework's orders beneath it"
+    );
+    assert_eq!(harness.state().settings.sorts["Acquisitions"].column, "Quantity", "remembered in the settings");
+    harness.get_by_label("Quantity ⏷").click();
+    harness.run_steps(2);
+    assert_eq!(shown(&harness)[0], "patriot-gemt", "a third click restores the dataset's order");
+}
+
+#[test]
+fn a_stage_filter_changes_the_count_line() {
+    let mut harness = app();
+    harness.get_by_label("Stage: all").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::CheckBox, "planned").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("2 of 22").is_some());
+    assert_eq!(shown(&harness), ["aircraft-850", "ad-artillery"]);
+}
+
+#[test]
+fn collapsing_a_framework_hides_its_national_orders() {
+    let mut harness = app();
+    assert_eq!(shown(&harness).len(), 22);
+    harness.get_all_by_label("−").next().unwrap().click();
+    harness.run_steps(2);
+    assert_eq!(shown(&harness).len(), 18);
+    assert!(harness.query_by_label("22 of 22").is_some(), "hidden, not filtered out");
+}
+
+#[test]
+fn f2_edits_a_cell_in_place_enter_commits_and_undo_reverts() {
+    let mut harness = app();
+    harness.get_all_by_label("155 mm artillery shell").next().unwrap().click();
+    harness.run_steps(2);
+    harness.key_press(Key::F2);
+    harness.run_steps(2);
+    let field = harness.get_by_label("Edit System");
+    field.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Edit System").type_text("155 mm shell");
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let system = |h: &Harness<'static, PledgeApp>| {
+        let dataset = &h.state().document.dataset;
+        dataset.text(dataset.acquisitions[5].system).to_owned()
+    };
+    assert_eq!(system(&harness), "155 mm shell");
+    assert!(harness.query_by_label("Edit System").is_none(), "the cell is back to text");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(system(&harness), "155 mm artillery shell");
+
+    harness.key_press(Key::F2);
+    harness.run_steps(2);
+    harness.get_by_label("Edit System").type_text(" (draft)");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(system(&harness), "155 mm artillery shell", "Escape cancels");
+}
+
+#[test]
+fn copying_rows_gives_tab_separated_text() {
+    let mut harness = app();
+    harness.get_all_by_label("155 mm artillery shell").next().unwrap().click();
+    harness.run_steps(2);
+    harness.get_all_by_label("Stinger anti-aircraft missile").next().unwrap().click_modifiers(Modifiers::COMMAND);
+    harness.run_steps(1);
+    harness.event(egui::Event::Copy);
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| if let egui::OutputCommand::CopyText(text) = c { Some(text.clone()) } else { None })
+        .collect();
+    let text = copied.first().expect("copied text");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "System\tCategory\tBuyers\tAgency\tStage\tQuantity\tValue\tDate\tDelivery\tConfidence\tSources"
+    );
+    assert!(lines[1].starts_with("155 mm artillery shell\tammunition\t\tNATO Support and Procurement Agency (NSPA)\tcontracted\t≈ 220,000 rounds\tEUR 1.1 bn\t23 Jan 2024"), "{}", lines[1]);
+    assert!(lines[2].starts_with("Stinger anti-aircraft missile\t"), "{}", lines[2]);
+    assert_eq!(lines.len(), 3);
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::analysis::table::Sort;
 use crate::io::convert::WireRecord;
 use crate::model::Collection;
 use crate::ui::tables::Tab;
@@ -41,6 +42,13 @@ pub enum AppCommand {
     Quit,
     /// Select a record (tables, problems list).
     Select(Collection, usize),
+    /// Sort a table by a column, or restore the dataset's order.
+    SortBy(Tab, Option<Sort>),
+    ShowEditor,
+    /// End the current undo step (an in-place cell edit is one step of its own).
+    SealUndoStep,
+    /// Say something in a toast and the log.
+    Notify(String),
     /// Put an edited record in place (the record editor); `field` groups typing into one undo step.
     ReplaceRecord {
         index: usize,
@@ -117,6 +125,11 @@ impl AppCommand {
             },
             AppCommand::Quit => "Quit".into(),
             AppCommand::Select(collection, index) => format!("Select {}[{index}]", collection.key()),
+            AppCommand::SortBy(tab, Some(sort)) => format!("Sort {} by {}", tab.label(), sort.column),
+            AppCommand::SortBy(tab, None) => format!("Unsort {}", tab.label()),
+            AppCommand::ShowEditor => "Show Record Editor".into(),
+            AppCommand::SealUndoStep => "Seal Undo Step".into(),
+            AppCommand::Notify(text) => text.clone(),
             AppCommand::ReplaceRecord { field, .. } => format!("Edit {field}"),
         }
     }

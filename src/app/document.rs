@@ -4,6 +4,7 @@
 //! generation counter; derived views (validation problems, table rows) rebuild when it changes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::io::{self, LoadError};
 use crate::model::validate::{Problem, validate};
@@ -12,7 +13,8 @@ use crate::model::{Collection, Dataset};
 use super::history::{Edit, History, MergeKey};
 
 pub struct Document {
-    pub dataset: Dataset,
+    /// Shared with background work (saves, table rebuilds); an edit copies it only while one runs.
+    pub dataset: Arc<Dataset>,
     /// The file it is saved to; None for the embedded default and imports, which need Save As.
     pub path: Option<PathBuf>,
     /// How messages name it.
@@ -39,6 +41,7 @@ impl Document {
     pub fn new(dataset: Dataset, path: Option<PathBuf>, origin: String) -> Self {
         let problems = validate(&dataset);
         let history = History::default();
+        let dataset = Arc::new(dataset);
         Document { dataset, path, origin, problems, saved_state: Some(history.state_id()), history, generation: 0 }
     }
 
@@ -82,20 +85,30 @@ impl Document {
 
     /// Applies an edit with undo, and refreshes what is derived from the data.
     pub fn apply(&mut self, edit: Edit, label: String, merge_key: Option<MergeKey>) {
-        self.history.apply(&mut self.dataset, edit, label, merge_key);
+        self.history.apply(Arc::make_mut(&mut self.dataset), edit, label, merge_key);
         self.changed();
     }
 
     pub fn undo(&mut self) -> Option<(String, Option<(Collection, usize)>)> {
-        let done = self.history.undo(&mut self.dataset)?;
+        let done = self.history.undo(Arc::make_mut(&mut self.dataset))?;
         self.changed();
         Some(done)
     }
 
     pub fn redo(&mut self) -> Option<(String, Option<(Collection, usize)>)> {
-        let done = self.history.redo(&mut self.dataset)?;
+        let done = self.history.redo(Arc::make_mut(&mut self.dataset))?;
         self.changed();
         Some(done)
+    }
+
+    /// A record in the model from its file form, its strings interned into the dataset's pool.
+    /// Interning changes no record, so it is not an undo step.
+    pub fn record_from_wire(&mut self, record: &crate::io::convert::WireRecord<'_>) -> crate::model::Record {
+        crate::io::convert::record_from_wire(record, &mut Arc::make_mut(&mut self.dataset).strings)
+    }
+
+    pub fn intern(&mut self, text: &str) -> crate::model::Symbol {
+        Arc::make_mut(&mut self.dataset).intern(text)
     }
 
     fn changed(&mut self) {

@@ -18,7 +18,6 @@ pub use commands::AppCommand;
 pub use document::Document;
 pub use notifications::{Level, Notifications};
 
-use crate::io::convert;
 use crate::model::Collection;
 use crate::ui;
 use crate::ui::dialogs::{Dialogs, Guarded, PathPurpose};
@@ -156,8 +155,7 @@ impl PledgeApp {
             AppCommand::SaveTo(path) => self.save_to(path, ctx),
             AppCommand::ExportCsv => self.pick(PathPurpose::ExportCsv, ctx),
             AppCommand::ExportCsvTo(path) => {
-                let dataset = self.document.dataset.clone();
-                self.tasks.export_csv(dataset, path, ctx);
+                self.tasks.export_csv(self.document.dataset.clone(), path, ctx);
             }
             AppCommand::Undo => match self.document.undo() {
                 Some((label, target)) => {
@@ -188,13 +186,24 @@ impl PledgeApp {
             AppCommand::ShowLog => self.dialogs.log_open = true,
             AppCommand::CommandPalette => self.dialogs.open_palette(),
             AppCommand::SetTheme(theme) => self.settings.theme = theme,
+            AppCommand::SortBy(tab, sort) => match sort {
+                Some(sort) => {
+                    self.settings.sorts.insert(tab.label().to_owned(), sort);
+                }
+                None => {
+                    self.settings.sorts.remove(tab.label());
+                }
+            },
+            AppCommand::ShowEditor => self.settings.editor_open = true,
+            AppCommand::SealUndoStep => self.document.history.seal(),
+            AppCommand::Notify(text) => self.notifications.info(text),
             AppCommand::Select(collection, index) => {
                 self.tab = Tab::of(collection);
                 self.selection = Some((collection, index));
                 self.tables.scroll_to_selection = true;
             }
             AppCommand::ReplaceRecord { index, record, field } => {
-                let record = convert::record_from_wire(&record, &mut self.document.dataset.strings);
+                let record = self.document.record_from_wire(&record);
                 let collection = record.collection();
                 let label = format!("edit of {field}");
                 self.document.apply(Edit::Replace { index, record }, label, Some((collection, index, field)));
@@ -326,7 +335,7 @@ impl PledgeApp {
         let cells = crate::io::csv::blank_cells(collection, &id, &today);
         match crate::io::csv::record_from_cells(collection, &cells) {
             Ok(wire) => {
-                let record = convert::record_from_wire(&wire, &mut self.document.dataset.strings);
+                let record = self.document.record_from_wire(&wire);
                 let index = self.document.dataset.len(collection);
                 self.document.apply(Edit::Insert { index, record }, format!("add {id}"), None);
                 self.selection = Some((collection, index));
@@ -345,7 +354,7 @@ impl PledgeApp {
         let Some(mut record) = self.document.dataset.record(collection, index) else { return };
         let base = format!("{}-copy", self.document.dataset.text(record.id()));
         let id = self.document.dataset.unused_id(&base);
-        record.set_id(self.document.dataset.intern(&id));
+        record.set_id(self.document.intern(&id));
         self.document.apply(Edit::Insert { index: index + 1, record }, format!("duplicate as {id}"), None);
         self.selection = Some((collection, index + 1));
         self.tables.scroll_to_selection = true;

@@ -1,9 +1,12 @@
 //! Settings remembered across runs. Every field has a default, so an old or broken settings file
 //! never stops the app from starting: eframe gives `None` for what it cannot read, and we use defaults.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::analysis::table::Sort;
 
 /// The key under which eframe stores the settings.
 pub const STORAGE_KEY: &str = "pledge-explorer-settings";
@@ -16,11 +19,18 @@ pub struct Settings {
     /// Most recent first.
     pub recent_files: Vec<PathBuf>,
     pub editor_open: bool,
+    /// The sort of each table, by tab name.
+    pub sorts: BTreeMap<String, Sort>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { theme: egui::ThemePreference::System, recent_files: Vec::new(), editor_open: true }
+        Settings {
+            theme: egui::ThemePreference::System,
+            recent_files: Vec::new(),
+            editor_open: true,
+            sorts: BTreeMap::new(),
+        }
     }
 }
 

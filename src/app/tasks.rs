@@ -3,6 +3,7 @@
 //! one are ignored (a second click on Open does nothing).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -99,7 +100,7 @@ impl Tasks {
         self.spawn(&label, ctx, move || Outcome::Loaded(Box::new(Document::load(&path))));
     }
 
-    pub fn save(&mut self, dataset: Dataset, path: PathBuf, state: u64, ctx: &egui::Context) {
+    pub fn save(&mut self, dataset: Arc<Dataset>, path: PathBuf, state: u64, ctx: &egui::Context) {
         let label = format!("Saving {}…", path.display());
         self.spawn(&label, ctx, move || {
             let result = crate::io::save::save_json(&dataset, &path).map_err(|error| error.to_string());
@@ -107,7 +108,7 @@ impl Tasks {
         });
     }
 
-    pub fn export_csv(&mut self, dataset: Dataset, path: PathBuf, ctx: &egui::Context) {
+    pub fn export_csv(&mut self, dataset: Arc<Dataset>, path: PathBuf, ctx: &egui::Context) {
         let label = format!("Exporting to {}…", path.display());
         self.spawn(&label, ctx, move || {
             let result = crate::io::csv::export_folder(&dataset, &path).map_err(|error| error.to_string());
@@ -116,7 +117,7 @@ impl Tasks {
     }
 
     /// Writes the recovery copy in the background; skipped while the previous one is still being written.
-    pub fn autosave(&mut self, store: RecoveryStore, dataset: Dataset, origin: String, path: Option<PathBuf>) {
+    pub fn autosave(&mut self, store: RecoveryStore, dataset: Arc<Dataset>, origin: String, path: Option<PathBuf>) {
         if self.autosaving {
             return;
         }

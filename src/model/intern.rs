@@ -50,6 +50,11 @@ impl Interner {
         self.strings.get(symbol.index()).map_or("", |text| text)
     }
 
+    /// The text at a position of the pool (a symbol's [`Symbol::index`]); empty past the end.
+    pub fn resolve_index(&self, index: usize) -> &str {
+        self.strings.get(index).map_or("", |text| text)
+    }
+
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
         self.strings.len()

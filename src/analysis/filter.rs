@@ -1,0 +1,329 @@
+//! The filter the user sets in the tables: free text, categories, stages, buyers, agencies, origin
+//! summits, a date range and confidence. The same filter drives the tables, the timeline, the plots and
+//! reports, so what the user sees is what they report. It holds ids as text, so it survives reloads.
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+
+use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Filter {
+    /// Matched, case-insensitively, against every text field and the names of referenced actors.
+    pub text: String,
+    pub categories: BTreeSet<String>,
+    pub stages: BTreeSet<Stage>,
+    /// Actor ids of buyers (for commitments: parties).
+    pub buyers: BTreeSet<String>,
+    /// Actor ids of agencies.
+    pub agencies: BTreeSet<String>,
+    /// Event ids of the summits or events commitments came from; an acquisition matches through the
+    /// commitment it serves.
+    pub origins: BTreeSet<String>,
+    pub confidence: BTreeSet<Confidence>,
+    /// Records whose date span overlaps this range (records with no date are left out when it is set).
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// "stage: contracted; buyer: DEU; text: “patriot”", for the "N of M" line and reports.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let list = |items: Vec<String>| items.join(", ");
+        if !self.text.trim().is_empty() {
+            parts.push(format!("text “{}”", self.text.trim()));
+        }
+        if !self.categories.is_empty() {
+            parts.push(format!("category: {}", list(self.categories.iter().cloned().collect())));
+        }
+        if !self.stages.is_empty() {
+            parts.push(format!("stage: {}", list(self.stages.iter().map(|s| s.label().to_owned()).collect())));
+        }
+        if !self.buyers.is_empty() {
+            parts.push(format!("buyer: {}", list(self.buyers.iter().cloned().collect())));
+        }
+        if !self.agencies.is_empty() {
+            parts.push(format!("agency: {}", list(self.agencies.iter().cloned().collect())));
+        }
+        if !self.origins.is_empty() {
+            parts.push(format!("origin: {}", list(self.origins.iter().cloned().collect())));
+        }
+        if !self.confidence.is_empty() {
+            parts.push(format!("confidence: {}", list(self.confidence.iter().map(|c| c.label().to_owned()).collect())));
+        }
+        match (self.from, self.to) {
+            (Some(from), Some(to)) => parts.push(format!("dates {from} to {to}")),
+            (Some(from), None) => parts.push(format!("dates from {from}")),
+            (None, Some(to)) => parts.push(format!("dates until {to}")),
+            (None, None) => {}
+        }
+        if parts.is_empty() { "no filter".to_owned() } else { parts.join("; ") }
+    }
+}
+
+/// The filter resolved against one dataset: symbols instead of text, and which strings match the search.
+struct Resolved<'a> {
+    dataset: &'a Dataset,
+    filter: &'a Filter,
+    needle: String,
+    /// Per symbol: does its text (or, for an actor id, the actor's name) contain the search text?
+    symbol_matches: Vec<bool>,
+    categories: Option<Vec<bool>>,
+    buyers: Option<Vec<bool>>,
+    agencies: Option<Vec<bool>>,
+    /// Per commitment: does it come from one of the origins (directly or through its parent)?
+    commitment_origin: Option<Vec<bool>>,
+}
+
+impl<'a> Resolved<'a> {
+    fn new(dataset: &'a Dataset, filter: &'a Filter) -> Self {
+        let needle = filter.text.trim().to_lowercase();
+        let symbol_count = dataset.strings.len();
+        let mut symbol_matches = vec![false; symbol_count];
+        if !needle.is_empty() {
+            for (index, slot) in symbol_matches.iter_mut().enumerate() {
+                *slot = symbol_text(dataset, index).to_lowercase().contains(&needle);
+            }
+            for actor in &dataset.actors {
+                if actor.name.to_lowercase().contains(&needle)
+                    && let Some(slot) = symbol_matches.get_mut(actor.id.index())
+                {
+                    *slot = true;
+                }
+            }
+        }
+        let set = |texts: &BTreeSet<String>| {
+            (!texts.is_empty()).then(|| {
+                let mut marks = vec![false; symbol_count];
+                for text in texts {
+                    if let Some(symbol) = dataset.strings.get(text) {
+                        marks[symbol.index()] = true;
+                    }
+                }
+                marks
+            })
+        };
+        let categories = set(&filter.categories);
+        let buyers = set(&filter.buyers);
+        let agencies = set(&filter.agencies);
+        let commitment_origin = set(&filter.origins).map(|origins| {
+            let hit = |symbol: Option<Symbol>| symbol.is_some_and(|s| origins[s.index()]);
+            let direct: Vec<bool> = dataset.commitments.iter().map(|c| hit(c.origin)).collect();
+            // An action inherits the origin of the pledge it belongs to.
+            dataset
+                .commitments
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    direct[i]
+                        || c.parent.is_some_and(|parent| {
+                            dataset.commitments.iter().position(|p| p.id == parent).is_some_and(|p| direct[p])
+                        })
+                })
+                .collect()
+        });
+        Resolved { dataset, filter, needle, symbol_matches, categories, buyers, agencies, commitment_origin }
+    }
+
+    fn has(marks: &Option<Vec<bool>>, symbol: Option<Symbol>) -> bool {
+        match marks {
+            None => true,
+            Some(marks) => symbol.is_some_and(|s| marks.get(s.index()).copied().unwrap_or(false)),
+        }
+    }
+
+    fn any(marks: &Option<Vec<bool>>, symbols: &[Symbol]) -> bool {
+        match marks {
+            None => true,
+            Some(_) => symbols.iter().any(|&s| Self::has(marks, Some(s))),
+        }
+    }
+
+    fn text_hit<'s>(&self, symbols: impl IntoIterator<Item = &'s Symbol>, texts: &[&str]) -> bool {
+        self.needle.is_empty()
+            || symbols.into_iter().any(|s| self.symbol_matches.get(s.index()).copied().unwrap_or(false))
+            || texts.iter().any(|t| contains_ignoring_case(t, &self.needle))
+    }
+
+    fn dates_hit(&self, dates: &[Option<FuzzyDate>]) -> bool {
+        let (from, to) = (self.filter.from, self.filter.to);
+        if from.is_none() && to.is_none() {
+            return true;
+        }
+        dates.iter().flatten().any(|date| {
+            let starts_before_end = match (to, date.earliest()) {
+                (Some(to), Some(start)) => start <= to,
+                _ => true,
+            };
+            let ends_after_start = match (from, date.latest()) {
+                (Some(from), Some(end)) => end >= from,
+                _ => true,
+            };
+            starts_before_end && ends_after_start
+        })
+    }
+
+    fn confidence_hit(&self, confidence: Confidence) -> bool {
+        self.filter.confidence.is_empty() || self.filter.confidence.contains(&confidence)
+    }
+
+    fn commitment_position(&self, id: Option<Symbol>) -> Option<usize> {
+        id.and_then(|id| self.dataset.commitments.iter().position(|c| c.id == id))
+    }
+
+    fn matches(&self, collection: Collection, index: usize) -> bool {
+        let dataset = self.dataset;
+        match collection {
+            Collection::Acquisitions => {
+                let Some(a) = dataset.acquisitions.get(index) else { return false };
+                let origin_ok = match &self.commitment_origin {
+                    None => true,
+                    Some(marks) => self.commitment_position(a.commitment).is_some_and(|p| marks[p]),
+                };
+                (self.filter.stages.is_empty() || self.filter.stages.contains(&a.stage))
+                    && self.confidence_hit(a.confidence)
+                    && Self::has(&self.categories, Some(a.category))
+                    && Self::any(&self.buyers, &a.buyers)
+                    && Self::has(&self.agencies, a.agency)
+                    && origin_ok
+                    && self.dates_hit(&[a.date, a.delivery])
+                    && self.text_hit(
+                        [&a.id, &a.system, &a.category]
+                            .into_iter()
+                            .chain(&a.buyers)
+                            .chain(&a.sources)
+                            .chain(&a.agency)
+                            .chain(&a.supplier)
+                            .chain(a.quantity.as_ref().and_then(|q| q.unit.as_ref())),
+                        &[
+                            a.notes.as_deref().unwrap_or(""),
+                            a.quantity.as_ref().and_then(|q| q.text.as_deref()).unwrap_or(""),
+                        ],
+                    )
+            }
+            Collection::Commitments => {
+                let Some(c) = dataset.commitments.get(index) else { return false };
+                let origin_ok = self.commitment_origin.as_ref().is_none_or(|marks| marks[index]);
+                self.confidence_hit(c.provenance.confidence)
+                    && (self.categories.is_none() || Self::has(&self.categories, c.category))
+                    && Self::any(&self.buyers, &c.parties)
+                    && origin_ok
+                    && self.dates_hit(&[c.adopted, c.horizon])
+                    && self.text_hit(
+                        [&c.id].into_iter().chain(&c.parties).chain(&c.provenance.sources).chain(&c.category),
+                        &[&c.title, &c.description, &c.provenance.notes, c.kind.label(), c.status.label()],
+                    )
+            }
+            Collection::Events => {
+                let Some(e) = dataset.events.get(index) else { return false };
+                let origin_ok = self.filter.origins.is_empty() || self.filter.origins.contains(dataset.text(e.id));
+                self.confidence_hit(e.provenance.confidence)
+                    && origin_ok
+                    && self.dates_hit(&[Some(e.date)])
+                    && self.text_hit(
+                        [&e.id].into_iter().chain(&e.related).chain(&e.provenance.sources),
+                        &[&e.title, &e.location, &e.provenance.notes, e.kind.label()],
+                    )
+            }
+            Collection::Sources => {
+                let Some(s) = dataset.sources.get(index) else { return false };
+                self.text_hit([&s.id], &[&s.title, &s.publisher, &s.url, &s.notes])
+            }
+            Collection::Actors => {
+                let Some(a) = dataset.actors.get(index) else { return false };
+                self.text_hit([&a.id], &[&a.name, &a.provenance.notes, a.kind.label()])
+            }
+        }
+    }
+}
+
+fn symbol_text(dataset: &Dataset, index: usize) -> &str {
+    dataset.strings.resolve_index(index)
+}
+
+/// Whether `haystack` contains `needle` (already lower-case), ignoring case, without allocating for
+/// ASCII needles: this runs for every row on every search.
+pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if needle.is_ascii() {
+        let needle = needle.as_bytes();
+        haystack.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
+    } else {
+        haystack.to_lowercase().contains(needle)
+    }
+}
+
+/// Positions of the records of `collection` that pass `filter`, in dataset order.
+pub fn filtered(dataset: &Dataset, collection: Collection, filter: &Filter) -> Vec<u32> {
+    let resolved = Resolved::new(dataset, filter);
+    (0..dataset.len(collection)).filter(|&index| resolved.matches(collection, index)).map(|i| i as u32).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::default_dataset;
+
+    fn ids(dataset: &Dataset, collection: Collection, rows: &[u32]) -> Vec<String> {
+        rows.iter()
+            .map(|&row| match collection {
+                Collection::Acquisitions => dataset.text(dataset.acquisitions[row as usize].id).to_owned(),
+                Collection::Commitments => dataset.text(dataset.commitments[row as usize].id).to_owned(),
+                _ => row.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_search_covers_fields_and_actor_names() {
+        let dataset = default_dataset();
+        let filter = Filter { text: "romania".into(), ..Filter::default() };
+        let rows = filtered(&dataset, Collection::Acquisitions, &filter);
+        assert_eq!(ids(&dataset, Collection::Acquisitions, &rows), ["patriot-gemt", "patriot-gemt-rou", "f35-rou"]);
+        let filter = Filter { text: "THOUSANDS".into(), ..Filter::default() };
+        assert_eq!(filtered(&dataset, Collection::Acquisitions, &filter).len(), 1);
+    }
+
+    #[test]
+    fn filters_combine() {
+        let dataset = default_dataset();
+        let filter = Filter {
+            stages: [Stage::Contracted].into(),
+            buyers: ["DEU".to_owned()].into(),
+            confidence: [Confidence::Medium].into(),
+            ..Filter::default()
+        };
+        let rows = filtered(&dataset, Collection::Acquisitions, &filter);
+        assert_eq!(ids(&dataset, Collection::Acquisitions, &rows), ["patriot-gemt-deu", "stinger-deu", "f35-deu"]);
+    }
+
+    #[test]
+    fn a_date_range_keeps_records_whose_span_overlaps_it() {
+        let dataset = default_dataset();
+        let filter = Filter { from: Date::new(2024, 1, 1).ok(), to: Date::new(2024, 1, 31).ok(), ..Filter::default() };
+        let rows = filtered(&dataset, Collection::Acquisitions, &filter);
+        // The two January contracts, and SIPRI's orders dated "2024" or "2024?", whose year overlaps January.
+        let found = ids(&dataset, Collection::Acquisitions, &rows);
+        assert!(found.contains(&"patriot-gemt".to_owned()) && found.contains(&"nspa-155mm".to_owned()));
+        assert!(!found.contains(&"f35-dnk".to_owned()), "2018 is outside");
+        assert!(found.contains(&"aircraft-850".to_owned()), "its window, about 2024 to 2029, overlaps January 2024");
+    }
+
+    #[test]
+    fn origin_summits_select_commitments_and_their_actions() {
+        let dataset = default_dataset();
+        let filter = Filter { origins: ["washington-summit".to_owned()].into(), ..Filter::default() };
+        let rows = filtered(&dataset, Collection::Commitments, &filter);
+        assert_eq!(rows.len(), 8, "the pledge, its six actions and the five-year plan");
+        let acquisitions = filtered(&dataset, Collection::Acquisitions, &filter);
+        assert_eq!(ids(&dataset, Collection::Acquisitions, &acquisitions), ["aircraft-850", "ad-artillery"]);
+    }
+}
