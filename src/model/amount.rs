@@ -216,7 +216,7 @@ pub fn short_amount(amount: f64) -> String {
     } else {
         return group_thousands(amount, 0);
     };
-    let text = format!("{scaled:.2}");
+    let text = group_thousands(scaled, 2);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text}{suffix}")
 }
@@ -274,6 +274,7 @@ mod tests {
         assert_eq!(money(5.5e9, MoneyQualifier::About).display(), "≈ USD 5.5 bn");
         assert_eq!(money(7e8, MoneyQualifier::Almost).display(), "almost USD 700 M");
         assert_eq!(money(395_000.0, MoneyQualifier::Exact).display(), "USD 395,000");
+        assert_eq!(money(1_193_060_000_000.0, MoneyQualifier::Exact).display(), "USD 1,193.06 bn");
         let quantity = Quantity { count: Some(1000), unit: None, qualifier: QuantityQualifier::UpTo, text: None };
         assert_eq!(quantity.display("missile"), "up to 1,000 missiles");
         assert_eq!(Quantity { count: Some(1), ..quantity.clone() }.display("missile"), "up to 1 missile");

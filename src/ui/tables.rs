@@ -385,11 +385,12 @@ fn set_menu_ui<T: Ord + Clone>(title: &str, options: &[(T, String)], chosen: &mu
 
 fn date_range_ui(state: &mut TablesState, ui: &mut egui::Ui) {
     let (from, to) = &mut state.date_text;
-    let hint = "YYYY, YYYY-MM or a day";
-    let from_field =
-        ui.add(egui::TextEdit::singleline(from).hint_text(hint).desired_width(90.0)).accessible_name("From date");
-    let to_field =
-        ui.add(egui::TextEdit::singleline(to).hint_text(hint).desired_width(90.0)).accessible_name("To date");
+    ui.label("Dates");
+    let from_field = ui.add(egui::TextEdit::singleline(from).hint_text("from 2023").desired_width(80.0));
+    let from_field = from_field.accessible_name("From date").on_hover_text("A year, a month (2024-01) or a day");
+    ui.label("–");
+    let to_field = ui.add(egui::TextEdit::singleline(to).hint_text("to 2024-07").desired_width(80.0));
+    let to_field = to_field.accessible_name("To date").on_hover_text("A year, a month (2024-07) or a day");
     if from_field.changed() || to_field.changed() {
         // A bound applies once it parses; the range uses the widest reading of each ("2024" to "2024"
         // is the whole year).
@@ -399,20 +400,27 @@ fn date_range_ui(state: &mut TablesState, ui: &mut egui::Ui) {
     }
 }
 
+/// Totals of the shown acquisitions, one line per stage: never added across stages, units or
+/// currencies, with ceilings and records without a number apart.
 fn totals_ui(model: &TableModel, ui: &mut egui::Ui) {
-    ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new("Totals:").strong())
-            .on_hover_text("Per stage, never added across stages, units or currencies; “up to” ceilings apart");
-        for row in &model.totals {
-            let mut parts = vec![row.describe_units()];
-            let money = row.describe_money();
-            if !money.is_empty() {
-                parts.push(money);
+    egui::CollapsingHeader::new(format!("Totals of the {} acquisitions shown", model.matched))
+        .id_salt("table_totals")
+        .default_open(true)
+        .show(ui, |ui| {
+            for row in &model.totals {
+                ui.horizontal_wrapped(|ui| {
+                    let stage = egui::RichText::new(format!("{}:", row.stage.label())).strong();
+                    ui.label(stage.color(stage_color(row.stage, ui.visuals())));
+                    let money = row.describe_money();
+                    let text = if money.is_empty() {
+                        row.describe_units()
+                    } else {
+                        format!("{} · {money}", row.describe_units())
+                    };
+                    ui.add(egui::Label::new(text).wrap());
+                });
             }
-            ui.label(egui::RichText::new(row.stage.label()).color(stage_color(row.stage, ui.visuals())));
-            ui.label(parts.join(" · "));
-        }
-    });
+        });
 }
 
 /// F2 edits the selected row, Ctrl+C copies the selected rows; not while a text field has the keys.
