@@ -9,4 +9,5 @@ pub mod app;
 pub mod cli;
 pub mod io;
 pub mod model;
+pub mod report;
 pub mod ui;

@@ -422,3 +422,64 @@ fn copying_rows_gives_tab_separated_text() {
     assert!(lines[2].starts_with("Stinger anti-aircraft missile\t"), "{}", lines[2]);
     assert_eq!(lines.len(), 3);
 }
+
+fn click_at(harness: &mut Harness<'static, PledgeApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    harness.step();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run_steps(2);
+}
+
+#[test]
+fn plots_switch_grouping_and_measure_and_a_bar_click_filters_the_tables() {
+    use pledge_explorer::analysis::plot::Measure;
+    use pledge_explorer::model::Stage;
+    let mut harness = app();
+    harness.get_by_label("Plots").click();
+    harness.run_steps(3);
+    let measure = |h: &Harness<'static, PledgeApp>| h.state().plots.data().map(|d| d.measure.clone());
+    assert_eq!(measure(&harness), Some(Measure::Units("aircraft".into())));
+    let groups = |h: &Harness<'static, PledgeApp>| h.state().plots.data().map(|d| d.groups.clone()).unwrap_or_default();
+    assert_eq!(groups(&harness), ["aircraft"]);
+
+    harness.get_by_role_and_label(Role::ComboBox, "Measure").click();
+    harness.run_steps(2);
+    harness.get_by_label("Units: missiles").click();
+    harness.run_steps(2);
+    assert_eq!(measure(&harness), Some(Measure::Units("missile".into())));
+    assert_eq!(groups(&harness), ["air and missile defence"]);
+
+    harness.get_by_role_and_label(Role::ComboBox, "Group by").click();
+    harness.run_steps(2);
+    harness.get_by_label("System").click();
+    harness.run_steps(3);
+    assert_eq!(groups(&harness), ["Patriot GEM-T missile", "Stinger anti-aircraft missile"]);
+
+    let bar = harness.state().plots.bar_position("Patriot GEM-T missile", Stage::Contracted).expect("the bar is drawn");
+    click_at(&mut harness, bar);
+    let app = harness.state();
+    assert!(!app.plots_shown, "the click shows the tables");
+    assert_eq!(app.tables.filter.systems, ["Patriot GEM-T missile".to_owned()].into());
+    assert_eq!(app.tables.filter.stages, [Stage::Contracted].into());
+    assert_eq!(shown(&harness).len(), 5, "the framework and its four national orders");
+}
+
+#[test]
+fn the_plot_exports_as_svg() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("plot.svg");
+    let mut harness = app();
+    harness.get_by_label("Plots").click();
+    harness.run_steps(3);
+    harness.state_mut().request(AppCommand::ExportPlotTo { path: path.clone(), png: false });
+    harness.run_steps(2);
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("aircraft · planned · exact: 850"), "{}", &svg[..200]);
+}

@@ -13,6 +13,7 @@ pub struct Filter {
     /// Matched, case-insensitively, against every text field and the names of referenced actors.
     pub text: String,
     pub categories: BTreeSet<String>,
+    pub systems: BTreeSet<String>,
     pub stages: BTreeSet<Stage>,
     /// Actor ids of buyers (for commitments: parties).
     pub buyers: BTreeSet<String>,
@@ -25,6 +26,15 @@ pub struct Filter {
     /// Records whose date span overlaps this range (records with no date are left out when it is set).
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// Acquisitions ordered in this year or quarter, grouped exactly as the plots group them.
+    pub order_period: Option<OrderPeriod>,
+}
+
+/// A year or a quarter of the order date, as the time plots group acquisitions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrderPeriod {
+    Year(i16),
+    Quarter(i16, u8),
 }
 
 impl Filter {
@@ -41,6 +51,9 @@ impl Filter {
         }
         if !self.categories.is_empty() {
             parts.push(format!("category: {}", list(self.categories.iter().cloned().collect())));
+        }
+        if !self.systems.is_empty() {
+            parts.push(format!("system: {}", list(self.systems.iter().cloned().collect())));
         }
         if !self.stages.is_empty() {
             parts.push(format!("stage: {}", list(self.stages.iter().map(|s| s.label().to_owned()).collect())));
@@ -63,6 +76,11 @@ impl Filter {
             (None, Some(to)) => parts.push(format!("dates until {to}")),
             (None, None) => {}
         }
+        match self.order_period {
+            Some(OrderPeriod::Year(year)) => parts.push(format!("ordered in {year}")),
+            Some(OrderPeriod::Quarter(year, quarter)) => parts.push(format!("ordered in {year} Q{quarter}")),
+            None => {}
+        }
         if parts.is_empty() { "no filter".to_owned() } else { parts.join("; ") }
     }
 }
@@ -75,6 +93,7 @@ struct Resolved<'a> {
     /// Per symbol: does its text (or, for an actor id, the actor's name) contain the search text?
     symbol_matches: Vec<bool>,
     categories: Option<Vec<bool>>,
+    systems: Option<Vec<bool>>,
     buyers: Option<Vec<bool>>,
     agencies: Option<Vec<bool>>,
     /// Per commitment: does it come from one of the origins (directly or through its parent)?
@@ -110,6 +129,7 @@ impl<'a> Resolved<'a> {
             })
         };
         let categories = set(&filter.categories);
+        let systems = set(&filter.systems);
         let buyers = set(&filter.buyers);
         let agencies = set(&filter.agencies);
         let commitment_origin = set(&filter.origins).map(|origins| {
@@ -128,7 +148,7 @@ impl<'a> Resolved<'a> {
                 })
                 .collect()
         });
-        Resolved { dataset, filter, needle, symbol_matches, categories, buyers, agencies, commitment_origin }
+        Resolved { dataset, filter, needle, symbol_matches, categories, systems, buyers, agencies, commitment_origin }
     }
 
     fn has(marks: &Option<Vec<bool>>, symbol: Option<Symbol>) -> bool {
@@ -169,6 +189,16 @@ impl<'a> Resolved<'a> {
         })
     }
 
+    fn period_hit(&self, date: Option<FuzzyDate>) -> bool {
+        match self.filter.order_period {
+            None => true,
+            Some(OrderPeriod::Year(year)) => date.is_some_and(|d| d.year() == year),
+            Some(OrderPeriod::Quarter(year, quarter)) => {
+                date.and_then(|d| crate::analysis::volumes::quarter_of(&d)) == Some((year, quarter))
+            }
+        }
+    }
+
     fn confidence_hit(&self, confidence: Confidence) -> bool {
         self.filter.confidence.is_empty() || self.filter.confidence.contains(&confidence)
     }
@@ -189,10 +219,12 @@ impl<'a> Resolved<'a> {
                 (self.filter.stages.is_empty() || self.filter.stages.contains(&a.stage))
                     && self.confidence_hit(a.confidence)
                     && Self::has(&self.categories, Some(a.category))
+                    && Self::has(&self.systems, Some(a.system))
                     && Self::any(&self.buyers, &a.buyers)
                     && Self::has(&self.agencies, a.agency)
                     && origin_ok
                     && self.dates_hit(&[a.date, a.delivery])
+                    && self.period_hit(a.date)
                     && self.text_hit(
                         [&a.id, &a.system, &a.category]
                             .into_iter()

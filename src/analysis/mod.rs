@@ -2,5 +2,6 @@
 //! figures agree: aggregation of volumes now; filters, sorting and timeline placement build on it.
 
 pub mod filter;
+pub mod plot;
 pub mod table;
 pub mod volumes;

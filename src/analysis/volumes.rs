@@ -26,11 +26,20 @@ pub enum GroupBy {
     Agency,
     Stage,
     Year,
+    /// The quarter of the order date; records dated only by year have none.
+    Quarter,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 6] =
-        [GroupBy::Category, GroupBy::System, GroupBy::Buyer, GroupBy::Agency, GroupBy::Stage, GroupBy::Year];
+    pub const ALL: [GroupBy; 7] = [
+        GroupBy::Category,
+        GroupBy::System,
+        GroupBy::Buyer,
+        GroupBy::Agency,
+        GroupBy::Stage,
+        GroupBy::Year,
+        GroupBy::Quarter,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -40,6 +49,7 @@ impl GroupBy {
             GroupBy::Agency => "agency",
             GroupBy::Stage => "stage",
             GroupBy::Year => "year",
+            GroupBy::Quarter => "quarter",
         }
     }
 }
@@ -110,6 +120,8 @@ pub struct Volumes {
 enum GroupKey {
     Missing,
     Year(i16),
+    /// Year and quarter (1 to 4).
+    Quarter(i16, u8),
     Stage(Stage),
     Text(Symbol),
     All,
@@ -210,6 +222,12 @@ fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>)
         GroupBy::Agency => keys.push(text(record.agency)),
         GroupBy::Stage => keys.push(GroupKey::Stage(record.stage)),
         GroupBy::Year => keys.push(record.date.map_or(GroupKey::Missing, |date| GroupKey::Year(date.year()))),
+        GroupBy::Quarter => keys.push(
+            record
+                .date
+                .and_then(|date| quarter_of(&date))
+                .map_or(GroupKey::Missing, |(year, quarter)| GroupKey::Quarter(year, quarter)),
+        ),
         GroupBy::Buyer if record.buyers.is_empty() => keys.push(GroupKey::Missing),
         GroupBy::Buyer => {
             keys.extend(record.buyers.iter().map(|&buyer| GroupKey::Text(buyer)));
@@ -217,6 +235,12 @@ fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>)
             keys.dedup();
         }
     }
+}
+
+/// The year and quarter (1 to 4) a date falls in; None for a date known only to the year.
+pub fn quarter_of(date: &crate::model::FuzzyDate) -> Option<(i16, u8)> {
+    let anchor = date.anchor();
+    anchor.month().map(|month| (anchor.year(), (month - 1) / 3 + 1))
 }
 
 /// Marks the acquisitions (by position) that are frameworks with at least one national order in `rows`.
@@ -254,6 +278,7 @@ fn finish(dataset: &Dataset, cells: HashMap<(GroupKey, Stage), Cell>) -> Vec<Vol
     let name = |key: GroupKey| match key {
         GroupKey::Missing => "(none)".to_owned(),
         GroupKey::Year(year) => year.to_string(),
+        GroupKey::Quarter(year, quarter) => format!("{year} Q{quarter}"),
         GroupKey::Stage(stage) => stage.label().to_owned(),
         GroupKey::Text(symbol) => dataset.text(symbol).to_owned(),
         GroupKey::All => "all".to_owned(),

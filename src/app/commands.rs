@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::analysis::table::Sort;
+use crate::analysis::volumes::GroupBy;
 use crate::io::convert::WireRecord;
-use crate::model::Collection;
+use crate::model::{Collection, Stage};
 use crate::ui::tables::Tab;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -49,6 +50,21 @@ pub enum AppCommand {
     SealUndoStep,
     /// Say something in a toast and the log.
     Notify(String),
+    ShowPlots,
+    /// Export the plot on screen: ask where, then write it.
+    ExportPlot {
+        png: bool,
+    },
+    ExportPlotTo {
+        path: PathBuf,
+        png: bool,
+    },
+    /// Show in the tables the records of one bar of the plot.
+    FilterToBar {
+        group_by: GroupBy,
+        group: String,
+        stage: Stage,
+    },
     /// Put an edited record in place (the record editor); `field` groups typing into one undo step.
     ReplaceRecord {
         index: usize,
@@ -83,6 +99,9 @@ impl AppCommand {
         ];
         all.extend(Tab::ALL.map(AppCommand::Show));
         all.extend([
+            AppCommand::ShowPlots,
+            AppCommand::ExportPlot { png: false },
+            AppCommand::ExportPlot { png: true },
             AppCommand::ToggleEditor,
             AppCommand::ShowProblems,
             AppCommand::ShowLog,
@@ -130,6 +149,11 @@ impl AppCommand {
             AppCommand::ShowEditor => "Show Record Editor".into(),
             AppCommand::SealUndoStep => "Seal Undo Step".into(),
             AppCommand::Notify(text) => text.clone(),
+            AppCommand::ShowPlots => "Show Plots".into(),
+            AppCommand::ExportPlot { png: false } => "Export Plot as SVG…".into(),
+            AppCommand::ExportPlot { png: true } => "Export Plot as PNG…".into(),
+            AppCommand::ExportPlotTo { path, .. } => format!("Export the plot to {}", path.display()),
+            AppCommand::FilterToBar { group, stage, .. } => format!("Show the records of {group}, {}", stage.label()),
             AppCommand::ReplaceRecord { field, .. } => format!("Edit {field}"),
         }
     }
@@ -152,6 +176,7 @@ impl AppCommand {
                 shortcut(Modifiers::COMMAND, keys[position])
             }
             AppCommand::ToggleEditor => shortcut(Modifiers::COMMAND, Key::E),
+            AppCommand::ShowPlots => shortcut(Modifiers::COMMAND, Key::Num7),
             AppCommand::CommandPalette => shortcut(COMMAND_SHIFT, Key::P),
             AppCommand::Quit => shortcut(Modifiers::COMMAND, Key::Q),
             _ => None,

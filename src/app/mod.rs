@@ -77,6 +77,9 @@ pub struct PledgeApp {
     pub notifications: Notifications,
     pub tables: ui::tables::TablesState,
     pub editor: ui::editor::EditorState,
+    /// True when the plots are shown instead of a table.
+    pub plots_shown: bool,
+    pub plots: ui::plots::PlotsState,
     pub dialogs: Dialogs,
     tasks: Tasks,
     recovery: Option<RecoveryStore>,
@@ -100,6 +103,8 @@ impl PledgeApp {
             notifications: Notifications::default(),
             tables: Default::default(),
             editor: Default::default(),
+            plots_shown: false,
+            plots: Default::default(),
             dialogs: Dialogs::default(),
             tasks: Tasks::default(),
             recovery: options.recovery,
@@ -176,9 +181,28 @@ impl PledgeApp {
             AppCommand::DuplicateRecord => self.duplicate_record(),
             AppCommand::DeleteRecord => self.delete_record(),
             AppCommand::Show(tab) => {
+                self.plots_shown = false;
                 if self.tab != tab {
                     self.tab = tab;
                     self.selection = None;
+                }
+            }
+            AppCommand::ShowPlots => self.plots_shown = true,
+            AppCommand::ExportPlot { png } => {
+                self.plots_shown = true;
+                self.pick(if png { PathPurpose::ExportPng } else { PathPurpose::ExportSvg }, ctx);
+            }
+            AppCommand::ExportPlotTo { path, png } => self.export_plot(path, png, ctx),
+            AppCommand::FilterToBar { group_by, group, stage } => {
+                match ui::plots::filter_for_bar(&self.tables.filter, group_by, &group, stage) {
+                    Some(filter) => {
+                        self.tables.filter = filter;
+                        self.plots_shown = false;
+                        self.tab = Tab::Acquisitions;
+                        self.selection = None;
+                        self.notifications.info(format!("The tables show the records of {group}, {}", stage.label()));
+                    }
+                    None => self.notifications.error(format!("Cannot filter the tables to “{group}”")),
                 }
             }
             AppCommand::ToggleEditor => self.settings.editor_open = !self.settings.editor_open,
@@ -198,6 +222,7 @@ impl PledgeApp {
             AppCommand::SealUndoStep => self.document.history.seal(),
             AppCommand::Notify(text) => self.notifications.info(text),
             AppCommand::Select(collection, index) => {
+                self.plots_shown = false;
                 self.tab = Tab::of(collection);
                 self.selection = Some((collection, index));
                 self.tables.scroll_to_selection = true;
@@ -267,6 +292,8 @@ impl PledgeApp {
         let suggested = match purpose {
             PathPurpose::SaveAs => Some(folder.join(format!("{}.json", file_stem(&self.document)))),
             PathPurpose::ExportCsv => Some(folder.join(format!("{}-csv", file_stem(&self.document)))),
+            PathPurpose::ExportSvg => Some(folder.join(format!("{}-plot.svg", file_stem(&self.document)))),
+            PathPurpose::ExportPng => Some(folder.join(format!("{}-plot.png", file_stem(&self.document)))),
             PathPurpose::Open | PathPurpose::ImportCsv => Some(folder.join("")),
         }
         .map(|path| path.display().to_string());
@@ -328,6 +355,29 @@ impl PledgeApp {
         }
     }
 
+    /// Writes the plot on screen: SVG from its figures, PNG from the pixels of its area.
+    fn export_plot(&mut self, path: PathBuf, png: bool, ctx: &egui::Context) {
+        let title = format!("{} · {}", self.document.display_name(), self.tables.filter.describe());
+        if !png {
+            let Some(data) = self.plots.data() else {
+                self.notifications.error("There is no plot to export: no acquisition has a figure in this measure");
+                return;
+            };
+            let svg = crate::report::svg::bar_chart_svg(data, &self.plots.chart_options(&title));
+            let written = crate::io::save::save_atomic(&path, |out| out.write_all(svg.as_bytes()));
+            match written {
+                Ok(()) => self.notifications.info(format!("Exported the plot to {}", path.display())),
+                Err(error) => self.notifications.error(error.to_string()),
+            }
+            return;
+        }
+        let Some(rect) = self.plots.plot_rect else {
+            self.notifications.error("Show the plot before exporting it as PNG");
+            return;
+        };
+        self.tasks.export_png(rect, ctx.pixels_per_point(), path, ctx);
+    }
+
     fn add_record(&mut self) {
         let collection = self.tab.collection();
         let id = self.document.dataset.unused_id(&format!("new-{}", singular(collection)));
@@ -380,6 +430,8 @@ impl PledgeApp {
                     PathPurpose::Open | PathPurpose::ImportCsv => self.tasks.load(path, ctx),
                     PathPurpose::SaveAs => self.save_to(path, ctx),
                     PathPurpose::ExportCsv => self.run(AppCommand::ExportCsvTo(path), ctx),
+                    PathPurpose::ExportSvg => self.export_plot(path, false, ctx),
+                    PathPurpose::ExportPng => self.export_plot(path, true, ctx),
                 },
                 Outcome::Picked { path: None, .. } => self.tasks.after_save = None,
                 Outcome::NoNativeDialog { purpose, suggested } => {
@@ -498,16 +550,23 @@ impl eframe::App for PledgeApp {
             document: &self.document,
             settings: &self.settings,
             tab: self.tab,
+            plots: self.plots_shown,
             selection: self.selection,
             busy: self.tasks.busy_label(),
         };
+        let view = ui::View { plots: self.plots_shown, ..view };
         ui::menu_bar::menu_bar_ui(&view, &mut commands, ui);
         ui::status_bar::status_bar_ui(&view, &self.notifications, &mut commands, ui);
         if self.settings.editor_open {
             ui::editor::editor_panel_ui(&view, &mut self.editor, &mut commands, ui);
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui);
+            ui::tables::view_tabs_ui(&view, &mut commands, ui);
+            if self.plots_shown {
+                ui::plots::plots_ui(&view, &self.tables.filter, &mut self.plots, &mut commands, ui);
+            } else {
+                ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui);
+            }
         });
         ui::dialogs::windows_ui(&view, &self.notifications, &mut self.dialogs, &mut commands, ui);
         ui::messages::toasts_ui(&self.notifications, ui);

@@ -84,7 +84,7 @@ impl Tasks {
             let dialog = purpose.native_dialog(suggested.as_deref());
             let path = match purpose {
                 PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
-                PathPurpose::SaveAs => dialog.save_file(),
+                PathPurpose::SaveAs | PathPurpose::ExportSvg | PathPurpose::ExportPng => dialog.save_file(),
                 PathPurpose::ExportCsv => dialog.pick_folder(),
             };
             if path.is_none() && started.elapsed() < NO_DIALOG_THRESHOLD {
@@ -116,6 +116,17 @@ impl Tasks {
         });
     }
 
+    /// Asks for a screenshot and writes the part of it inside `rect` (in points) as a PNG file.
+    pub fn export_png(&mut self, rect: egui::Rect, pixels_per_point: f32, path: PathBuf, ctx: &egui::Context) {
+        let sender = self.sender.clone();
+        let repaint = ctx.clone();
+        ctx.request_screenshot(move |image: Arc<egui::ColorImage>| {
+            let result = write_png(&image, rect, pixels_per_point, &path);
+            let _ = sender.send(Outcome::Exported { path, result });
+            repaint.request_repaint();
+        });
+    }
+
     /// Writes the recovery copy in the background; skipped while the previous one is still being written.
     pub fn autosave(&mut self, store: RecoveryStore, dataset: Arc<Dataset>, origin: String, path: Option<PathBuf>) {
         if self.autosaving {
@@ -127,4 +138,30 @@ impl Tasks {
             let _ = sender.send(Outcome::Autosaved(store.write(&dataset, &origin, path.as_deref())));
         });
     }
+}
+
+/// Crops `image` to `rect` (in points, clamped to the image) and writes it as PNG, atomically.
+pub fn write_png(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let bounds = egui::Rect::from_min_size(
+        egui::Pos2::ZERO,
+        egui::vec2(image.size[0] as f32, image.size[1] as f32) / pixels_per_point,
+    );
+    let rect = rect.intersect(bounds);
+    if !rect.is_positive() {
+        return Err("the plot is not on screen".to_owned());
+    }
+    let region = image.region(&rect, Some(pixels_per_point));
+    let bytes: Vec<u8> = region.pixels.iter().flat_map(|pixel| pixel.to_srgba_unmultiplied()).collect();
+    let buffer = image::RgbaImage::from_raw(region.size[0] as u32, region.size[1] as u32, bytes)
+        .ok_or_else(|| "the screenshot has an unexpected size".to_owned())?;
+    let mut encoded = Vec::new();
+    buffer
+        .write_to(&mut std::io::Cursor::new(&mut encoded), image::ImageFormat::Png)
+        .map_err(|error| error.to_string())?;
+    crate::io::save::save_atomic(path, |out| out.write_all(&encoded)).map_err(|error| error.to_string())
 }

@@ -37,6 +37,8 @@ pub enum PathPurpose {
     ImportCsv,
     SaveAs,
     ExportCsv,
+    ExportSvg,
+    ExportPng,
 }
 
 impl PathPurpose {
@@ -53,13 +55,16 @@ impl PathPurpose {
                 dialog.set_title("Save the dataset").add_filter("Pledge Explorer dataset", &["json"])
             }
             PathPurpose::ExportCsv => dialog.set_title("Export the CSV tables into a folder"),
+            PathPurpose::ExportSvg => dialog.set_title("Export the plot as SVG").add_filter("SVG image", &["svg"]),
+            PathPurpose::ExportPng => dialog.set_title("Export the plot as PNG").add_filter("PNG image", &["png"]),
         };
         let suggested = suggested.map(std::path::Path::new);
         let dialog = match suggested.and_then(|path| path.parent()).filter(|folder| folder.is_dir()) {
             Some(folder) => dialog.set_directory(folder),
             None => dialog,
         };
-        match suggested.and_then(|path| path.file_name()).filter(|_| self == PathPurpose::SaveAs) {
+        let names_a_file = matches!(self, PathPurpose::SaveAs | PathPurpose::ExportSvg | PathPurpose::ExportPng);
+        match suggested.and_then(|path| path.file_name()).filter(|_| names_a_file) {
             Some(name) => dialog.set_file_name(name.to_string_lossy()),
             None => dialog,
         }
@@ -71,6 +76,8 @@ impl PathPurpose {
             PathPurpose::ImportCsv => "Import a CSV table",
             PathPurpose::SaveAs => "Save As",
             PathPurpose::ExportCsv => "Export CSV into a folder",
+            PathPurpose::ExportSvg => "Export the plot as SVG",
+            PathPurpose::ExportPng => "Export the plot as PNG",
         }
     }
 
@@ -79,6 +86,8 @@ impl PathPurpose {
             PathPurpose::Open | PathPurpose::ImportCsv => AppCommand::OpenFile(path),
             PathPurpose::SaveAs => AppCommand::SaveTo(path),
             PathPurpose::ExportCsv => AppCommand::ExportCsvTo(path),
+            PathPurpose::ExportSvg => AppCommand::ExportPlotTo { path, png: false },
+            PathPurpose::ExportPng => AppCommand::ExportPlotTo { path, png: true },
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod dialogs;
 pub mod editor;
 pub mod menu_bar;
 pub mod messages;
+pub mod plots;
 pub mod status_bar;
 pub mod tables;
 
@@ -17,6 +18,8 @@ pub struct View<'a> {
     pub document: &'a Document,
     pub settings: &'a Settings,
     pub tab: tables::Tab,
+    /// True when the plots are shown instead of a table.
+    pub plots: bool,
     pub selection: Option<(Collection, usize)>,
     /// What runs in the background, if anything ("Saving …").
     pub busy: Option<&'a str>,

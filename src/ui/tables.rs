@@ -281,17 +281,8 @@ impl TablesState {
 
 pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
     let dataset = &view.document.dataset;
-    let tab = view.tab;
     state.refresh(view, ui.ctx());
     state.refresh_choices(dataset, view.document.generation);
-    ui.horizontal(|ui| {
-        for candidate in Tab::ALL {
-            let label = format!("{} ({})", candidate.label(), candidate.rows(dataset));
-            if ui.selectable_label(candidate == tab, label).clicked() {
-                commands.push(AppCommand::Show(candidate));
-            }
-        }
-    });
     ui.horizontal_wrapped(|ui| {
         let search =
             egui::TextEdit::singleline(&mut state.filter.text).hint_text("Search (Ctrl+F)").desired_width(220.0);
@@ -299,7 +290,7 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
         if std::mem::take(&mut state.focus_search) {
             search.request_focus();
         }
-        filter_menus_ui(tab, state, ui);
+        filter_menus_ui(view.tab, state, ui);
         if !state.filter.is_empty() && ui.button("Clear filters").clicked() {
             state.filter = Filter::default();
             state.date_text = Default::default();
@@ -329,6 +320,22 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
     // Wide tables scroll sideways; the table keeps its own vertical scrolling, so rows stay virtualised.
     egui::ScrollArea::horizontal().id_salt("table_columns").show(ui, |ui| {
         table_ui(view, state, commands, ui);
+    });
+}
+
+/// The row of views: one tab per collection, then the plots.
+pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        for candidate in Tab::ALL {
+            let label = format!("{} ({})", candidate.label(), candidate.rows(&view.document.dataset));
+            if ui.selectable_label(!view.plots && candidate == view.tab, label).clicked() {
+                commands.push(AppCommand::Show(candidate));
+            }
+        }
+        ui.separator();
+        if ui.selectable_label(view.plots, "Plots").clicked() {
+            commands.push(AppCommand::ShowPlots);
+        }
     });
 }
 

@@ -1,0 +1,395 @@
+//! Plots of acquisition volumes: bars per group and stage, for one unit or one currency at a time, from
+//! the same aggregation as the tables' totals and `summary`. Stages side by side (or stacked, labelled as
+//! not added), lighter parts for approximate, "at least" and "up to" figures; over time with a cumulative
+//! line. Hover shows the figure and the records behind it; a click filters the tables to the bar's
+//! records. The figures are derived once per change of data, filter or grouping, never per frame.
+
+use std::sync::Arc;
+
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints};
+
+use crate::analysis::filter::{Filter, OrderPeriod, filtered};
+use crate::analysis::plot::{Measure, Part, PlotData, available_measures, plot_data};
+use crate::analysis::volumes::{GroupBy, Volumes, volumes};
+use crate::app::AppCommand;
+use crate::model::{Collection, Dataset, Stage};
+use crate::report::svg::{ChartOptions, axis_value, format_value, part_opacity, stage_rgb};
+
+use super::View;
+
+/// The groupings the plots offer: by a field, or over time.
+pub const GROUPINGS: [(GroupBy, &str); 6] = [
+    (GroupBy::Category, "Category"),
+    (GroupBy::System, "System"),
+    (GroupBy::Buyer, "Buyer"),
+    (GroupBy::Agency, "Agency"),
+    (GroupBy::Year, "Year (over time)"),
+    (GroupBy::Quarter, "Quarter (over time)"),
+];
+
+pub struct PlotsState {
+    pub group_by: GroupBy,
+    pub measure: Option<Measure>,
+    pub stacked: bool,
+    pub log: bool,
+    /// The volumes for `cached_for`; figures for the chosen measure are cut from them.
+    volumes: Option<Arc<Volumes>>,
+    cached_for: Option<(u64, Filter, GroupBy)>,
+    data: Option<Arc<PlotData>>,
+    data_for: Option<(u64, Filter, GroupBy, Option<Measure>)>,
+    measures: Vec<Measure>,
+    /// The plot's area on screen last frame, for PNG export.
+    pub plot_rect: Option<egui::Rect>,
+    /// How plot values mapped to the screen last frame.
+    transform: Option<egui_plot::PlotTransform>,
+}
+
+impl Default for PlotsState {
+    fn default() -> Self {
+        PlotsState {
+            group_by: GroupBy::Category,
+            measure: None,
+            stacked: false,
+            log: false,
+            volumes: None,
+            cached_for: None,
+            data: None,
+            data_for: None,
+            measures: Vec::new(),
+            plot_rect: None,
+            transform: None,
+        }
+    }
+}
+
+impl PlotsState {
+    /// Re-aggregates when the data, the filter or the grouping changed; cuts the bars for the measure.
+    fn refresh(&mut self, dataset: &Dataset, generation: u64, filter: &Filter) {
+        let key = (generation, filter.clone(), self.group_by);
+        if self.cached_for.as_ref() != Some(&key) {
+            let rows = filtered(dataset, Collection::Acquisitions, filter);
+            let aggregated = volumes(dataset, Some(&rows), self.group_by);
+            self.measures = available_measures(&aggregated);
+            self.volumes = Some(Arc::new(aggregated));
+            self.cached_for = Some(key.clone());
+        }
+        if self.measure.as_ref().is_none_or(|m| !self.measures.contains(m)) {
+            self.measure = self.measures.first().cloned();
+        }
+        let data_key = (key.0, key.1, key.2, self.measure.clone());
+        if self.data_for.as_ref() != Some(&data_key) {
+            self.data = match (&self.volumes, &self.measure) {
+                (Some(volumes), Some(measure)) => Some(Arc::new(plot_data(volumes, measure))),
+                _ => None,
+            };
+            self.data_for = Some(data_key);
+        }
+    }
+
+    /// The figures on screen, for exports and tests.
+    pub fn data(&self) -> Option<&PlotData> {
+        self.data.as_deref()
+    }
+
+    /// Where on screen the firm part of a bar was drawn last frame (for tests and keyboard access).
+    pub fn bar_position(&self, group: &str, stage: Stage) -> Option<egui::Pos2> {
+        let data = self.data()?;
+        let transform = self.transform.as_ref()?;
+        let group_index = data.groups.iter().position(|g| g == group)?;
+        let index = data.series.iter().position(|s| s.stage == stage)?;
+        let (offset, _) = bar_geometry(self.stacked, data.series.len(), index);
+        let series = &data.series[index];
+        let below: f64 =
+            if self.stacked { data.series[..index].iter().map(|s| s.height(group_index)).sum() } else { 0.0 };
+        let middle = below + series.height(group_index) / 2.0;
+        let point = egui_plot::PlotPoint::new(group_index as f64 + offset, axis_value(middle, self.log));
+        Some(transform.position_from_point(&point))
+    }
+
+    pub fn chart_options(&self, title: &str) -> ChartOptions {
+        ChartOptions { title: title.to_owned(), stacked: self.stacked, log: self.log, ..ChartOptions::default() }
+    }
+}
+
+pub fn plots_ui(
+    view: &View<'_>,
+    filter: &Filter,
+    state: &mut PlotsState,
+    commands: &mut Vec<AppCommand>,
+    ui: &mut egui::Ui,
+) {
+    state.refresh(&view.document.dataset, view.document.generation, filter);
+    controls_ui(state, commands, ui);
+    ui.horizontal(|ui| {
+        ui.label(format!("Filter: {}", filter.describe()));
+        if let Some(data) = state.data() {
+            if data.without_figure > 0 {
+                ui.label(format!("· {} records have no figure in this measure", data.without_figure));
+            }
+            if data.ungrouped > 0 {
+                let why = if matches!(data.group_by, GroupBy::Year | GroupBy::Quarter) {
+                    "no date precise enough for this axis"
+                } else {
+                    "no value for this grouping"
+                };
+                ui.label(format!("· {} records not drawn ({why})", data.ungrouped));
+            }
+        }
+    });
+    let Some(data) = state.data.clone().filter(|data| !data.groups.is_empty()) else {
+        ui.add_space(20.0);
+        ui.label("Nothing to draw: no acquisition that passes the filter has a figure in this measure and a value for this grouping.");
+        return;
+    };
+    ui.label(
+        egui::RichText::new(
+            "Left out of a bar: records with no number, in another unit or currency, or frameworks whose national orders are counted.",
+        )
+        .small()
+        .weak(),
+    );
+    if state.stacked {
+        ui.label(
+            egui::RichText::new(
+                "Stacked: each stage is its own figure, drawn on top of the others; the height is not a total.",
+            )
+            .color(ui.visuals().warn_fg_color),
+        );
+    }
+    plot_ui(&data, state, commands, ui);
+}
+
+fn controls_ui(state: &mut PlotsState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+    ui.horizontal_wrapped(|ui| {
+        let grouping = GROUPINGS.iter().find(|(g, _)| *g == state.group_by).map_or("", |(_, label)| label);
+        let label = ui.label("Group by");
+        egui::ComboBox::from_id_salt("plot_group_by")
+            .selected_text(grouping)
+            .show_ui(ui, |ui| {
+                for (group_by, text) in GROUPINGS {
+                    ui.selectable_value(&mut state.group_by, group_by, text);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label("Measure");
+        let current = state.measure.as_ref().map_or("—".to_owned(), measure_label);
+        egui::ComboBox::from_id_salt("plot_measure")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for measure in state.measures.clone() {
+                    let text = measure_label(&measure);
+                    ui.selectable_value(&mut state.measure, Some(measure), text);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.separator();
+        ui.radio_value(&mut state.stacked, false, "Side by side");
+        ui.radio_value(&mut state.stacked, true, "Stacked");
+        ui.separator();
+        ui.radio_value(&mut state.log, false, "Linear");
+        ui.radio_value(&mut state.log, true, "Log");
+        ui.separator();
+        if ui.button("Export SVG…").clicked() {
+            commands.push(AppCommand::ExportPlot { png: false });
+        }
+        if ui.button("Export PNG…").clicked() {
+            commands.push(AppCommand::ExportPlot { png: true });
+        }
+    });
+}
+
+fn measure_label(measure: &Measure) -> String {
+    match measure {
+        Measure::Units(_) => format!("Units: {}", measure.axis_label()),
+        Measure::Value(currency) => format!("Value in {currency}"),
+    }
+}
+
+fn color(stage: Stage, part: Part) -> egui::Color32 {
+    let [r, g, b] = stage_rgb(stage);
+    egui::Color32::from_rgb(r, g, b).gamma_multiply(part_opacity(part))
+}
+
+/// Where a stage's bar sits within its group's slot.
+fn bar_geometry(stacked: bool, stages: usize, index: usize) -> (f64, f64) {
+    if stacked {
+        (0.0, 0.6)
+    } else {
+        let width = 0.8 / stages.max(1) as f64;
+        (-0.4 + (index as f64 + 0.5) * width, width)
+    }
+}
+
+fn plot_ui(data: &Arc<PlotData>, state: &mut PlotsState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+    let log = state.log;
+    let stacked = state.stacked;
+    let groups = data.groups.clone();
+    let unit = data.measure.axis_label();
+    let time_axis = matches!(data.group_by, GroupBy::Year | GroupBy::Quarter);
+    let x_labels = groups.clone();
+    let plot = Plot::new("volume_plot")
+        .legend(Legend::default().position(Corner::RightTop))
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_boxed_zoom(false)
+        .y_axis_label(format!("{unit}{}", if log { " (log scale)" } else { "" }))
+        .x_axis_label(GROUPINGS.iter().find(|(g, _)| *g == data.group_by).map_or("", |(_, l)| l))
+        .x_grid_spacer(move |input| {
+            let (min, max) = input.bounds;
+            (min.ceil() as i64..=max.floor() as i64)
+                .map(|x| egui_plot::GridMark { value: x as f64, step_size: 1.0 })
+                .collect()
+        })
+        .x_axis_formatter(move |mark, _| {
+            let index = mark.value.round();
+            if (mark.value - index).abs() > 1e-6 || index < 0.0 {
+                return String::new();
+            }
+            x_labels.get(index as usize).cloned().unwrap_or_default()
+        })
+        .y_grid_spacer(move |input| {
+            if !log {
+                return egui_plot::log_grid_spacer(10)(input);
+            }
+            // Decades only: 1, 10, 100…
+            let (min, max) = input.bounds;
+            (min.max(0.0).floor() as i64..=max.ceil() as i64)
+                .map(|exponent| egui_plot::GridMark { value: exponent as f64, step_size: 1.0 })
+                .collect()
+        })
+        .y_axis_formatter(move |mark, _| {
+            let value = if log { 10f64.powf(mark.value) } else { mark.value };
+            if value < 0.0 { String::new() } else { format_value(value) }
+        })
+        .label_formatter(|_| None)
+        .include_y(0.0)
+        .include_x(-0.6)
+        .include_x(groups.len() as f64 - 0.4);
+    let stages = data.series.len();
+    // The plot fills what is left of the panel: that area, axes included, is what PNG export captures.
+    state.plot_rect = Some(ui.available_rect_before_wrap());
+    let response = plot.show(ui, |plot_ui| {
+        let mut stack_base = vec![0.0; groups.len()];
+        for (index, series) in data.series.iter().enumerate() {
+            let (offset, width) = bar_geometry(stacked, stages, index);
+            let mut base: Vec<f64> = if stacked { stack_base.clone() } else { vec![0.0; groups.len()] };
+            for (part_index, part) in Part::ALL.into_iter().enumerate() {
+                let mut bars = Vec::new();
+                for (group, name) in groups.iter().enumerate() {
+                    let value = series.parts[part_index][group];
+                    if value <= 0.0 {
+                        continue;
+                    }
+                    let (low, high) = (axis_value(base[group], log), axis_value(base[group] + value, log));
+                    let low = if base[group] <= 0.0 { 0.0 } else { low };
+                    let text = format!(
+                        "{name} · {} · {}: {} {unit}\n{} records counted · {} left out",
+                        series.stage.label(),
+                        part.label(),
+                        format_value(value),
+                        series.records[group],
+                        series.left_out[group],
+                    );
+                    bars.push(
+                        Bar::new(group as f64 + offset, high - low)
+                            .base_offset(low)
+                            .width(width)
+                            .fill(color(series.stage, part))
+                            .stroke(egui::Stroke::new(1.0, color(series.stage, Part::Exact)))
+                            .name(text),
+                    );
+                    base[group] += value;
+                }
+                if !bars.is_empty() {
+                    let name = if part == Part::Exact {
+                        series.stage.label().to_owned()
+                    } else {
+                        format!("{} ({})", series.stage.label(), part.label())
+                    };
+                    let chart = BarChart::new(name, bars)
+                        .color(color(series.stage, part))
+                        .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
+                    plot_ui.bar_chart(chart);
+                }
+            }
+            if stacked {
+                stack_base = base;
+            }
+            if time_axis {
+                let cumulative = data.cumulative(series);
+                let points: PlotPoints = cumulative
+                    .iter()
+                    .enumerate()
+                    .map(|(group, value)| [group as f64 + offset, axis_value(*value, log)])
+                    .collect();
+                plot_ui.line(
+                    Line::new(format!("{} cumulative (exact + approx.)", series.stage.label()), points)
+                        .color(color(series.stage, Part::Exact)),
+                );
+            }
+        }
+    });
+    state.transform = Some(response.transform);
+    if response.response.clicked()
+        && let Some(position) = response.response.interact_pointer_pos()
+    {
+        let point = response.transform.value_from_position(position);
+        if let Some((group, stage)) = bar_at(data, stacked, log, point.x, point.y) {
+            commands.push(AppCommand::FilterToBar {
+                group_by: data.group_by,
+                group: data.groups[group].clone(),
+                stage,
+            });
+        }
+    }
+}
+
+/// The group and stage of the bar under a point of the plot, if any.
+fn bar_at(data: &PlotData, stacked: bool, log: bool, x: f64, y: f64) -> Option<(usize, Stage)> {
+    let group = x.round();
+    if group < 0.0 || group as usize >= data.groups.len() {
+        return None;
+    }
+    let group = group as usize;
+    let stages = data.series.len();
+    if stacked {
+        let mut base = 0.0;
+        for series in &data.series {
+            let top = base + series.height(group);
+            if y >= axis_value(base, log) && y <= axis_value(top, log) && top > base {
+                return Some((group, series.stage));
+            }
+            base = top;
+        }
+        return None;
+    }
+    data.series.iter().enumerate().find_map(|(index, series)| {
+        let (offset, width) = bar_geometry(false, stages, index);
+        let center = group as f64 + offset;
+        let inside = (x - center).abs() <= width / 2.0 && y >= 0.0 && y <= axis_value(series.height(group), log);
+        inside.then_some((group, series.stage))
+    })
+}
+
+/// The filter that shows a bar's records in the tables: the current filter narrowed to the bar's group
+/// and stage, matched by the same keys the aggregation grouped by.
+pub fn filter_for_bar(base: &Filter, group_by: GroupBy, group: &str, stage: Stage) -> Option<Filter> {
+    let mut filter = base.clone();
+    filter.stages = [stage].into();
+    match group_by {
+        GroupBy::Category => filter.categories = [group.to_owned()].into(),
+        GroupBy::System => filter.systems = [group.to_owned()].into(),
+        GroupBy::Buyer => filter.buyers = [group.to_owned()].into(),
+        GroupBy::Agency => filter.agencies = [group.to_owned()].into(),
+        GroupBy::Stage => {}
+        GroupBy::Year => filter.order_period = Some(OrderPeriod::Year(group.parse().ok()?)),
+        GroupBy::Quarter => {
+            let (year, quarter) = group.split_once(" Q")?;
+            filter.order_period = Some(OrderPeriod::Quarter(year.parse().ok()?, quarter.parse().ok()?));
+        }
+    }
+    Some(filter)
+}
