@@ -237,6 +237,25 @@ fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>)
     }
 }
 
+/// The names of the groups a record falls in, as [`Volumes`] names them (several for a joint order
+/// grouped by buyer; "(none)" when it has no value for the grouping).
+pub fn group_names(dataset: &Dataset, record: &Acquisition, group_by: GroupBy) -> Vec<String> {
+    let mut keys = Vec::new();
+    group_keys(record, group_by, &mut keys);
+    keys.into_iter().map(|key| group_name(dataset, key)).collect()
+}
+
+fn group_name(dataset: &Dataset, key: GroupKey) -> String {
+    match key {
+        GroupKey::Missing => "(none)".to_owned(),
+        GroupKey::Year(year) => year.to_string(),
+        GroupKey::Quarter(year, quarter) => format!("{year} Q{quarter}"),
+        GroupKey::Stage(stage) => stage.label().to_owned(),
+        GroupKey::Text(symbol) => dataset.text(symbol).to_owned(),
+        GroupKey::All => "all".to_owned(),
+    }
+}
+
 /// The year and quarter (1 to 4) a date falls in; None for a date known only to the year.
 pub fn quarter_of(date: &crate::model::FuzzyDate) -> Option<(i16, u8)> {
     let anchor = date.anchor();
@@ -275,14 +294,7 @@ fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Vec<bool> {
 
 fn finish(dataset: &Dataset, cells: HashMap<(GroupKey, Stage), Cell>) -> Vec<VolumeRow> {
     let mut keyed: Vec<((GroupKey, Stage), Cell)> = cells.into_iter().collect();
-    let name = |key: GroupKey| match key {
-        GroupKey::Missing => "(none)".to_owned(),
-        GroupKey::Year(year) => year.to_string(),
-        GroupKey::Quarter(year, quarter) => format!("{year} Q{quarter}"),
-        GroupKey::Stage(stage) => stage.label().to_owned(),
-        GroupKey::Text(symbol) => dataset.text(symbol).to_owned(),
-        GroupKey::All => "all".to_owned(),
-    };
+    let name = |key: GroupKey| group_name(dataset, key);
     // Text groups sort by their text, "(none)" last; years and stages in their natural order.
     keyed.sort_by(|((a, sa), _), ((b, sb), _)| {
         let order = |key: &GroupKey| match key {
@@ -461,6 +473,15 @@ mod tests {
         assert_eq!(row("(none)", Stage::Contracted).records, 1);
         assert_eq!(total(&volumes, Stage::Contracted).records, 4);
         assert_eq!(volumes.rows.last().unwrap().group, "(none)", "records without a buyer come last");
+    }
+
+    #[test]
+    fn a_record_names_the_groups_it_is_counted_in() {
+        let dataset = sample();
+        let joint = &dataset.acquisitions[0];
+        assert_eq!(group_names(&dataset, joint, GroupBy::Buyer), ["A", "B"]);
+        assert_eq!(group_names(&dataset, joint, GroupBy::Quarter), ["2024 Q1"]);
+        assert_eq!(group_names(&dataset, &dataset.acquisitions[3], GroupBy::Year), ["(none)"]);
     }
 
     #[test]

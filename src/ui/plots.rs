@@ -5,17 +5,19 @@
 //! records. The figures are derived once per change of data, filter or grouping, never per frame.
 
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
 use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints};
 
 use crate::analysis::filter::{Filter, OrderPeriod, filtered};
 use crate::analysis::plot::{Measure, Part, PlotData, available_measures, plot_data};
-use crate::analysis::volumes::{GroupBy, Volumes, volumes};
+use crate::analysis::volumes::{GroupBy, Volumes, group_names, volumes};
 use crate::app::AppCommand;
 use crate::model::{Collection, Dataset, Stage};
 use crate::report::svg::{ChartOptions, axis_value, format_value, part_opacity, stage_rgb};
 
 use super::View;
+use super::tables::BACKGROUND_ROWS;
 
 /// The groupings the plots offer: by a field, or over time.
 pub const GROUPINGS: [(GroupBy, &str); 6] = [
@@ -35,6 +37,8 @@ pub struct PlotsState {
     /// The volumes for `cached_for`; figures for the chosen measure are cut from them.
     volumes: Option<Arc<Volumes>>,
     cached_for: Option<(u64, Filter, GroupBy)>,
+    /// An aggregation running on a worker thread (large datasets), and what it is for.
+    pending: Option<((u64, Filter, GroupBy), Receiver<Volumes>)>,
     data: Option<Arc<PlotData>>,
     data_for: Option<(u64, Filter, GroupBy, Option<Measure>)>,
     measures: Vec<Measure>,
@@ -53,6 +57,7 @@ impl Default for PlotsState {
             log: false,
             volumes: None,
             cached_for: None,
+            pending: None,
             data: None,
             data_for: None,
             measures: Vec::new(),
@@ -64,15 +69,34 @@ impl Default for PlotsState {
 
 impl PlotsState {
     /// Re-aggregates when the data, the filter or the grouping changed; cuts the bars for the measure.
-    fn refresh(&mut self, dataset: &Dataset, generation: u64, filter: &Filter) {
+    fn refresh(&mut self, dataset: &Arc<Dataset>, generation: u64, filter: &Filter, ctx: &egui::Context) {
         let key = (generation, filter.clone(), self.group_by);
-        if self.cached_for.as_ref() != Some(&key) {
-            let rows = filtered(dataset, Collection::Acquisitions, filter);
-            let aggregated = volumes(dataset, Some(&rows), self.group_by);
-            self.measures = available_measures(&aggregated);
-            self.volumes = Some(Arc::new(aggregated));
-            self.cached_for = Some(key.clone());
+        if let Some((pending_key, receiver)) = &self.pending
+            && let Ok(aggregated) = receiver.try_recv()
+        {
+            if *pending_key == key {
+                self.install(aggregated, key.clone());
+            }
+            self.pending = None;
         }
+        let running = self.pending.as_ref().is_some_and(|(pending_key, _)| *pending_key == key);
+        if self.cached_for.as_ref() != Some(&key) && !running {
+            if dataset.acquisitions.len() <= BACKGROUND_ROWS || self.volumes.is_none() {
+                let rows = filtered(dataset, Collection::Acquisitions, filter);
+                self.install(volumes(dataset, Some(&rows), self.group_by), key.clone());
+            } else {
+                // Large data: aggregate on a worker thread and keep drawing the old bars meanwhile.
+                let (sender, receiver) = std::sync::mpsc::channel();
+                let (dataset, job, ctx) = (dataset.clone(), key.clone(), ctx.clone());
+                std::thread::spawn(move || {
+                    let rows = filtered(&dataset, Collection::Acquisitions, &job.1);
+                    let _ = sender.send(volumes(&dataset, Some(&rows), job.2));
+                    ctx.request_repaint();
+                });
+                self.pending = Some((key.clone(), receiver));
+            }
+        }
+        let Some(key) = self.cached_for.clone() else { return };
         if self.measure.as_ref().is_none_or(|m| !self.measures.contains(m)) {
             self.measure = self.measures.first().cloned();
         }
@@ -84,6 +108,17 @@ impl PlotsState {
             };
             self.data_for = Some(data_key);
         }
+    }
+
+    fn install(&mut self, aggregated: Volumes, key: (u64, Filter, GroupBy)) {
+        self.measures = available_measures(&aggregated);
+        self.volumes = Some(Arc::new(aggregated));
+        self.cached_for = Some(key);
+    }
+
+    /// True while new figures are being computed in the background.
+    pub fn is_updating(&self) -> bool {
+        self.pending.is_some()
     }
 
     /// The figures on screen, for exports and tests.
@@ -118,8 +153,14 @@ pub fn plots_ui(
     commands: &mut Vec<AppCommand>,
     ui: &mut egui::Ui,
 ) {
-    state.refresh(&view.document.dataset, view.document.generation, filter);
+    state.refresh(&view.document.dataset, view.document.generation, filter, ui.ctx());
     controls_ui(state, commands, ui);
+    if state.is_updating() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Updating the figures…");
+        });
+    }
     ui.horizontal(|ui| {
         ui.label(format!("Filter: {}", filter.describe()));
         if let Some(data) = state.data() {
@@ -156,7 +197,13 @@ pub fn plots_ui(
             .color(ui.visuals().warn_fg_color),
         );
     }
-    plot_ui(&data, state, commands, ui);
+    // The selected acquisition's bars are outlined.
+    let selected = view
+        .selection
+        .filter(|(collection, _)| *collection == Collection::Acquisitions)
+        .and_then(|(_, index)| view.document.dataset.acquisitions.get(index))
+        .map(|record| (group_names(&view.document.dataset, record, data.group_by), record.stage));
+    plot_ui(&data, selected, state, commands, ui);
 }
 
 fn controls_ui(state: &mut PlotsState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
@@ -222,7 +269,14 @@ fn bar_geometry(stacked: bool, stages: usize, index: usize) -> (f64, f64) {
     }
 }
 
-fn plot_ui(data: &Arc<PlotData>, state: &mut PlotsState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+fn plot_ui(
+    data: &Arc<PlotData>,
+    selected: Option<(Vec<String>, Stage)>,
+    state: &mut PlotsState,
+    commands: &mut Vec<AppCommand>,
+    ui: &mut egui::Ui,
+) {
+    let highlight = ui.visuals().strong_text_color();
     let log = state.log;
     let stacked = state.stacked;
     let groups = data.groups.clone();
@@ -293,12 +347,19 @@ fn plot_ui(data: &Arc<PlotData>, state: &mut PlotsState, commands: &mut Vec<AppC
                         series.records[group],
                         series.left_out[group],
                     );
+                    let is_selected =
+                        selected.as_ref().is_some_and(|(names, stage)| *stage == series.stage && names.contains(name));
+                    let stroke = if is_selected {
+                        egui::Stroke::new(2.5, highlight)
+                    } else {
+                        egui::Stroke::new(1.0, color(series.stage, Part::Exact))
+                    };
                     bars.push(
                         Bar::new(group as f64 + offset, high - low)
                             .base_offset(low)
                             .width(width)
                             .fill(color(series.stage, part))
-                            .stroke(egui::Stroke::new(1.0, color(series.stage, Part::Exact)))
+                            .stroke(stroke)
                             .name(text),
                     );
                     base[group] += value;

@@ -20,7 +20,7 @@ use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol};
 use super::View;
 
 /// Past this many records, the rows are rebuilt on a worker thread.
-const BACKGROUND_ROWS: usize = 50_000;
+pub const BACKGROUND_ROWS: usize = 50_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
