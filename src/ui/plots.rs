@@ -184,7 +184,7 @@ pub fn plots_ui(
     };
     ui.label(
         egui::RichText::new(
-            "Left out of a bar: records with no number, in another unit or currency, or frameworks whose national orders are counted.",
+            "Solid: exact · lighter: approximate, then “at least”, then “up to” (faintest). Left out of a bar: records with no number, in another unit or currency, or frameworks whose national orders are counted.",
         )
         .small()
         .weak(),
@@ -365,12 +365,8 @@ fn plot_ui(
                     base[group] += value;
                 }
                 if !bars.is_empty() {
-                    let name = if part == Part::Exact {
-                        series.stage.label().to_owned()
-                    } else {
-                        format!("{} ({})", series.stage.label(), part.label())
-                    };
-                    let chart = BarChart::new(name, bars)
+                    // One legend entry per stage: the parts of a stage share its name.
+                    let chart = BarChart::new(series.stage.label(), bars)
                         .color(color(series.stage, part))
                         .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
                     plot_ui.bar_chart(chart);
