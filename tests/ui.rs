@@ -465,7 +465,7 @@ fn plots_switch_grouping_and_measure_and_a_bar_click_filters_the_tables() {
     let bar = harness.state().plots.bar_position("Patriot GEM-T missile", Stage::Contracted).expect("the bar is drawn");
     click_at(&mut harness, bar);
     let app = harness.state();
-    assert!(!app.plots_shown, "the click shows the tables");
+    assert_eq!(app.main, pledge_explorer::ui::MainView::Tables, "the click shows the tables");
     assert_eq!(app.tables.filter.systems, ["Patriot GEM-T missile".to_owned()].into());
     assert_eq!(app.tables.filter.stages, [Stage::Contracted].into());
     assert_eq!(shown(&harness).len(), 5, "the framework and its four national orders");
@@ -482,4 +482,47 @@ fn the_plot_exports_as_svg() {
     harness.run_steps(2);
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("aircraft · planned · exact: 850"), "{}", &svg[..200]);
+}
+
+#[test]
+fn the_timeline_opens_on_both_summits_selects_on_click_and_presets_change_the_range() {
+    let mut harness = app();
+    harness.get_by_label("Timeline").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let timeline = app.timeline.timeline().expect("placed");
+    let (from, to) = app.timeline.range;
+    assert_eq!(timeline.summits.len(), 2);
+    for summit in &timeline.summits {
+        assert!(summit.extent.start >= from && summit.extent.end <= to, "{} is in view", summit.title);
+    }
+    let shells = (Collection::Acquisitions, 5);
+    let rect = harness.state().timeline.item_rect(shells).expect("the 155 mm contract is drawn");
+    click_at(&mut harness, rect.center());
+    assert_eq!(harness.state().selection, Some(shells));
+
+    harness.get_by_label("All records").click();
+    harness.run_steps(2);
+    let (all_from, all_to) = harness.state().timeline.range;
+    assert!(all_from < from && all_to > to, "All records reaches from the 2018 orders to the open-ended ones");
+    harness.get_by_label("Selection").click();
+    harness.run_steps(2);
+    let (near_from, near_to) = harness.state().timeline.range;
+    assert!(near_to - near_from < 60.0, "zoomed to the selected contract");
+    harness.get_by_label("Vilnius to Washington").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().timeline.range, (from, to));
+}
+
+#[test]
+fn the_timeline_exports_as_svg() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("timeline.svg");
+    let mut harness = app();
+    harness.get_by_label("Timeline").click();
+    harness.run_steps(3);
+    harness.state_mut().request(AppCommand::ExportTimelineTo { path: path.clone(), png: false });
+    harness.run_steps(2);
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.contains("NATO Washington Summit (75th anniversary)"));
 }

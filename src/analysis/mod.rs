@@ -4,4 +4,5 @@
 pub mod filter;
 pub mod plot;
 pub mod table;
+pub mod timeline;
 pub mod volumes;

@@ -51,6 +51,15 @@ pub enum AppCommand {
     /// Say something in a toast and the log.
     Notify(String),
     ShowPlots,
+    ShowTimeline,
+    /// Export the timeline as shown: ask where, then write it.
+    ExportTimeline {
+        png: bool,
+    },
+    ExportTimelineTo {
+        path: PathBuf,
+        png: bool,
+    },
     /// Export the plot on screen: ask where, then write it.
     ExportPlot {
         png: bool,
@@ -99,6 +108,9 @@ impl AppCommand {
         ];
         all.extend(Tab::ALL.map(AppCommand::Show));
         all.extend([
+            AppCommand::ShowTimeline,
+            AppCommand::ExportTimeline { png: false },
+            AppCommand::ExportTimeline { png: true },
             AppCommand::ShowPlots,
             AppCommand::ExportPlot { png: false },
             AppCommand::ExportPlot { png: true },
@@ -150,6 +162,10 @@ impl AppCommand {
             AppCommand::SealUndoStep => "Seal Undo Step".into(),
             AppCommand::Notify(text) => text.clone(),
             AppCommand::ShowPlots => "Show Plots".into(),
+            AppCommand::ShowTimeline => "Show Timeline".into(),
+            AppCommand::ExportTimeline { png: false } => "Export Timeline as SVG…".into(),
+            AppCommand::ExportTimeline { png: true } => "Export Timeline as PNG…".into(),
+            AppCommand::ExportTimelineTo { path, .. } => format!("Export the timeline to {}", path.display()),
             AppCommand::ExportPlot { png: false } => "Export Plot as SVG…".into(),
             AppCommand::ExportPlot { png: true } => "Export Plot as PNG…".into(),
             AppCommand::ExportPlotTo { path, .. } => format!("Export the plot to {}", path.display()),
@@ -176,6 +192,7 @@ impl AppCommand {
                 shortcut(Modifiers::COMMAND, keys[position])
             }
             AppCommand::ToggleEditor => shortcut(Modifiers::COMMAND, Key::E),
+            AppCommand::ShowTimeline => shortcut(Modifiers::COMMAND, Key::Num6),
             AppCommand::ShowPlots => shortcut(Modifiers::COMMAND, Key::Num7),
             AppCommand::CommandPalette => shortcut(COMMAND_SHIFT, Key::P),
             AppCommand::Quit => shortcut(Modifiers::COMMAND, Key::Q),

@@ -77,9 +77,10 @@ pub struct PledgeApp {
     pub notifications: Notifications,
     pub tables: ui::tables::TablesState,
     pub editor: ui::editor::EditorState,
-    /// True when the plots are shown instead of a table.
-    pub plots_shown: bool,
+    /// What the central area shows.
+    pub main: ui::MainView,
     pub plots: ui::plots::PlotsState,
+    pub timeline: ui::timeline::TimelineState,
     pub dialogs: Dialogs,
     tasks: Tasks,
     recovery: Option<RecoveryStore>,
@@ -103,8 +104,9 @@ impl PledgeApp {
             notifications: Notifications::default(),
             tables: Default::default(),
             editor: Default::default(),
-            plots_shown: false,
+            main: ui::MainView::Tables,
             plots: Default::default(),
+            timeline: Default::default(),
             dialogs: Dialogs::default(),
             tasks: Tasks::default(),
             recovery: options.recovery,
@@ -181,15 +183,21 @@ impl PledgeApp {
             AppCommand::DuplicateRecord => self.duplicate_record(),
             AppCommand::DeleteRecord => self.delete_record(),
             AppCommand::Show(tab) => {
-                self.plots_shown = false;
+                self.main = ui::MainView::Tables;
                 if self.tab != tab {
                     self.tab = tab;
                     self.selection = None;
                 }
             }
-            AppCommand::ShowPlots => self.plots_shown = true,
+            AppCommand::ShowPlots => self.main = ui::MainView::Plots,
+            AppCommand::ShowTimeline => self.main = ui::MainView::Timeline,
+            AppCommand::ExportTimeline { png } => {
+                self.main = ui::MainView::Timeline;
+                self.pick(if png { PathPurpose::TimelinePng } else { PathPurpose::TimelineSvg }, ctx);
+            }
+            AppCommand::ExportTimelineTo { path, png } => self.export_timeline(path, png, ctx),
             AppCommand::ExportPlot { png } => {
-                self.plots_shown = true;
+                self.main = ui::MainView::Plots;
                 self.pick(if png { PathPurpose::ExportPng } else { PathPurpose::ExportSvg }, ctx);
             }
             AppCommand::ExportPlotTo { path, png } => self.export_plot(path, png, ctx),
@@ -197,7 +205,7 @@ impl PledgeApp {
                 match ui::plots::filter_for_bar(&self.tables.filter, group_by, &group, stage) {
                     Some(filter) => {
                         self.tables.filter = filter;
-                        self.plots_shown = false;
+                        self.main = ui::MainView::Tables;
                         self.tab = Tab::Acquisitions;
                         self.selection = None;
                         self.notifications.info(format!("The tables show the records of {group}, {}", stage.label()));
@@ -222,7 +230,9 @@ impl PledgeApp {
             AppCommand::SealUndoStep => self.document.history.seal(),
             AppCommand::Notify(text) => self.notifications.info(text),
             AppCommand::Select(collection, index) => {
-                self.plots_shown = false;
+                if self.main == ui::MainView::Plots {
+                    self.main = ui::MainView::Tables;
+                }
                 self.tab = Tab::of(collection);
                 self.selection = Some((collection, index));
                 self.tables.scroll_to_selection = true;
@@ -294,6 +304,8 @@ impl PledgeApp {
             PathPurpose::ExportCsv => Some(folder.join(format!("{}-csv", file_stem(&self.document)))),
             PathPurpose::ExportSvg => Some(folder.join(format!("{}-plot.svg", file_stem(&self.document)))),
             PathPurpose::ExportPng => Some(folder.join(format!("{}-plot.png", file_stem(&self.document)))),
+            PathPurpose::TimelineSvg => Some(folder.join(format!("{}-timeline.svg", file_stem(&self.document)))),
+            PathPurpose::TimelinePng => Some(folder.join(format!("{}-timeline.png", file_stem(&self.document)))),
             PathPurpose::Open | PathPurpose::ImportCsv => Some(folder.join("")),
         }
         .map(|path| path.display().to_string());
@@ -378,6 +390,27 @@ impl PledgeApp {
         self.tasks.export_png(rect, ctx.pixels_per_point(), path, ctx);
     }
 
+    /// Writes the timeline as shown: SVG from its placement, PNG from the pixels of its area.
+    fn export_timeline(&mut self, path: PathBuf, png: bool, ctx: &egui::Context) {
+        if png {
+            match self.timeline.area {
+                Some(rect) => self.tasks.export_png(rect, ctx.pixels_per_point(), path, ctx),
+                None => self.notifications.error("Show the timeline before exporting it as PNG"),
+            }
+            return;
+        }
+        let Some(timeline) = self.timeline.timeline() else {
+            self.notifications.error("Show the timeline before exporting it");
+            return;
+        };
+        let title = format!("{} · {}", self.document.display_name(), self.tables.filter.describe());
+        let svg = crate::report::svg::timeline_svg(timeline, self.timeline.range, &title, 1200.0);
+        match crate::io::save::save_atomic(&path, |out| out.write_all(svg.as_bytes())) {
+            Ok(()) => self.notifications.info(format!("Exported the timeline to {}", path.display())),
+            Err(error) => self.notifications.error(error.to_string()),
+        }
+    }
+
     fn add_record(&mut self) {
         let collection = self.tab.collection();
         let id = self.document.dataset.unused_id(&format!("new-{}", singular(collection)));
@@ -432,6 +465,8 @@ impl PledgeApp {
                     PathPurpose::ExportCsv => self.run(AppCommand::ExportCsvTo(path), ctx),
                     PathPurpose::ExportSvg => self.export_plot(path, false, ctx),
                     PathPurpose::ExportPng => self.export_plot(path, true, ctx),
+                    PathPurpose::TimelineSvg => self.export_timeline(path, false, ctx),
+                    PathPurpose::TimelinePng => self.export_timeline(path, true, ctx),
                 },
                 Outcome::Picked { path: None, .. } => self.tasks.after_save = None,
                 Outcome::NoNativeDialog { purpose, suggested } => {
@@ -550,11 +585,10 @@ impl eframe::App for PledgeApp {
             document: &self.document,
             settings: &self.settings,
             tab: self.tab,
-            plots: self.plots_shown,
+            main: self.main,
             selection: self.selection,
             busy: self.tasks.busy_label(),
         };
-        let view = ui::View { plots: self.plots_shown, ..view };
         ui::menu_bar::menu_bar_ui(&view, &mut commands, ui);
         ui::status_bar::status_bar_ui(&view, &self.notifications, &mut commands, ui);
         if self.settings.editor_open {
@@ -562,10 +596,14 @@ impl eframe::App for PledgeApp {
         }
         egui::CentralPanel::default().show(ui, |ui| {
             ui::tables::view_tabs_ui(&view, &mut commands, ui);
-            if self.plots_shown {
-                ui::plots::plots_ui(&view, &self.tables.filter, &mut self.plots, &mut commands, ui);
-            } else {
-                ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui);
+            match self.main {
+                ui::MainView::Tables => ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui),
+                ui::MainView::Timeline => {
+                    ui::timeline::timeline_ui(&view, &self.tables.filter, &mut self.timeline, &mut commands, ui);
+                }
+                ui::MainView::Plots => {
+                    ui::plots::plots_ui(&view, &self.tables.filter, &mut self.plots, &mut commands, ui)
+                }
             }
         });
         ui::dialogs::windows_ui(&view, &self.notifications, &mut self.dialogs, &mut commands, ui);

@@ -84,7 +84,11 @@ impl Tasks {
             let dialog = purpose.native_dialog(suggested.as_deref());
             let path = match purpose {
                 PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
-                PathPurpose::SaveAs | PathPurpose::ExportSvg | PathPurpose::ExportPng => dialog.save_file(),
+                PathPurpose::SaveAs
+                | PathPurpose::ExportSvg
+                | PathPurpose::ExportPng
+                | PathPurpose::TimelineSvg
+                | PathPurpose::TimelinePng => dialog.save_file(),
                 PathPurpose::ExportCsv => dialog.pick_folder(),
             };
             if path.is_none() && started.elapsed() < NO_DIALOG_THRESHOLD {

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::plot::{Part, PlotData};
+use crate::analysis::timeline::{Timeline, place_labels, ticks as timeline_ticks};
 use crate::model::{Stage, group_thousands, short_amount};
 
 /// How to draw the chart.
@@ -213,6 +214,113 @@ pub fn bar_chart_svg(data: &PlotData, options: &ChartOptions) -> String {
     svg
 }
 
+/// The timeline between the days `range` as a standalone SVG: lanes, calendar ticks, summits across all
+/// lanes, records as points or bars (fuzzy ends lighter, `?` marked), labels that never overlap.
+pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: f64) -> String {
+    let (left, top, lane_height) = (210.0, 64.0, 44.0);
+    let height = top + lane_height * timeline.lanes.len() as f64 + 30.0;
+    let plot_width = (width - left - 10.0).max(10.0);
+    let x_of = |day: f64| left + (day - range.0) / (range.1 - range.0).max(1e-9) * plot_width;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11" role="img" aria-label="{}">"#,
+        escape(title)
+    );
+    let _ = write!(svg, r#"<rect width="{width}" height="{height}" fill="white"/>"#);
+    let _ = write!(svg, r#"<text x="8" y="20" font-size="15" font-weight="bold">{}</text>"#, escape(title));
+    let _ = write!(
+        svg,
+        r#"<clipPath id="plot"><rect x="{left}" y="0" width="{plot_width}" height="{height}"/></clipPath>"#
+    );
+    for tick in timeline_ticks(range.0, range.1, plot_width as f32) {
+        let x = x_of(tick.day);
+        let _ = write!(
+            svg,
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{height}" stroke="{}"/><text x="{:.1}" y="{:.1}" fill="#555">{}</text>"##,
+            top - 14.0,
+            if tick.major { "#bbb" } else { "#e3e3e3" },
+            x + 3.0,
+            top - 16.0,
+            escape(&tick.label)
+        );
+    }
+    let _ = write!(svg, r#"<g clip-path="url(#plot)">"#);
+    for summit in &timeline.summits {
+        let (x0, x1) = (x_of(summit.extent.start), x_of(summit.extent.end));
+        let _ = write!(
+            svg,
+            r#"<rect x="{x0:.1}" y="30" width="{:.1}" height="{:.1}" fill="rgb(230,170,60)" fill-opacity="0.2"/><text x="{:.1}" y="42" fill="rgb(150,95,10)">{}</text>"#,
+            (x1 - x0).max(2.0),
+            height - 30.0,
+            x0 + 2.0,
+            escape(&summit.title)
+        );
+    }
+    let _ = write!(svg, "</g>");
+    for (lane_index, lane) in timeline.lanes.iter().enumerate() {
+        let y = top + lane_index as f64 * lane_height;
+        if lane_index % 2 == 1 {
+            let _ = write!(svg, r##"<rect x="0" y="{y:.1}" width="{width}" height="{lane_height}" fill="#f4f4f4"/>"##);
+        }
+        let _ = write!(
+            svg,
+            r#"<text x="6" y="{:.1}">{}</text>"#,
+            y + lane_height / 2.0 + 4.0,
+            escape(&truncate(&lane.title, 32))
+        );
+        let color = match lane.title.split(':').next().unwrap_or("") {
+            t if t.starts_with("Summits") => "rgb(190,120,20)",
+            "Commitments" => "rgb(60,130,50)",
+            t if t.starts_with("Delivery") => "rgb(20,130,140)",
+            _ => "rgb(40,100,200)",
+        };
+        let mut labels = Vec::new();
+        let _ = write!(svg, r#"<g clip-path="url(#plot)">"#);
+        for &index in &lane.items {
+            let item = &timeline.items[index];
+            let extent = item.extent;
+            let end = if extent.open_end { range.1.max(extent.end) } else { extent.end };
+            if end < range.0 || extent.start > range.1 {
+                continue;
+            }
+            let (x0, x1) = (x_of(extent.start), x_of(end).max(x_of(extent.start) + 3.0));
+            let bar_y = y + 8.0;
+            let opacity = if extent.fuzzy_start || extent.fuzzy_end { 0.55 } else { 0.9 };
+            let tooltip = escape(&item.label);
+            if extent.point {
+                let _ = write!(
+                    svg,
+                    r#"<circle cx="{x0:.1}" cy="{:.1}" r="5" fill="{color}" fill-opacity="{opacity}"><title>{tooltip}</title></circle>"#,
+                    bar_y + 6.0
+                );
+            } else {
+                let dash = if extent.open_end { r#" stroke-dasharray="3 2""# } else { "" };
+                let _ = write!(
+                    svg,
+                    r#"<rect x="{x0:.1}" y="{bar_y:.1}" width="{:.1}" height="12" rx="2" fill="{color}" fill-opacity="{opacity}" stroke="{color}"{dash}><title>{tooltip}</title></rect>"#,
+                    x1 - x0
+                );
+            }
+            if extent.uncertain {
+                let _ = write!(svg, r#"<text x="{:.1}" y="{:.1}" fill="{color}">?</text>"#, x1 + 3.0, bar_y + 10.0);
+            }
+            labels.push((x0.max(left), truncate(&item.label, 48)));
+        }
+        // Labels about 6.2 points per character at this size, placed as on screen.
+        let boxes: Vec<(f32, f32)> =
+            labels.iter().map(|(x, text)| (*x as f32, text.chars().count() as f32 * 6.2)).collect();
+        for ((x, text), show) in labels.iter().zip(place_labels(&boxes, 6.0)) {
+            if show {
+                let _ = write!(svg, r#"<text x="{x:.1}" y="{:.1}">{}</text>"#, y + 36.0, escape(text));
+            }
+        }
+        let _ = write!(svg, "</g>");
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
 fn truncate(text: &str, limit: usize) -> String {
     if text.chars().count() <= limit {
         text.to_owned()
@@ -242,6 +350,17 @@ mod tests {
         assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
         assert!(svg.contains("Patriot GEM-T missile · contracted · exact: 700"));
         assert!(svg.contains("Stinger anti-aircraft missile · contracted · approx.: 440"));
+    }
+
+    #[test]
+    fn the_timeline_svg_shows_both_summits_and_escapes_text() {
+        let dataset = default_dataset();
+        let timeline = crate::analysis::timeline::layout(&dataset, &Default::default());
+        let svg = timeline_svg(&timeline, crate::analysis::timeline::vilnius_to_washington(), "A & <b>", 1200.0);
+        assert!(svg.contains("NATO Vilnius Summit") && svg.contains("NATO Washington Summit (75th anniversary)"));
+        assert!(svg.contains("A &amp; &lt;b&gt;") && !svg.contains("<b>"));
+        assert!(svg.contains("Jan 2024"));
+        assert!(svg.trim_end().ends_with("</svg>"));
     }
 
     #[test]

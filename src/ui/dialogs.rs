@@ -39,6 +39,8 @@ pub enum PathPurpose {
     ExportCsv,
     ExportSvg,
     ExportPng,
+    TimelineSvg,
+    TimelinePng,
 }
 
 impl PathPurpose {
@@ -57,13 +59,19 @@ impl PathPurpose {
             PathPurpose::ExportCsv => dialog.set_title("Export the CSV tables into a folder"),
             PathPurpose::ExportSvg => dialog.set_title("Export the plot as SVG").add_filter("SVG image", &["svg"]),
             PathPurpose::ExportPng => dialog.set_title("Export the plot as PNG").add_filter("PNG image", &["png"]),
+            PathPurpose::TimelineSvg => {
+                dialog.set_title("Export the timeline as SVG").add_filter("SVG image", &["svg"])
+            }
+            PathPurpose::TimelinePng => {
+                dialog.set_title("Export the timeline as PNG").add_filter("PNG image", &["png"])
+            }
         };
         let suggested = suggested.map(std::path::Path::new);
         let dialog = match suggested.and_then(|path| path.parent()).filter(|folder| folder.is_dir()) {
             Some(folder) => dialog.set_directory(folder),
             None => dialog,
         };
-        let names_a_file = matches!(self, PathPurpose::SaveAs | PathPurpose::ExportSvg | PathPurpose::ExportPng);
+        let names_a_file = !matches!(self, PathPurpose::Open | PathPurpose::ImportCsv | PathPurpose::ExportCsv);
         match suggested.and_then(|path| path.file_name()).filter(|_| names_a_file) {
             Some(name) => dialog.set_file_name(name.to_string_lossy()),
             None => dialog,
@@ -78,6 +86,8 @@ impl PathPurpose {
             PathPurpose::ExportCsv => "Export CSV into a folder",
             PathPurpose::ExportSvg => "Export the plot as SVG",
             PathPurpose::ExportPng => "Export the plot as PNG",
+            PathPurpose::TimelineSvg => "Export the timeline as SVG",
+            PathPurpose::TimelinePng => "Export the timeline as PNG",
         }
     }
 
@@ -88,6 +98,8 @@ impl PathPurpose {
             PathPurpose::ExportCsv => AppCommand::ExportCsvTo(path),
             PathPurpose::ExportSvg => AppCommand::ExportPlotTo { path, png: false },
             PathPurpose::ExportPng => AppCommand::ExportPlotTo { path, png: true },
+            PathPurpose::TimelineSvg => AppCommand::ExportTimelineTo { path, png: false },
+            PathPurpose::TimelinePng => AppCommand::ExportTimelineTo { path, png: true },
         }
     }
 }

@@ -8,18 +8,28 @@ pub mod messages;
 pub mod plots;
 pub mod status_bar;
 pub mod tables;
+pub mod timeline;
 
 use crate::app::Document;
 use crate::app::settings::Settings;
 use crate::model::Collection;
+
+/// What the central area shows: a table, the timeline or the plots.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MainView {
+    #[default]
+    Tables,
+    Timeline,
+    Plots,
+}
 
 /// What every view may read in a frame.
 pub struct View<'a> {
     pub document: &'a Document,
     pub settings: &'a Settings,
     pub tab: tables::Tab,
-    /// True when the plots are shown instead of a table.
-    pub plots: bool,
+    /// What the central area shows.
+    pub main: MainView,
     pub selection: Option<(Collection, usize)>,
     /// What runs in the background, if anything ("Saving …").
     pub busy: Option<&'a str>,

@@ -17,7 +17,7 @@ use crate::app::AppCommand;
 use crate::io::csv::{record_cells, record_from_cells};
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol};
 
-use super::View;
+use super::{MainView, View};
 
 /// Past this many records, the rows are rebuilt on a worker thread.
 pub const BACKGROUND_ROWS: usize = 50_000;
@@ -328,12 +328,15 @@ pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<AppCommand>, ui: &mut eg
     ui.horizontal(|ui| {
         for candidate in Tab::ALL {
             let label = format!("{} ({})", candidate.label(), candidate.rows(&view.document.dataset));
-            if ui.selectable_label(!view.plots && candidate == view.tab, label).clicked() {
+            if ui.selectable_label(view.main == MainView::Tables && candidate == view.tab, label).clicked() {
                 commands.push(AppCommand::Show(candidate));
             }
         }
         ui.separator();
-        if ui.selectable_label(view.plots, "Plots").clicked() {
+        if ui.selectable_label(view.main == MainView::Timeline, "Timeline").clicked() {
+            commands.push(AppCommand::ShowTimeline);
+        }
+        if ui.selectable_label(view.main == MainView::Plots, "Plots").clicked() {
             commands.push(AppCommand::ShowPlots);
         }
     });
