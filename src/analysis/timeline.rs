@@ -150,9 +150,13 @@ pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
     let commitment_position: BTreeMap<_, _> = dataset.commitments.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     for row in filtered(dataset, Collection::Commitments, filter) {
         let commitment = &dataset.commitments[row as usize];
-        // Actions sit in the lane of the plan or pledge they belong to.
+        // A commitment sits in the lane of the event it came from; one without an origin of its own
+        // (an action) in the lane of the plan or pledge it belongs to.
         let mut root = commitment;
         for _ in 0..8 {
+            if root.origin.is_some() {
+                break;
+            }
             match root.parent.and_then(|p| commitment_position.get(&p)) {
                 Some(&parent) if parent != row as usize => root = &dataset.commitments[parent],
                 _ => break,

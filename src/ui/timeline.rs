@@ -7,6 +7,7 @@
 //! as a density strip.
 
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
@@ -16,6 +17,7 @@ use crate::app::AppCommand;
 use crate::model::{Collection, Dataset};
 
 use super::View;
+use super::tables::BACKGROUND_ROWS;
 
 const LANE_TITLE_WIDTH: f32 = 210.0;
 const LANE_HEIGHT: f32 = 44.0;
@@ -31,6 +33,8 @@ pub struct TimelineState {
     pub connectors: bool,
     layout: Option<Arc<Timeline>>,
     layout_for: Option<(u64, Filter)>,
+    /// A placement running on a worker thread (large datasets), and what it is for.
+    pending: Option<((u64, Filter), Receiver<Timeline>)>,
     /// Per lane, the starts of its items in order, and its longest item, for visible-range lookups.
     index: Vec<(Vec<f64>, f64)>,
     /// What was drawn where last frame, for hovering and clicking.
@@ -46,6 +50,7 @@ impl Default for TimelineState {
             connectors: true,
             layout: None,
             layout_for: None,
+            pending: None,
             index: Vec::new(),
             hits: Vec::new(),
             area: None,
@@ -54,12 +59,35 @@ impl Default for TimelineState {
 }
 
 impl TimelineState {
-    fn refresh(&mut self, dataset: &Dataset, generation: u64, filter: &Filter) {
+    fn refresh(&mut self, dataset: &Arc<Dataset>, generation: u64, filter: &Filter, ctx: &egui::Context) {
         let key = (generation, filter.clone());
-        if self.layout_for.as_ref() == Some(&key) {
+        if let Some((pending_key, receiver)) = &self.pending
+            && let Ok(timeline) = receiver.try_recv()
+        {
+            if *pending_key == key {
+                self.install(timeline, key.clone());
+            }
+            self.pending = None;
+        }
+        let running = self.pending.as_ref().is_some_and(|(pending_key, _)| *pending_key == key);
+        if self.layout_for.as_ref() == Some(&key) || running {
             return;
         }
-        let timeline = layout(dataset, filter);
+        if dataset.acquisitions.len() <= BACKGROUND_ROWS || self.layout.is_none() {
+            self.install(layout(dataset, filter), key);
+        } else {
+            // Large data: place on a worker thread and keep drawing the old placement meanwhile.
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let (dataset, job, ctx) = (dataset.clone(), key.1.clone(), ctx.clone());
+            std::thread::spawn(move || {
+                let _ = sender.send(layout(&dataset, &job));
+                ctx.request_repaint();
+            });
+            self.pending = Some((key, receiver));
+        }
+    }
+
+    fn install(&mut self, timeline: Timeline, key: (u64, Filter)) {
         self.index = timeline
             .lanes
             .iter()
@@ -115,7 +143,7 @@ pub fn timeline_ui(
     ui: &mut egui::Ui,
 ) {
     let dataset = &view.document.dataset;
-    state.refresh(dataset, view.document.generation, filter);
+    state.refresh(dataset, view.document.generation, filter, ui.ctx());
     ui.horizontal_wrapped(|ui| {
         if ui.button("Vilnius to Washington").on_hover_text("11–12 July 2023 to 9–11 July 2024 (Home)").clicked() {
             state.range = vilnius_to_washington();
@@ -144,6 +172,10 @@ pub fn timeline_ui(
         let (from, to) = state.range;
         ui.label(format!("{} to {}", date_of(from as i32), date_of(to as i32)));
         ui.label(format!("· filter: {}", filter.describe()));
+        if state.pending.is_some() {
+            ui.spinner();
+            ui.label("Placing…");
+        }
         if let Some(timeline) = state.timeline().filter(|t| t.undated > 0) {
             ui.label(format!("· {} records without a date are not placed", timeline.undated));
         }
@@ -301,6 +333,7 @@ fn paint(view: &View<'_>, timeline: &Timeline, state: &mut TimelineState, rect: 
     state.hits.clear();
     let selected = view.selection;
     let mut centers: std::collections::HashMap<(Collection, usize), Pos2> = std::collections::HashMap::new();
+    let mut children: Vec<((Collection, usize), (Collection, usize))> = Vec::new();
     for (lane_index, lane) in timeline.lanes.iter().enumerate() {
         let top = rect.top() + AXIS_HEIGHT + lane_index as f32 * LANE_HEIGHT;
         let lane_rect = Rect::from_min_max(Pos2::new(rect.left(), top), Pos2::new(rect.right(), top + LANE_HEIGHT));
@@ -346,6 +379,9 @@ fn paint(view: &View<'_>, timeline: &Timeline, state: &mut TimelineState, rect: 
                 );
             }
             centers.entry(item.record).or_insert(hit.center());
+            if let Some(parent) = item.parent {
+                children.push((parent, item.record));
+            }
             state.hits.push((hit, item_index));
             labels.push((x0.max(area.left()), item_index));
         }
@@ -393,10 +429,9 @@ fn paint(view: &View<'_>, timeline: &Timeline, state: &mut TimelineState, rect: 
         }
     }
     if state.connectors {
-        for item in &timeline.items {
-            if let (Some(parent), Some(child)) = (item.parent, centers.get(&item.record))
-                && let Some(from) = centers.get(&parent)
-            {
+        // Only what is drawn is connected: the links cost as much as the visible records.
+        for (parent, child) in children {
+            if let (Some(from), Some(child)) = (centers.get(&parent), centers.get(&child)) {
                 plot_painter.line_segment([*from, *child], Stroke::new(1.0, weak.gamma_multiply(0.8)));
             }
         }
