@@ -422,9 +422,9 @@ mod tests {
         assert!(lanes.contains(&"Acquisitions: air and missile defence"));
         assert!(lanes.contains(&"Delivery and acquisition windows"));
         assert_eq!(timeline.undated, 0);
-        // The pledge sits with the Vilnius plan it builds on; its actions with it.
-        let pledge_lane =
-            timeline.items.iter().find(|i| i.label == "NATO Industrial Capacity Expansion Pledge").unwrap().lane;
-        assert_eq!(timeline.lanes[pledge_lane].title, "Commitments: NATO Vilnius Summit");
+        // The pledge sits in the lane of the summit that endorsed it, linked to the Vilnius plan it builds on.
+        let pledge = timeline.items.iter().find(|i| i.label == "NATO Industrial Capacity Expansion Pledge").unwrap();
+        assert_eq!(timeline.lanes[pledge.lane].title, "Commitments: NATO Washington Summit (75th anniversary)");
+        assert_eq!(pledge.parent, Some((Collection::Commitments, 0)));
     }
 }
