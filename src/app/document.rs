@@ -7,8 +7,51 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::io::{self, LoadError};
-use crate::model::validate::{Problem, validate};
+use crate::model::validate::{Problem, Severity, validate};
+
 use crate::model::{Collection, Dataset};
+
+/// Past this many acquisitions, validation after an edit runs on a worker thread.
+const BACKGROUND_VALIDATION: usize = 50_000;
+
+/// Validation problems indexed for the views: counts and each record's problems, built once per change
+/// so that no frame scans the whole list.
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub list: Vec<Problem>,
+    pub errors: usize,
+    by_record: std::collections::HashMap<(Collection, usize), Vec<usize>>,
+}
+
+impl Problems {
+    pub fn new(list: Vec<Problem>) -> Self {
+        let errors = list.iter().filter(|p| p.severity == Severity::Error).count();
+        let mut by_record: std::collections::HashMap<_, Vec<usize>> = std::collections::HashMap::new();
+        for (position, problem) in list.iter().enumerate() {
+            if let Some(collection) = problem.place.collection {
+                by_record.entry((collection, problem.place.index)).or_default().push(position);
+            }
+        }
+        Problems { list, errors, by_record }
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.list.len() - self.errors
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The problems of one record.
+    pub fn of_record(&self, collection: Collection, index: usize) -> impl Iterator<Item = &Problem> {
+        self.by_record.get(&(collection, index)).into_iter().flatten().map(|&position| &self.list[position])
+    }
+}
 
 use super::history::{Edit, History, MergeKey};
 
@@ -19,8 +62,10 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// How messages name it.
     pub origin: String,
-    /// Validation problems of the current generation.
-    pub problems: Vec<Problem>,
+    /// Validation problems (of the current generation, or of the previous one while a background
+    /// check runs).
+    pub problems: Arc<Problems>,
+    validating: Option<(u64, std::sync::mpsc::Receiver<Problems>)>,
     pub history: History,
     /// Bumped by every change, undo and redo included: derived views rebuild when it moves.
     pub generation: u64,
@@ -39,10 +84,11 @@ impl Document {
     }
 
     pub fn new(dataset: Dataset, path: Option<PathBuf>, origin: String) -> Self {
-        let problems = validate(&dataset);
+        let problems = Arc::new(Problems::new(validate(&dataset)));
         let history = History::default();
         let dataset = Arc::new(dataset);
-        Document { dataset, path, origin, problems, saved_state: Some(history.state_id()), history, generation: 0 }
+        let saved_state = Some(history.state_id());
+        Document { dataset, path, origin, problems, validating: None, saved_state, history, generation: 0 }
     }
 
     /// Loads a JSON dataset, a CSV table named after its collection, or a folder of CSV tables.
@@ -113,7 +159,37 @@ impl Document {
 
     fn changed(&mut self) {
         self.generation += 1;
-        self.problems = validate(&self.dataset);
+        if self.dataset.acquisitions.len() <= BACKGROUND_VALIDATION {
+            self.problems = Arc::new(Problems::new(validate(&self.dataset)));
+            self.validating = None;
+            return;
+        }
+        // A large dataset is checked on a worker thread; the last problems stay shown until then.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let dataset = self.dataset.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(Problems::new(validate(&dataset)));
+        });
+        self.validating = Some((self.generation, receiver));
+    }
+
+    /// Takes the result of a background check; true while one is still running.
+    pub fn poll_validation(&mut self) -> bool {
+        let Some((generation, receiver)) = &self.validating else { return false };
+        match receiver.try_recv() {
+            Ok(problems) => {
+                if *generation == self.generation {
+                    self.problems = Arc::new(problems);
+                }
+                self.validating = None;
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.validating = None;
+                false
+            }
+        }
     }
 
     /// The file name for the title bar.

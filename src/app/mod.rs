@@ -562,6 +562,9 @@ impl eframe::App for PledgeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         self.autosave(&ctx);
+        if self.document.poll_validation() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
         ctx.set_theme(self.settings.theme);
 
         if ctx.input(|i| i.viewport().close_requested()) && self.document.is_modified() && !self.quit_confirmed {

@@ -287,7 +287,7 @@ fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui:
 }
 
 fn problems_ui(view: &View<'_>, dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Context) {
-    let problems = &view.document.problems;
+    let problems = &view.document.problems.list;
     egui::Window::new(format!("Problems ({})", problems.len()))
         .id(egui::Id::unique("problems_window"))
         .open(&mut dialogs.problems_open)

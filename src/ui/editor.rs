@@ -70,12 +70,7 @@ fn fields_ui(
     commands: &mut Vec<AppCommand>,
     ui: &mut egui::Ui,
 ) {
-    let problems: Vec<_> = view
-        .document
-        .problems
-        .iter()
-        .filter(|p| p.place.collection == Some(collection) && p.place.index == index)
-        .collect();
+    let problems: Vec<_> = view.document.problems.of_record(collection, index).collect();
     let mut changed = None;
     for (position, &column) in columns(collection).iter().enumerate() {
         ui.add_space(4.0);

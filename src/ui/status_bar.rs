@@ -2,7 +2,6 @@
 
 use crate::app::{AppCommand, Level, Notifications};
 use crate::model::Collection;
-use crate::model::validate::Severity;
 
 use super::View;
 
@@ -26,8 +25,7 @@ pub fn status_bar_ui(
                 Collection::ALL.iter().map(|&c| format!("{} {}", document.dataset.len(c), c.key())).collect();
             ui.label(counts.join(" · "));
             ui.separator();
-            let errors = document.problems.iter().filter(|p| p.severity == Severity::Error).count();
-            let warnings = document.problems.len() - errors;
+            let (errors, warnings) = (document.problems.errors, document.problems.warnings());
             let text = format!("{errors} errors, {warnings} warnings");
             let color = if errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
             if ui.link(egui::RichText::new(text).color(color)).on_hover_text("Show the problems list").clicked() {
