@@ -1,6 +1,7 @@
 //! Views: one file per view. They read the app's state through a [`View`] and push
 //! [`AppCommand`](crate::app::AppCommand)s; none of them changes the document.
 
+pub mod derived;
 pub mod dialogs;
 pub mod editor;
 pub mod menu_bar;

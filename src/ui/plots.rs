@@ -5,7 +5,6 @@
 //! records. The figures are derived once per change of data, filter or grouping, never per frame.
 
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
 
 use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints};
 
@@ -17,7 +16,7 @@ use crate::model::{Collection, Dataset, Stage};
 use crate::report::svg::{ChartOptions, axis_value, format_value, part_opacity, stage_rgb};
 
 use super::View;
-use super::tables::BACKGROUND_ROWS;
+use super::derived::{BACKGROUND_ROWS, Derived};
 
 /// The groupings the plots offer: by a field, or over time.
 pub const GROUPINGS: [(GroupBy, &str); 6] = [
@@ -29,18 +28,18 @@ pub const GROUPINGS: [(GroupBy, &str); 6] = [
     (GroupBy::Quarter, "Quarter (over time)"),
 ];
 
+/// What the volumes are derived from: the data generation, the filter and the grouping.
+type VolumesKey = (u64, Filter, GroupBy);
+
 pub struct PlotsState {
     pub group_by: GroupBy,
     pub measure: Option<Measure>,
     pub stacked: bool,
     pub log: bool,
-    /// The volumes for `cached_for`; figures for the chosen measure are cut from them.
-    volumes: Option<Arc<Volumes>>,
-    cached_for: Option<(u64, Filter, GroupBy)>,
-    /// An aggregation running on a worker thread (large datasets), and what it is for.
-    pending: Option<((u64, Filter, GroupBy), Receiver<Volumes>)>,
+    /// Volumes per (data generation, filter, grouping); the bars for the chosen measure are cut from them.
+    volumes: Derived<VolumesKey, Volumes>,
     data: Option<Arc<PlotData>>,
-    data_for: Option<(u64, Filter, GroupBy, Option<Measure>)>,
+    data_for: Option<(Option<VolumesKey>, Option<Measure>)>,
     measures: Vec<Measure>,
     /// The plot's area on screen last frame, for PNG export.
     pub plot_rect: Option<egui::Rect>,
@@ -55,9 +54,7 @@ impl Default for PlotsState {
             measure: None,
             stacked: false,
             log: false,
-            volumes: None,
-            cached_for: None,
-            pending: None,
+            volumes: Derived::default(),
             data: None,
             data_for: None,
             measures: Vec::new(),
@@ -71,54 +68,29 @@ impl PlotsState {
     /// Re-aggregates when the data, the filter or the grouping changed; cuts the bars for the measure.
     fn refresh(&mut self, dataset: &Arc<Dataset>, generation: u64, filter: &Filter, ctx: &egui::Context) {
         let key = (generation, filter.clone(), self.group_by);
-        if let Some((pending_key, receiver)) = &self.pending
-            && let Ok(aggregated) = receiver.try_recv()
-        {
-            if *pending_key == key {
-                self.install(aggregated, key.clone());
-            }
-            self.pending = None;
+        let large = dataset.acquisitions.len() > BACKGROUND_ROWS;
+        let dataset = dataset.clone();
+        let installed = self.volumes.refresh(key, large, ctx, move |(_, filter, group_by)| {
+            let rows = filtered(&dataset, Collection::Acquisitions, filter);
+            volumes(&dataset, Some(&rows), *group_by)
+        });
+        let Some(volumes) = self.volumes.value().cloned() else { return };
+        if installed {
+            self.measures = available_measures(&volumes);
         }
-        let running = self.pending.as_ref().is_some_and(|(pending_key, _)| *pending_key == key);
-        if self.cached_for.as_ref() != Some(&key) && !running {
-            if dataset.acquisitions.len() <= BACKGROUND_ROWS || self.volumes.is_none() {
-                let rows = filtered(dataset, Collection::Acquisitions, filter);
-                self.install(volumes(dataset, Some(&rows), self.group_by), key.clone());
-            } else {
-                // Large data: aggregate on a worker thread and keep drawing the old bars meanwhile.
-                let (sender, receiver) = std::sync::mpsc::channel();
-                let (dataset, job, ctx) = (dataset.clone(), key.clone(), ctx.clone());
-                std::thread::spawn(move || {
-                    let rows = filtered(&dataset, Collection::Acquisitions, &job.1);
-                    let _ = sender.send(volumes(&dataset, Some(&rows), job.2));
-                    ctx.request_repaint();
-                });
-                self.pending = Some((key.clone(), receiver));
-            }
-        }
-        let Some(key) = self.cached_for.clone() else { return };
         if self.measure.as_ref().is_none_or(|m| !self.measures.contains(m)) {
             self.measure = self.measures.first().cloned();
         }
-        let data_key = (key.0, key.1, key.2, self.measure.clone());
-        if self.data_for.as_ref() != Some(&data_key) {
-            self.data = match (&self.volumes, &self.measure) {
-                (Some(volumes), Some(measure)) => Some(Arc::new(plot_data(volumes, measure))),
-                _ => None,
-            };
+        let data_key = (self.volumes.key().cloned(), self.measure.clone());
+        if installed || self.data_for.as_ref() != Some(&data_key) {
+            self.data = self.measure.as_ref().map(|measure| Arc::new(plot_data(&volumes, measure)));
             self.data_for = Some(data_key);
         }
     }
 
-    fn install(&mut self, aggregated: Volumes, key: (u64, Filter, GroupBy)) {
-        self.measures = available_measures(&aggregated);
-        self.volumes = Some(Arc::new(aggregated));
-        self.cached_for = Some(key);
-    }
-
     /// True while new figures are being computed in the background.
     pub fn is_updating(&self) -> bool {
-        self.pending.is_some()
+        self.volumes.is_updating()
     }
 
     /// The figures on screen, for exports and tests.

@@ -6,8 +6,6 @@
 //! stay on screen. Only the visible rows are laid out.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::sync::mpsc::Receiver;
 
 use egui_extras::{Column, TableBuilder};
 
@@ -17,10 +15,8 @@ use crate::app::AppCommand;
 use crate::io::csv::{record_cells, record_from_cells};
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol};
 
+use super::derived::{BACKGROUND_ROWS, Derived};
 use super::{MainView, View};
-
-/// Past this many records, the rows are rebuilt on a worker thread.
-pub const BACKGROUND_ROWS: usize = 50_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -186,9 +182,7 @@ pub struct TablesState {
     pub scroll_to_selection: bool,
     /// Extra rows selected with Ctrl or Shift, for copying.
     pub marked: BTreeSet<usize>,
-    model: Arc<TableModel>,
-    model_key: Option<ModelKey>,
-    pending: Option<(ModelKey, Receiver<TableModel>)>,
+    model: Derived<ModelKey, TableModel>,
     editing: Option<CellEdit>,
     choices: FilterChoices,
 }
@@ -196,7 +190,8 @@ pub struct TablesState {
 impl TablesState {
     /// The rows as they are on screen (filtered, sorted, nested), for other views and tests.
     pub fn model(&self) -> &TableModel {
-        &self.model
+        static EMPTY: std::sync::LazyLock<TableModel> = std::sync::LazyLock::new(TableModel::default);
+        self.model.value().map_or(&EMPTY, |model| model)
     }
 
     /// The rows on screen: rebuilt when the key changed, in the background for large data.
@@ -209,36 +204,12 @@ impl TablesState {
             sort: view.settings.sorts.get(tab.label()).cloned(),
             collapsed: self.collapsed.clone(),
         };
-        if let Some((pending_key, receiver)) = &self.pending {
-            if let Ok(model) = receiver.try_recv() {
-                if *pending_key == key {
-                    self.model = Arc::new(model);
-                    self.model_key = Some(key.clone());
-                }
-                self.pending = None;
-            } else if *pending_key == key {
-                return;
-            }
-        }
-        if self.model_key.as_ref() == Some(&key) {
-            return;
-        }
         let dataset = view.document.dataset.clone();
-        if dataset.len(tab.collection()) <= BACKGROUND_ROWS || self.model_key.as_ref().is_none_or(|k| k.tab != tab) {
-            self.model = Arc::new(build(&dataset, tab.collection(), &key.filter, key.sort.as_ref(), &key.collapsed));
-            self.model_key = Some(key);
-            self.pending = None;
-        } else {
-            // Keep showing the old rows until the new ones are ready.
-            let (sender, receiver) = std::sync::mpsc::channel();
-            let (job, ctx) = (key.clone(), ctx.clone());
-            std::thread::spawn(move || {
-                let model = build(&dataset, job.tab.collection(), &job.filter, job.sort.as_ref(), &job.collapsed);
-                let _ = sender.send(model);
-                ctx.request_repaint();
-            });
-            self.pending = Some((key, receiver));
-        }
+        // Switching tabs shows the new table at once; a new search or sort on large data runs aside.
+        let large = dataset.len(tab.collection()) > BACKGROUND_ROWS && self.model.key().is_some_and(|k| k.tab == tab);
+        self.model.refresh(key, large, ctx, move |key| {
+            build(&dataset, key.tab.collection(), &key.filter, key.sort.as_ref(), &key.collapsed)
+        });
     }
 
     fn refresh_choices(&mut self, dataset: &Dataset, generation: u64) {
@@ -297,10 +268,10 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
         }
     });
     ui.horizontal(|ui| {
-        let model = &state.model;
+        let model = state.model();
         let shown = format!("{} of {}", model.matched, model.total);
         ui.label(shown).on_hover_text(format!("Filter: {}", state.filter.describe()));
-        if state.pending.is_some() {
+        if state.model.is_updating() {
             ui.spinner();
             ui.label("Updating…");
         }
@@ -312,8 +283,8 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
             commands.push(AppCommand::AddRecord);
         }
     });
-    if !state.model.totals.is_empty() {
-        totals_ui(&state.model, ui);
+    if !state.model().totals.is_empty() {
+        totals_ui(state.model(), ui);
     }
     ui.separator();
     keyboard(view, state, commands, ui);
@@ -480,7 +451,7 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppComm
     let columns = tab.columns();
     let sort = view.settings.sorts.get(tab.label()).cloned();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let model = state.model.clone();
+    let model = state.model.value().cloned().unwrap_or_default();
     let mut table = TableBuilder::new(ui)
         .id_salt(tab.label())
         .striped(true)

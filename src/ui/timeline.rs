@@ -7,7 +7,6 @@
 //! as a density strip.
 
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
@@ -17,7 +16,7 @@ use crate::app::AppCommand;
 use crate::model::{Collection, Dataset};
 
 use super::View;
-use super::tables::BACKGROUND_ROWS;
+use super::derived::{BACKGROUND_ROWS, Derived};
 
 const LANE_TITLE_WIDTH: f32 = 210.0;
 const LANE_HEIGHT: f32 = 44.0;
@@ -27,68 +26,16 @@ const DRAW_ONE_BY_ONE: usize = 2_000;
 /// Past this many records in view, a lane's labels are not laid out.
 const LABEL_LIMIT: usize = 300;
 
-pub struct TimelineState {
-    /// The visible days (from, to).
-    pub range: (f64, f64),
-    pub connectors: bool,
-    layout: Option<Arc<Timeline>>,
-    layout_for: Option<(u64, Filter)>,
-    /// A placement running on a worker thread (large datasets), and what it is for.
-    pending: Option<((u64, Filter), Receiver<Timeline>)>,
-    /// Per lane, the starts of its items in order, and its longest item, for visible-range lookups.
+/// The placement and, per lane, the starts of its items in order and its longest item, for looking up
+/// what is in view without scanning the lane.
+pub struct Placed {
+    timeline: Timeline,
     index: Vec<(Vec<f64>, f64)>,
-    /// What was drawn where last frame, for hovering and clicking.
-    hits: Vec<(Rect, usize)>,
-    /// The timeline's area on screen last frame, for PNG export.
-    pub area: Option<Rect>,
 }
 
-impl Default for TimelineState {
-    fn default() -> Self {
-        TimelineState {
-            range: vilnius_to_washington(),
-            connectors: true,
-            layout: None,
-            layout_for: None,
-            pending: None,
-            index: Vec::new(),
-            hits: Vec::new(),
-            area: None,
-        }
-    }
-}
-
-impl TimelineState {
-    fn refresh(&mut self, dataset: &Arc<Dataset>, generation: u64, filter: &Filter, ctx: &egui::Context) {
-        let key = (generation, filter.clone());
-        if let Some((pending_key, receiver)) = &self.pending
-            && let Ok(timeline) = receiver.try_recv()
-        {
-            if *pending_key == key {
-                self.install(timeline, key.clone());
-            }
-            self.pending = None;
-        }
-        let running = self.pending.as_ref().is_some_and(|(pending_key, _)| *pending_key == key);
-        if self.layout_for.as_ref() == Some(&key) || running {
-            return;
-        }
-        if dataset.acquisitions.len() <= BACKGROUND_ROWS || self.layout.is_none() {
-            self.install(layout(dataset, filter), key);
-        } else {
-            // Large data: place on a worker thread and keep drawing the old placement meanwhile.
-            let (sender, receiver) = std::sync::mpsc::channel();
-            let (dataset, job, ctx) = (dataset.clone(), key.1.clone(), ctx.clone());
-            std::thread::spawn(move || {
-                let _ = sender.send(layout(&dataset, &job));
-                ctx.request_repaint();
-            });
-            self.pending = Some((key, receiver));
-        }
-    }
-
-    fn install(&mut self, timeline: Timeline, key: (u64, Filter)) {
-        self.index = timeline
+impl Placed {
+    fn new(timeline: Timeline) -> Self {
+        let index = timeline
             .lanes
             .iter()
             .map(|lane| {
@@ -101,23 +48,56 @@ impl TimelineState {
                 (starts, longest)
             })
             .collect();
-        self.layout = Some(Arc::new(timeline));
-        self.layout_for = Some(key);
+        Placed { timeline, index }
+    }
+}
+
+pub struct TimelineState {
+    /// The visible days (from, to).
+    pub range: (f64, f64),
+    pub connectors: bool,
+    /// The placement per (data generation, filter).
+    placed: Derived<(u64, Filter), Placed>,
+    /// What was drawn where last frame, for hovering and clicking.
+    hits: Vec<(Rect, usize)>,
+    /// The timeline's area on screen last frame, for PNG export.
+    pub area: Option<Rect>,
+}
+
+impl Default for TimelineState {
+    fn default() -> Self {
+        TimelineState {
+            range: vilnius_to_washington(),
+            connectors: true,
+            placed: Derived::default(),
+            hits: Vec::new(),
+            area: None,
+        }
+    }
+}
+
+impl TimelineState {
+    fn refresh(&mut self, dataset: &Arc<Dataset>, generation: u64, filter: &Filter, ctx: &egui::Context) {
+        let large = dataset.acquisitions.len() > BACKGROUND_ROWS;
+        let dataset = dataset.clone();
+        self.placed.refresh((generation, filter.clone()), large, ctx, move |(_, filter)| {
+            Placed::new(layout(&dataset, filter))
+        });
     }
 
     /// The placed records, for exports and tests.
     pub fn timeline(&self) -> Option<&Timeline> {
-        self.layout.as_deref()
+        self.placed.value().map(|placed| &placed.timeline)
     }
 
     /// Where an item was drawn last frame (tests, keyboard access).
     pub fn item_rect(&self, record: (Collection, usize)) -> Option<Rect> {
-        let timeline = self.layout.as_ref()?;
+        let timeline = self.timeline()?;
         self.hits.iter().find(|(_, item)| timeline.items[*item].record == record).map(|(rect, _)| *rect)
     }
 
     pub fn show_all(&mut self) {
-        if let Some((first, last)) = self.layout.as_ref().and_then(|t| t.bounds) {
+        if let Some((first, last)) = self.timeline().and_then(|t| t.bounds) {
             let margin = ((last - first) * 0.03).max(15.0);
             self.range = (first - margin, last + margin);
         }
@@ -172,7 +152,7 @@ pub fn timeline_ui(
         let (from, to) = state.range;
         ui.label(format!("{} to {}", date_of(from as i32), date_of(to as i32)));
         ui.label(format!("· filter: {}", filter.describe()));
-        if state.pending.is_some() {
+        if state.placed.is_updating() {
             ui.spinner();
             ui.label("Placing…");
         }
@@ -180,7 +160,8 @@ pub fn timeline_ui(
             ui.label(format!("· {} records without a date are not placed", timeline.undated));
         }
     });
-    let Some(timeline) = state.layout.clone() else { return };
+    let Some(placed) = state.placed.value().cloned() else { return };
+    let timeline = &placed.timeline;
     let height = AXIS_HEIGHT + LANE_HEIGHT * timeline.lanes.len() as f32 + 8.0;
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         let (rect, response) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::click_and_drag());
@@ -196,13 +177,13 @@ pub fn timeline_ui(
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, &summary));
         state.area = Some(rect);
         interact(state, &response, rect, ui);
-        paint(view, &timeline, state, rect, ui);
-        hover_and_click(view, &timeline, state, &response, commands);
+        paint(view, &placed, state, rect, ui);
+        hover_and_click(view, timeline, state, &response, commands);
     });
 }
 
 fn selection_extent(state: &TimelineState, record: (Collection, usize)) -> Option<(f64, f64)> {
-    let timeline = state.layout.as_ref()?;
+    let timeline = state.timeline()?;
     timeline
         .items
         .iter()
@@ -281,7 +262,8 @@ fn lane_color(title: &str, visuals: &egui::Visuals) -> Color32 {
     }
 }
 
-fn paint(view: &View<'_>, timeline: &Timeline, state: &mut TimelineState, rect: Rect, ui: &egui::Ui) {
+fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect, ui: &egui::Ui) {
+    let timeline = &placed.timeline;
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     let area = plot_area(rect);
@@ -348,7 +330,7 @@ fn paint(view: &View<'_>, timeline: &Timeline, state: &mut TimelineState, rect: 
             text_color,
         );
         let color = lane_color(&lane.title, visuals);
-        let (starts, longest) = &state.index[lane_index];
+        let (starts, longest) = &placed.index[lane_index];
         // Items that can reach into view: those starting before its end, and not ending before its start.
         let first = starts.partition_point(|&s| s < range.0 - longest);
         let last = starts.partition_point(|&s| s < range.1);
