@@ -31,6 +31,8 @@ const LABEL_LIMIT: usize = 300;
 pub struct Placed {
     timeline: Timeline,
     index: Vec<(Vec<f64>, f64)>,
+    /// Per lane, the ends of its items, sorted: with the starts, how many records cover a day.
+    ends: Vec<Vec<f64>>,
 }
 
 impl Placed {
@@ -48,7 +50,16 @@ impl Placed {
                 (starts, longest)
             })
             .collect();
-        Placed { timeline, index }
+        let ends = timeline
+            .lanes
+            .iter()
+            .map(|lane| {
+                let mut ends: Vec<f64> = lane.items.iter().map(|&i| timeline.items[i].extent.end).collect();
+                ends.sort_by(f64::total_cmp);
+                ends
+            })
+            .collect();
+        Placed { timeline, index, ends }
     }
 }
 
@@ -323,7 +334,7 @@ fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect
             painter.rect_filled(lane_rect, 0.0, visuals.faint_bg_color);
         }
         painter.text(
-            Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT / 2.0),
+            Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT / 2.0 - 4.0),
             Align2::LEFT_CENTER,
             truncate(&lane.title, 30),
             FontId::proportional(12.0),
@@ -335,8 +346,17 @@ fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect
         let first = starts.partition_point(|&s| s < range.0 - longest);
         let last = starts.partition_point(|&s| s < range.1);
         let candidates = &lane.items[first..last.max(first)];
-        if candidates.len() > DRAW_ONE_BY_ONE {
-            density_strip(&plot_painter, starts, area, range, top, color);
+        // More records than could be told apart (a few points each): draw how dense they are instead.
+        if candidates.len() > DRAW_ONE_BY_ONE || candidates.len() as f32 > area.width() / 3.0 {
+            density_strip(&plot_painter, starts, &placed.ends[lane_index], area, range, top, color);
+            let note = format!("{} records: density, zoom in", candidates.len());
+            painter.text(
+                Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT - 4.0),
+                Align2::LEFT_BOTTOM,
+                note,
+                FontId::proportional(10.0),
+                weak,
+            );
             continue;
         }
         let bar_y = top + 8.0;
@@ -393,17 +413,17 @@ fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect
             }
             if hidden > 0 {
                 painter.text(
-                    Pos2::new(rect.right() - 4.0, top + 4.0),
-                    Align2::RIGHT_TOP,
-                    format!("+{hidden} labels hidden: zoom in"),
+                    Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT - 4.0),
+                    Align2::LEFT_BOTTOM,
+                    format!("{hidden} labels hidden: zoom in"),
                     FontId::proportional(10.0),
                     weak,
                 );
             }
         } else {
             painter.text(
-                Pos2::new(rect.right() - 4.0, top + 4.0),
-                Align2::RIGHT_TOP,
+                Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT - 4.0),
+                Align2::LEFT_BOTTOM,
                 format!("{} records: zoom in for labels", labels.len()),
                 FontId::proportional(10.0),
                 weak,
@@ -471,21 +491,32 @@ fn draw_item(painter: &egui::Painter, item: &Item, x0: f32, x1: f32, y: f32, col
     bar
 }
 
-/// A lane with too many records in view: how many start in each column of pixels, as a bar strip.
-fn density_strip(painter: &egui::Painter, starts: &[f64], area: Rect, range: (f64, f64), top: f32, color: Color32) {
+/// A lane with too many records in view: how many records cover each column of pixels (started before
+/// its end and not ended before its start), as a strip of bars. Costs two binary searches per column.
+fn density_strip(
+    painter: &egui::Painter,
+    starts: &[f64],
+    ends: &[f64],
+    area: Rect,
+    range: (f64, f64),
+    top: f32,
+    color: Color32,
+) {
     let columns = area.width().max(1.0) as usize;
     let mut counts = Vec::with_capacity(columns);
     for column in 0..columns {
         let from = x_to_day(area.left() + column as f32, range, area);
         let to = x_to_day(area.left() + column as f32 + 1.0, range, area);
-        counts.push(starts.partition_point(|&s| s < to) - starts.partition_point(|&s| s < from));
+        let started = starts.partition_point(|&s| s < to);
+        let ended = ends.partition_point(|&e| e <= from);
+        counts.push(started.saturating_sub(ended));
     }
     let most = counts.iter().copied().max().unwrap_or(1).max(1) as f32;
     for (column, count) in counts.into_iter().enumerate() {
         if count == 0 {
             continue;
         }
-        let height = (count as f32).ln_1p() / most.ln_1p() * (LANE_HEIGHT - 10.0);
+        let height = count as f32 / most * (LANE_HEIGHT - 10.0);
         let x = area.left() + column as f32;
         painter.line_segment(
             [Pos2::new(x, top + LANE_HEIGHT - 4.0), Pos2::new(x, top + LANE_HEIGHT - 4.0 - height)],
