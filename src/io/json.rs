@@ -14,6 +14,12 @@ pub fn from_str(text: &str, origin: &str) -> Result<Dataset, LoadError> {
         let (line, column) = position_of(text, start);
         return Err(LoadError::at(origin, line, column, "a dataset is a JSON object, starting with {"));
     }
+    // The fast path parses without tracking the path; only a file that fails is parsed again with
+    // tracking, to name the field in the message.
+    if let Ok(file) = serde_json::from_str::<DatasetFile<'_>>(text) {
+        check_header(file.format.as_str(), Some(u64::from(file.version)), origin)?;
+        return Ok(convert::from_wire(file));
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, DatasetFile<'_>>(&mut deserializer) {
         Ok(file) => {

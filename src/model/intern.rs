@@ -4,7 +4,6 @@
 //! Hand-written rather than taken from a crate: it is a map and a vector, and the candidates (`lasso`,
 //! `string-interner`) bring arenas and unsafe code for gains this app does not need.
 
-use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -22,7 +21,7 @@ impl Symbol {
 /// The string pool of a dataset. Symbols are only meaningful for the pool that made them.
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
-    lookup: HashMap<Arc<str>, Symbol>,
+    lookup: rustc_hash::FxHashMap<Arc<str>, Symbol>,
     strings: Vec<Arc<str>>,
 }
 
