@@ -128,7 +128,7 @@ pub fn plot_data(volumes: &Volumes, measure: &Measure) -> PlotData {
                 seen.push(row.group.clone());
             }
         }
-        seen
+        calendar(volumes.group_by, seen)
     };
     let position = |group: &str| groups.iter().position(|g| g == group);
     let mut series: Vec<StageSeries> = Vec::new();
@@ -160,8 +160,15 @@ pub fn plot_data(volumes: &Volumes, measure: &Measure) -> PlotData {
         target.left_out[group] += row.records - counted;
     }
     series.sort_by_key(|s| s.stage);
-    // Groups where nothing has a figure in this measure are not drawn; their records are counted.
-    let keep: Vec<bool> = (0..groups.len()).map(|g| series.iter().any(|s| s.records[g] > 0)).collect();
+    // On a field axis, groups where nothing has a figure in this measure are not drawn (their records
+    // are counted); a time axis keeps every period from the first to the last, empty ones included.
+    let time_axis = matches!(volumes.group_by, GroupBy::Year | GroupBy::Quarter);
+    let drawn: Vec<bool> = (0..groups.len()).map(|g| series.iter().any(|s| s.records[g] > 0)).collect();
+    let first = drawn.iter().position(|&d| d).unwrap_or(0);
+    let last = drawn.iter().rposition(|&d| d).unwrap_or(0);
+    let keep: Vec<bool> = (0..groups.len())
+        .map(|g| if time_axis { (first..=last).contains(&g) && drawn.iter().any(|&d| d) } else { drawn[g] })
+        .collect();
     let without_figure = series.iter().map(|s| s.left_out.iter().sum::<u32>()).sum();
     let pick = |values: &[f64]| values.iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| *v).collect::<Vec<_>>();
     let pick_counts =
@@ -174,6 +181,32 @@ pub fn plot_data(volumes: &Volumes, measure: &Measure) -> PlotData {
     series.retain(|s| s.records.iter().any(|&r| r > 0));
     let groups = groups.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(g, _)| g).collect();
     PlotData { group_by: volumes.group_by, measure: measure.clone(), groups, series, ungrouped, without_figure }
+}
+
+/// For a time axis, every year or quarter from the first group to the last, so that the axis is a
+/// calendar: a year with no orders is an empty slot, not a missing one.
+fn calendar(group_by: GroupBy, groups: Vec<String>) -> Vec<String> {
+    let parse = |group: &String| -> Option<(i32, i32)> {
+        match group_by {
+            GroupBy::Year => group.parse().ok().map(|year| (year, 1)),
+            GroupBy::Quarter => {
+                let (year, quarter) = group.split_once(" Q")?;
+                Some((year.parse().ok()?, quarter.parse().ok()?))
+            }
+            _ => None,
+        }
+    };
+    let periods: Option<Vec<(i32, i32)>> = groups.iter().map(parse).collect();
+    let (Some(periods), true) = (periods, matches!(group_by, GroupBy::Year | GroupBy::Quarter)) else { return groups };
+    let (Some(first), Some(last)) = (periods.iter().min(), periods.iter().max()) else { return groups };
+    let per_year = if group_by == GroupBy::Year { 1 } else { 4 };
+    let index = |(year, part): (i32, i32)| year * per_year + part - 1;
+    (index(*first)..=index(*last))
+        .map(|i| match group_by {
+            GroupBy::Year => i.to_string(),
+            _ => format!("{} Q{}", i.div_euclid(4), i.rem_euclid(4) + 1),
+        })
+        .collect()
 }
 
 /// The four parts of a row in `measure`, and how many records they count.
@@ -231,6 +264,8 @@ mod tests {
         sorted.sort();
         assert_eq!(data.groups, sorted);
         assert_eq!(data.groups, ["2024 Q3"], "only day- or month-dated orders have a quarter, and Q1 has no aircraft");
+        let years = plot_data(&volumes(&dataset, None, GroupBy::Year), &Measure::Units("aircraft".into()));
+        assert_eq!(years.groups, ["2018", "2019", "2020", "2021", "2022", "2023", "2024"], "2019 is an empty slot");
         assert!(data.ungrouped > 0, "orders dated only by year have no quarter");
         let planned = data.series.iter().find(|s| s.stage == Stage::Planned).unwrap();
         assert_eq!(data.cumulative(planned).last().copied(), Some(850.0));

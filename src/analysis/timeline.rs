@@ -301,7 +301,7 @@ pub fn ticks(from: f64, to: f64, width: f32) -> Vec<Tick> {
                 if day >= from {
                     let label = match step {
                         s if s >= 12 => date.year().to_string(),
-                        3 => format!("Q{} {}", (date.month() - 1) / 3 + 1, date.year()),
+                        3 => format!("{} Q{}", date.year(), (date.month() - 1) / 3 + 1),
                         _ => date.strftime("%b %Y").to_string(),
                     };
                     ticks.push(Tick { day, label, major: date.month() == 1 });
