@@ -37,8 +37,8 @@ impl<K: PartialEq + Clone + Send + 'static, V: Send + Sync + 'static> Derived<K,
         self.pending.is_some()
     }
 
-    /// Makes the value follow `key`: computes it now, or in the background when `large` and something
-    /// is already shown. Returns true when a new value was installed this frame.
+    /// Makes the value follow `key`: computes it now, or on a worker thread when `large` (the previous
+    /// value, if any, stays in use meanwhile). Returns true when a new value was installed this frame.
     pub fn refresh(
         &mut self,
         key: K,
@@ -61,7 +61,7 @@ impl<K: PartialEq + Clone + Send + 'static, V: Send + Sync + 'static> Derived<K,
         if self.key.as_ref() == Some(&key) || running {
             return installed;
         }
-        if !large || self.value.is_none() {
+        if !large {
             self.value = Some(Arc::new(compute(&key)));
             self.key = Some(key);
             self.pending = None;

@@ -151,6 +151,9 @@ pub fn plots_ui(
     });
     let Some(data) = state.data.clone().filter(|data| !data.groups.is_empty()) else {
         ui.add_space(20.0);
+        if state.is_updating() {
+            return;
+        }
         ui.label("Nothing to draw: no acquisition that passes the filter has a figure in this measure and a value for this grouping.");
         return;
     };
@@ -338,8 +341,9 @@ fn plot_ui(
                 }
                 if !bars.is_empty() {
                     // One legend entry per stage: the parts of a stage share its name.
+                    // The chart's colour is the legend's: the stage's; each bar keeps its part's shade.
                     let chart = BarChart::new(series.stage.label(), bars)
-                        .color(color(series.stage, part))
+                        .color(color(series.stage, Part::Exact))
                         .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
                     plot_ui.bar_chart(chart);
                 }

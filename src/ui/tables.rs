@@ -205,8 +205,7 @@ impl TablesState {
             collapsed: self.collapsed.clone(),
         };
         let dataset = view.document.dataset.clone();
-        // Switching tabs shows the new table at once; a new search or sort on large data runs aside.
-        let large = dataset.len(tab.collection()) > BACKGROUND_ROWS && self.model.key().is_some_and(|k| k.tab == tab);
+        let large = dataset.len(tab.collection()) > BACKGROUND_ROWS;
         self.model.refresh(key, large, ctx, move |key| {
             build(&dataset, key.tab.collection(), &key.filter, key.sort.as_ref(), &key.collapsed)
         });

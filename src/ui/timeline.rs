@@ -171,6 +171,7 @@ pub fn timeline_ui(
             ui.label(format!("· {} records without a date are not placed", timeline.undated));
         }
     });
+    // While the first placement runs, the toolbar's spinner says so.
     let Some(placed) = state.placed.value().cloned() else { return };
     let timeline = &placed.timeline;
     let height = AXIS_HEIGHT + LANE_HEIGHT * timeline.lanes.len() as f32 + 8.0;
