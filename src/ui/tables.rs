@@ -701,42 +701,11 @@ fn record_id(dataset: &Dataset, tab: Tab, index: usize) -> String {
     dataset.record(tab.collection(), index).map(|r| dataset.text(r.id()).to_owned()).unwrap_or_default()
 }
 
-/// Stages at a glance: planned and announced muted, contracted and delivering strong, delivered green,
-/// cancelled red.
+/// Stages at a glance, in the same colours as the plots and exports; lightened on a dark background.
 pub fn stage_color(stage: Stage, visuals: &egui::Visuals) -> egui::Color32 {
-    let dark = visuals.dark_mode;
-    match stage {
-        Stage::Planned => visuals.weak_text_color(),
-        Stage::Announced => {
-            if dark {
-                egui::Color32::from_rgb(190, 160, 255)
-            } else {
-                egui::Color32::from_rgb(110, 60, 190)
-            }
-        }
-        Stage::Contracted => {
-            if dark {
-                egui::Color32::from_rgb(120, 180, 255)
-            } else {
-                egui::Color32::from_rgb(20, 90, 190)
-            }
-        }
-        Stage::Delivering => {
-            if dark {
-                egui::Color32::from_rgb(90, 210, 200)
-            } else {
-                egui::Color32::from_rgb(0, 120, 110)
-            }
-        }
-        Stage::Delivered => {
-            if dark {
-                egui::Color32::from_rgb(120, 220, 120)
-            } else {
-                egui::Color32::from_rgb(30, 130, 40)
-            }
-        }
-        Stage::Cancelled => visuals.error_fg_color,
-    }
+    let [r, g, b] = crate::report::svg::stage_rgb(stage);
+    let color = egui::Color32::from_rgb(r, g, b);
+    if visuals.dark_mode { color.lerp_to_gamma(egui::Color32::WHITE, 0.35) } else { color }
 }
 
 fn confidence_color(label: &str, visuals: &egui::Visuals) -> egui::Color32 {
