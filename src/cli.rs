@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::analysis::filter::Filter;
 use crate::analysis::volumes::{GroupBy, Volumes, volumes};
 use crate::io::{self, LoadError};
 use crate::model::validate::{Severity, is_usable, validate};
@@ -55,8 +56,83 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a report: HTML (one self-contained file), Markdown (with its charts as SVG files beside it)
+    /// or CSV (the reported acquisitions).
+    Report {
+        /// The dataset; `-` reads JSON from standard input; omitted means the embedded default.
+        file: Option<String>,
+        #[arg(long, value_enum)]
+        format: ReportFormat,
+        /// Where to write the report.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The report's title; the dataset's title when omitted.
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
     /// Print the JSON Schema of the dataset format.
     Schema,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Csv,
+}
+
+/// The filter of a report, as the tables set it in the app.
+#[derive(Debug, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Only records whose text contains this (case-insensitive).
+    #[arg(long)]
+    text: Option<String>,
+    /// Only these categories (repeat the option for several).
+    #[arg(long)]
+    category: Vec<String>,
+    /// Only these stages.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::model::Stage::ALL.iter().map(|s| s.label())))]
+    stage: Vec<String>,
+    /// Only these buyers (actor ids).
+    #[arg(long)]
+    buyer: Vec<String>,
+    /// Only these agencies (actor ids).
+    #[arg(long)]
+    agency: Vec<String>,
+    /// Only these confidence levels.
+    #[arg(long, value_parser = ["high", "medium", "low"])]
+    confidence: Vec<String>,
+    /// Only records dated on or after this (EDTF: 2023, 2023-07, 2023-07-11).
+    #[arg(long)]
+    from: Option<String>,
+    /// Only records dated on or before this.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+impl FilterArgs {
+    fn to_filter(&self) -> Result<Filter, String> {
+        let date = |text: &Option<String>, what: &str| -> Result<Option<crate::model::FuzzyDate>, String> {
+            text.as_deref()
+                .map(|t| crate::model::FuzzyDate::parse(t).map_err(|error| format!("--{what} {t}: {error}")))
+                .transpose()
+        };
+        let stage = |label: &String| crate::model::Stage::ALL.iter().copied().find(|s| s.label() == label);
+        let confidence = |label: &String| crate::model::Confidence::ALL.iter().copied().find(|c| c.label() == label);
+        Ok(Filter {
+            text: self.text.clone().unwrap_or_default(),
+            categories: self.category.iter().cloned().collect(),
+            stages: self.stage.iter().filter_map(stage).collect(),
+            buyers: self.buyer.iter().cloned().collect(),
+            agencies: self.agency.iter().cloned().collect(),
+            confidence: self.confidence.iter().filter_map(confidence).collect(),
+            from: date(&self.from, "from")?.and_then(|d| d.earliest()),
+            to: date(&self.to, "to")?.and_then(|d| d.latest()),
+            ..Filter::default()
+        })
+    }
 }
 
 fn collection_parser() -> clap::builder::PossibleValuesParser {
@@ -71,6 +147,9 @@ pub fn run(command: Command) -> ExitCode {
             convert(&input, &output, table.as_deref().and_then(Collection::from_key))
         }
         Command::Summary { file, by, json } => summary(file.as_deref(), by, json),
+        Command::Report { file, format, output, title, filter } => {
+            report(file.as_deref(), format, &output, title, &filter)
+        }
         Command::Schema => print(&io::schema::dataset_schema()),
     };
     match result {
@@ -216,4 +295,58 @@ fn align(rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+fn report(
+    file: Option<&str>,
+    format: ReportFormat,
+    output: &Path,
+    title: Option<String>,
+    filter: &FilterArgs,
+) -> Result<ExitCode, String> {
+    let (dataset, origin) = load_input(file, None).map_err(|error| error.to_string())?;
+    let filter = filter.to_filter()?;
+    let title = title
+        .unwrap_or_else(|| if dataset.meta.title.is_empty() { origin.clone() } else { dataset.meta.title.clone() });
+    write_report(&dataset, &crate::report::ReportOptions::new(title, filter), format, output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report in `format` to `output` (and, for Markdown, its charts beside it), atomically.
+pub fn write_report(
+    dataset: &Dataset,
+    options: &crate::report::ReportOptions,
+    format: ReportFormat,
+    output: &Path,
+) -> Result<(), String> {
+    let save = |path: &Path, text: &str| {
+        io::save::save_atomic(path, |out| out.write_all(text.as_bytes())).map_err(|error| error.to_string())
+    };
+    match format {
+        ReportFormat::Csv => {
+            let rows = crate::analysis::filter::filtered(dataset, Collection::Acquisitions, &options.filter);
+            io::save::save_atomic(output, |out| {
+                io::csv::write_rows(dataset, Collection::Acquisitions, rows.iter().map(|&r| r as usize), out)
+            })
+            .map_err(|error| error.to_string())
+        }
+        ReportFormat::Html => save(output, &crate::report::html::render(&crate::report::prepare(dataset, options))),
+        ReportFormat::Md => {
+            let stem =
+                output.file_stem().map_or_else(|| "report".to_owned(), |s| sanitise_file_stem(&s.to_string_lossy()));
+            let (text, files) = crate::report::markdown::render(&crate::report::prepare(dataset, options), &stem);
+            let folder = output.parent().unwrap_or(Path::new(""));
+            for (name, svg) in &files {
+                save(&folder.join(name), svg)?;
+            }
+            save(output, &text)
+        }
+    }
+}
+
+/// A file name stem safe on every platform: letters, digits, `-` and `_` kept, the rest `-`.
+fn sanitise_file_stem(stem: &str) -> String {
+    let cleaned: String =
+        stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    if cleaned.trim_matches('-').is_empty() { "report".to_owned() } else { cleaned }
 }

@@ -526,3 +526,29 @@ fn the_timeline_exports_as_svg() {
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.contains("NATO Washington Summit (75th anniversary)"));
 }
+
+#[test]
+fn save_report_asks_what_to_write_and_writes_it_in_the_background() {
+    use pledge_explorer::cli::ReportFormat;
+    use pledge_explorer::ui::dialogs::ReportChoice;
+    let mut harness = app();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Save a report").is_some());
+    harness.get_by_label("Markdown (+ SVG files)").click();
+    harness.run_steps(1);
+    assert_eq!(harness.state().dialogs.report.as_ref().map(|c| c.format), Some(ReportFormat::Md));
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Save a report").is_none());
+
+    // The path would come from a file dialog; tests inject it.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("briefing.html");
+    harness.state_mut().report_choice = Some(ReportChoice::new("Briefing".into()));
+    harness.state_mut().tables.filter.stages = [pledge_explorer::model::Stage::Planned].into();
+    harness.state_mut().request(AppCommand::SaveReportTo(path.clone()));
+    step_until(&mut harness, "the report", |app| !app.is_busy() && path.exists());
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("<title>Briefing</title>") && html.contains("Filter: stage: planned"));
+}

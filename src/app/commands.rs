@@ -26,6 +26,10 @@ pub enum AppCommand {
     SaveTo(PathBuf),
     ImportCsv,
     ExportCsv,
+    /// Ask what report to write (format, title, sections, filter).
+    SaveReport,
+    /// Write the report chosen in the report dialog to this path.
+    SaveReportTo(PathBuf),
     /// Export the CSV tables into this folder.
     ExportCsvTo(PathBuf),
     Undo,
@@ -99,6 +103,7 @@ impl AppCommand {
             AppCommand::SaveAs,
             AppCommand::ImportCsv,
             AppCommand::ExportCsv,
+            AppCommand::SaveReport,
             AppCommand::Undo,
             AppCommand::Redo,
             AppCommand::Find,
@@ -137,6 +142,8 @@ impl AppCommand {
             AppCommand::SaveTo(path) => format!("Save to {}", path.display()),
             AppCommand::ImportCsv => "Import CSV…".into(),
             AppCommand::ExportCsv => "Export CSV…".into(),
+            AppCommand::SaveReport => "Save Report…".into(),
+            AppCommand::SaveReportTo(path) => format!("Save the report to {}", path.display()),
             AppCommand::ExportCsvTo(path) => format!("Export CSV to {}", path.display()),
             AppCommand::Undo => "Undo".into(),
             AppCommand::Redo => "Redo".into(),
@@ -181,6 +188,7 @@ impl AppCommand {
             AppCommand::Open => shortcut(Modifiers::COMMAND, Key::O),
             AppCommand::Save => shortcut(Modifiers::COMMAND, Key::S),
             AppCommand::SaveAs => shortcut(COMMAND_SHIFT, Key::S),
+            AppCommand::SaveReport => shortcut(Modifiers::COMMAND, Key::R),
             AppCommand::Undo => shortcut(Modifiers::COMMAND, Key::Z),
             AppCommand::Redo => shortcut(COMMAND_SHIFT, Key::Z),
             AppCommand::Find => shortcut(Modifiers::COMMAND, Key::F),

@@ -81,6 +81,8 @@ pub struct PledgeApp {
     pub main: ui::MainView,
     pub plots: ui::plots::PlotsState,
     pub timeline: ui::timeline::TimelineState,
+    /// The last report chosen in the report dialog: what Save Report writes once a path is picked.
+    pub report_choice: Option<ui::dialogs::ReportChoice>,
     pub dialogs: Dialogs,
     tasks: Tasks,
     recovery: Option<RecoveryStore>,
@@ -107,6 +109,7 @@ impl PledgeApp {
             main: ui::MainView::Tables,
             plots: Default::default(),
             timeline: Default::default(),
+            report_choice: None,
             dialogs: Dialogs::default(),
             tasks: Tasks::default(),
             recovery: options.recovery,
@@ -161,6 +164,16 @@ impl PledgeApp {
             AppCommand::SaveAs => self.pick(PathPurpose::SaveAs, ctx),
             AppCommand::SaveTo(path) => self.save_to(path, ctx),
             AppCommand::ExportCsv => self.pick(PathPurpose::ExportCsv, ctx),
+            AppCommand::SaveReport => {
+                let title = if self.document.dataset.meta.title.is_empty() {
+                    self.document.display_name()
+                } else {
+                    self.document.dataset.meta.title.clone()
+                };
+                self.dialogs.report =
+                    Some(self.report_choice.clone().unwrap_or_else(|| ui::dialogs::ReportChoice::new(title)));
+            }
+            AppCommand::SaveReportTo(path) => self.write_report(path, ctx),
             AppCommand::ExportCsvTo(path) => {
                 self.tasks.export_csv(self.document.dataset.clone(), path, ctx);
             }
@@ -306,6 +319,10 @@ impl PledgeApp {
             PathPurpose::ExportPng => Some(folder.join(format!("{}-plot.png", file_stem(&self.document)))),
             PathPurpose::TimelineSvg => Some(folder.join(format!("{}-timeline.svg", file_stem(&self.document)))),
             PathPurpose::TimelinePng => Some(folder.join(format!("{}-timeline.png", file_stem(&self.document)))),
+            PathPurpose::Report => {
+                let extension = self.report_choice.as_ref().map_or("html", |c| c.extension());
+                Some(folder.join(format!("{}-report.{extension}", file_stem(&self.document))))
+            }
             PathPurpose::Open | PathPurpose::ImportCsv => Some(folder.join("")),
         }
         .map(|path| path.display().to_string());
@@ -390,6 +407,23 @@ impl PledgeApp {
         self.tasks.export_png(rect, ctx.pixels_per_point(), path, ctx);
     }
 
+    /// Writes the report chosen in the report dialog, on a worker thread.
+    fn write_report(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let Some(choice) = self.report_choice.clone() else {
+            self.notifications.error("Choose what to report first: File → Save Report…");
+            return;
+        };
+        let filter = if choice.use_filter { self.tables.filter.clone() } else { Default::default() };
+        let options = crate::report::ReportOptions {
+            title: choice.title.clone(),
+            filter,
+            timeline: choice.timeline,
+            charts: choice.charts,
+            tables: choice.tables,
+        };
+        self.tasks.report(self.document.dataset.clone(), options, choice.format, path, ctx);
+    }
+
     /// Writes the timeline as shown: SVG from its placement, PNG from the pixels of its area.
     fn export_timeline(&mut self, path: PathBuf, png: bool, ctx: &egui::Context) {
         if png {
@@ -467,6 +501,7 @@ impl PledgeApp {
                     PathPurpose::ExportPng => self.export_plot(path, true, ctx),
                     PathPurpose::TimelineSvg => self.export_timeline(path, false, ctx),
                     PathPurpose::TimelinePng => self.export_timeline(path, true, ctx),
+                    PathPurpose::Report => self.write_report(path, ctx),
                 },
                 Outcome::Picked { path: None, .. } => self.tasks.after_save = None,
                 Outcome::NoNativeDialog { purpose, suggested } => {
@@ -584,11 +619,14 @@ impl eframe::App for PledgeApp {
         let title = format!("{modified}{} — Pledge Explorer", self.document.display_name());
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
 
+        // The views read the filter while the tables edit it: they get this frame's copy (a few sets).
+        let shown_filter = self.tables.filter.clone();
         let view = ui::View {
             document: &self.document,
             settings: &self.settings,
             tab: self.tab,
             main: self.main,
+            filter: &shown_filter,
             selection: self.selection,
             busy: self.tasks.busy_label(),
         };
@@ -619,6 +657,10 @@ impl eframe::App for PledgeApp {
                 ui::dialogs::Answer::Discard(action) => self.discard_and_proceed(action, &ctx),
                 ui::dialogs::Answer::Restore => self.restore_recovered(),
                 ui::dialogs::Answer::DiscardRecovered => self.discard_recovered(),
+                ui::dialogs::Answer::Report(choice) => {
+                    self.report_choice = Some(choice);
+                    self.pick(PathPurpose::Report, &ctx);
+                }
             }
         }
         for command in commands {

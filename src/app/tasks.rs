@@ -88,7 +88,8 @@ impl Tasks {
                 | PathPurpose::ExportSvg
                 | PathPurpose::ExportPng
                 | PathPurpose::TimelineSvg
-                | PathPurpose::TimelinePng => dialog.save_file(),
+                | PathPurpose::TimelinePng
+                | PathPurpose::Report => dialog.save_file(),
                 PathPurpose::ExportCsv => dialog.pick_folder(),
             };
             if path.is_none() && started.elapsed() < NO_DIALOG_THRESHOLD {
@@ -116,6 +117,22 @@ impl Tasks {
         let label = format!("Exporting to {}…", path.display());
         self.spawn(&label, ctx, move || {
             let result = crate::io::csv::export_folder(&dataset, &path).map_err(|error| error.to_string());
+            Outcome::Exported { path, result }
+        });
+    }
+
+    /// Writes a report on a worker thread; the status bar shows it running.
+    pub fn report(
+        &mut self,
+        dataset: Arc<Dataset>,
+        options: crate::report::ReportOptions,
+        format: crate::cli::ReportFormat,
+        path: PathBuf,
+        ctx: &egui::Context,
+    ) {
+        let label = format!("Writing the report {}…", path.display());
+        self.spawn(&label, ctx, move || {
+            let result = crate::cli::write_report(&dataset, &options, format, &path);
             Outcome::Exported { path, result }
         });
     }

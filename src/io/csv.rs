@@ -78,9 +78,19 @@ const LIST_SEPARATOR: &str = ";";
 
 /// Writes one collection as CSV (UTF-8, header row, CRLF line ends as RFC 4180 has them).
 pub fn write_table(dataset: &Dataset, collection: Collection, out: impl Write) -> std::io::Result<()> {
+    write_rows(dataset, collection, 0..dataset.len(collection), out)
+}
+
+/// Writes the records at `rows` of one collection as CSV (a filtered table).
+pub fn write_rows(
+    dataset: &Dataset,
+    collection: Collection,
+    rows: impl IntoIterator<Item = usize>,
+    out: impl Write,
+) -> std::io::Result<()> {
     let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
     writer.write_record(columns(collection))?;
-    for index in 0..dataset.len(collection) {
+    for index in rows {
         let cells = record_cells(dataset, collection, index);
         writer.write_record(cells.iter().map(|cell| neutralise(cell)).map(|cell| cell.into_owned()))?;
     }

@@ -1,4 +1,211 @@
-//! Outputs for readers without the app. For now: charts as SVG, drawn from the same figures as the
-//! plots view; reports will embed them.
+//! Reports for readers without the app: a briefing of the (filtered) dataset as self-contained HTML
+//! or Markdown. Every figure comes from the same aggregation as the tables, plots and `summary`;
+//! every row cites its sources by number; stages are never added together.
 
+pub mod html;
+pub mod markdown;
 pub mod svg;
+
+use std::collections::BTreeMap;
+
+use crate::analysis::filter::{Filter, filtered};
+use crate::analysis::plot::{available_measures, plot_data};
+use crate::analysis::timeline::{layout, vilnius_to_washington};
+use crate::analysis::volumes::{GroupBy, VolumeRow, volumes};
+use crate::model::{Collection, Dataset, FuzzyDate, Symbol};
+
+/// What a report contains.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportOptions {
+    pub title: String,
+    /// The records reported: the app's current filter, or none.
+    pub filter: Filter,
+    pub timeline: bool,
+    pub charts: bool,
+    pub tables: bool,
+}
+
+impl ReportOptions {
+    pub fn new(title: impl Into<String>, filter: Filter) -> Self {
+        ReportOptions { title: title.into(), filter, timeline: true, charts: true, tables: true }
+    }
+}
+
+/// A cited source, numbered in order of first citation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Citation {
+    pub number: usize,
+    pub title: String,
+    pub publisher: String,
+    pub published: Option<FuzzyDate>,
+    pub accessed: Option<FuzzyDate>,
+    /// Only http and https links are kept.
+    pub url: Option<String>,
+}
+
+/// One table row, as text, with the numbers of the sources it cites.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub citations: Vec<usize>,
+}
+
+/// Everything a report shows, computed once; the HTML and Markdown writers only format it.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub options: ReportOptions,
+    pub dataset_title: String,
+    pub release: String,
+    pub cutoff: Option<FuzzyDate>,
+    pub acquisitions_shown: usize,
+    pub acquisitions_total: usize,
+    /// Headline figures per stage, from the shared aggregation.
+    pub totals: Vec<VolumeRow>,
+    /// (caption, SVG) of the timeline, Vilnius to Washington.
+    pub timeline_svg: Option<String>,
+    /// (caption, SVG) per measure: acquisition volumes by category.
+    pub charts: Vec<(String, String)>,
+    pub commitment_columns: Vec<&'static str>,
+    pub commitments: Vec<Row>,
+    pub acquisition_columns: Vec<&'static str>,
+    pub acquisitions: Vec<Row>,
+    pub sources: Vec<Citation>,
+}
+
+pub const METHODOLOGY: &[&str] = &[
+    "Stages (planned, announced, contracted, delivering, delivered, cancelled) are kept apart and never added together.",
+    "Quantities are counted per unit and money per currency; neither is ever added across units or currencies, nor converted.",
+    "“Up to” figures are ceilings, shown apart from exact and approximate figures; records without a number are counted beside the totals, never as zero.",
+    "A framework contract whose national orders are in the report is not added to them: its ceiling is shown apart.",
+    "Dates follow EDTF (ISO 8601-2): 2024-07-10 is a day, 2024-01 a month, 2024 a year; 2024? is uncertain, 2024~ approximate, 2024/2029 an interval, 2026/.. open-ended.",
+    "Confidence: high (official, or several independent sources agree), medium (one good secondary source), low (inferred).",
+];
+
+/// Gathers the report's contents for `dataset`.
+pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
+    let acquisition_rows = filtered(dataset, Collection::Acquisitions, &options.filter);
+    let commitment_rows = filtered(dataset, Collection::Commitments, &options.filter);
+    let by_category = volumes(dataset, Some(&acquisition_rows), GroupBy::Category);
+    let mut numbers: BTreeMap<Symbol, usize> = BTreeMap::new();
+    let mut cite = |ids: &[Symbol]| -> Vec<usize> {
+        ids.iter()
+            .filter(|id| dataset.sources.iter().any(|s| s.id == **id))
+            .map(|&id| {
+                let next = numbers.len() + 1;
+                *numbers.entry(id).or_insert(next)
+            })
+            .collect()
+    };
+    let date = |d: Option<FuzzyDate>| d.map(|d| d.human()).unwrap_or_default();
+    let names = |ids: &[Symbol]| ids.iter().map(|&id| dataset.actor_name(id)).collect::<Vec<_>>().join(", ");
+    let commitments = commitment_rows
+        .iter()
+        .filter_map(|&row| dataset.commitments.get(row as usize))
+        .map(|c| Row {
+            cells: vec![
+                c.title.clone(),
+                c.kind.label().to_owned(),
+                c.status.label().to_owned(),
+                names(&c.parties),
+                date(c.adopted),
+                date(c.horizon),
+                c.value.map(|v| v.display()).unwrap_or_default(),
+                c.provenance.confidence.label().to_owned(),
+            ],
+            citations: cite(&c.provenance.sources),
+        })
+        .collect();
+    let acquisitions = acquisition_rows
+        .iter()
+        .filter_map(|&row| dataset.acquisitions.get(row as usize))
+        .map(|a| Row {
+            cells: vec![
+                dataset.text(a.system).to_owned(),
+                dataset.text(a.category).to_owned(),
+                names(&a.buyers),
+                a.stage.label().to_owned(),
+                a.quantity.as_ref().map(|q| q.display(dataset.text_or_empty(q.unit))).unwrap_or_default(),
+                a.value.map(|v| v.display()).unwrap_or_default(),
+                date(a.date),
+                date(a.delivery),
+                a.confidence.label().to_owned(),
+            ],
+            citations: cite(&a.sources),
+        })
+        .collect();
+    let mut sources: Vec<Citation> = numbers
+        .iter()
+        .filter_map(|(&id, &number)| {
+            let source = dataset.sources.iter().find(|s| s.id == id)?;
+            let url = source.url.trim();
+            Some(Citation {
+                number,
+                title: source.title.clone(),
+                publisher: source.publisher.clone(),
+                published: source.published,
+                accessed: source.accessed,
+                url: (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned()),
+            })
+        })
+        .collect();
+    sources.sort_by_key(|c| c.number);
+    let timeline_svg = options.timeline.then(|| {
+        let placed = layout(dataset, &options.filter);
+        svg::timeline_svg(&placed, vilnius_to_washington(), "Timeline: Vilnius Summit to Washington Summit", 1100.0)
+    });
+    let charts = if options.charts {
+        available_measures(&by_category)
+            .iter()
+            .map(|measure| {
+                let caption = format!("Acquisitions by category: {}", measure.axis_label());
+                let chart = svg::bar_chart_svg(
+                    &plot_data(&by_category, measure),
+                    &svg::ChartOptions { title: caption.clone(), ..svg::ChartOptions::default() },
+                );
+                (caption, chart)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Report {
+        options: options.clone(),
+        dataset_title: dataset.meta.title.clone(),
+        release: dataset.meta.release.clone(),
+        cutoff: dataset.meta.cutoff,
+        acquisitions_shown: acquisition_rows.len(),
+        acquisitions_total: dataset.acquisitions.len(),
+        totals: by_category.totals,
+        timeline_svg,
+        charts,
+        commitment_columns: vec![
+            "Commitment",
+            "Kind",
+            "Status",
+            "Parties",
+            "Adopted",
+            "Horizon",
+            "Value",
+            "Confidence",
+        ],
+        commitments,
+        acquisition_columns: vec![
+            "System",
+            "Category",
+            "Buyers",
+            "Stage",
+            "Quantity",
+            "Value",
+            "Date",
+            "Delivery",
+            "Confidence",
+        ],
+        acquisitions,
+        sources,
+    }
+}
+
+/// "[1][3]" for a row's citations.
+pub fn citation_marks(numbers: &[usize]) -> String {
+    numbers.iter().map(|n| format!("[{n}]")).collect()
+}

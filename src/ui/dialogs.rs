@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::app::recovery::{Recovered, describe_time};
 use crate::app::{AppCommand, Notifications};
+use crate::cli::ReportFormat;
 use crate::model::validate::Severity;
 
 use super::View;
@@ -41,6 +42,7 @@ pub enum PathPurpose {
     ExportPng,
     TimelineSvg,
     TimelinePng,
+    Report,
 }
 
 impl PathPurpose {
@@ -65,6 +67,7 @@ impl PathPurpose {
             PathPurpose::TimelinePng => {
                 dialog.set_title("Export the timeline as PNG").add_filter("PNG image", &["png"])
             }
+            PathPurpose::Report => dialog.set_title("Save the report"),
         };
         let suggested = suggested.map(std::path::Path::new);
         let dialog = match suggested.and_then(|path| path.parent()).filter(|folder| folder.is_dir()) {
@@ -88,6 +91,7 @@ impl PathPurpose {
             PathPurpose::ExportPng => "Export the plot as PNG",
             PathPurpose::TimelineSvg => "Export the timeline as SVG",
             PathPurpose::TimelinePng => "Export the timeline as PNG",
+            PathPurpose::Report => "Save the report",
         }
     }
 
@@ -100,6 +104,32 @@ impl PathPurpose {
             PathPurpose::ExportPng => AppCommand::ExportPlotTo { path, png: true },
             PathPurpose::TimelineSvg => AppCommand::ExportTimelineTo { path, png: false },
             PathPurpose::TimelinePng => AppCommand::ExportTimelineTo { path, png: true },
+            PathPurpose::Report => AppCommand::SaveReportTo(path),
+        }
+    }
+}
+
+/// What the report dialog asks: format, title, sections, and whether the table filter applies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportChoice {
+    pub format: ReportFormat,
+    pub title: String,
+    pub use_filter: bool,
+    pub timeline: bool,
+    pub charts: bool,
+    pub tables: bool,
+}
+
+impl ReportChoice {
+    pub fn new(title: String) -> Self {
+        ReportChoice { format: ReportFormat::Html, title, use_filter: true, timeline: true, charts: true, tables: true }
+    }
+
+    pub fn extension(&self) -> &'static str {
+        match self.format {
+            ReportFormat::Html => "html",
+            ReportFormat::Md => "md",
+            ReportFormat::Csv => "csv",
         }
     }
 }
@@ -110,6 +140,8 @@ pub enum Answer {
     Discard(Guarded),
     Restore,
     DiscardRecovered,
+    /// Write this report: ask where first.
+    Report(ReportChoice),
 }
 
 #[derive(Default)]
@@ -121,6 +153,8 @@ pub struct Dialogs {
     /// The recovery copy found at start-up, waiting for "Restore / Discard".
     pub recovery: Option<Recovered>,
     pub palette: Option<String>,
+    /// The report dialog, while open.
+    pub report: Option<ReportChoice>,
     pub problems_open: bool,
     pub log_open: bool,
     answers: Vec<Answer>,
@@ -137,7 +171,11 @@ impl Dialogs {
 
     /// True while a modal question or a text-entry dialog has the keyboard.
     pub fn is_modal_open(&self) -> bool {
-        self.guard.is_some() || self.path.is_some() || self.recovery.is_some() || self.palette.is_some()
+        self.guard.is_some()
+            || self.path.is_some()
+            || self.recovery.is_some()
+            || self.palette.is_some()
+            || self.report.is_some()
     }
 
     pub fn take_answers(&mut self) -> Vec<Answer> {
@@ -156,6 +194,7 @@ pub fn windows_ui(
     guard_ui(view, dialogs, &ctx);
     path_ui(dialogs, commands, &ctx);
     recovery_ui(dialogs, &ctx);
+    report_ui(view, dialogs, &ctx);
     palette_ui(dialogs, commands, &ctx);
     problems_ui(view, dialogs, commands, &ctx);
     super::messages::log_window_ui(notifications, &mut dialogs.log_open, &ctx);
@@ -220,6 +259,51 @@ fn path_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Co
     });
     if close || modal.should_close() {
         dialogs.path = None;
+    }
+}
+
+fn report_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
+    let Some(choice) = &mut dialogs.report else { return };
+    let mut answer = None;
+    let mut close = false;
+    let modal = egui::Modal::new(egui::Id::unique("report_dialog")).show(ctx, |ui| {
+        ui.set_min_width(420.0);
+        ui.heading("Save a report");
+        ui.label("A briefing for readers without the app: headline figures, the timeline, charts, tables and numbered sources.");
+        ui.add_space(6.0);
+        let label = ui.label("Title");
+        ui.add(egui::TextEdit::singleline(&mut choice.title).desired_width(f32::INFINITY)).labelled_by(label.id);
+        ui.horizontal(|ui| {
+            ui.label("Format");
+            ui.radio_value(&mut choice.format, ReportFormat::Html, "HTML (one file)");
+            ui.radio_value(&mut choice.format, ReportFormat::Md, "Markdown (+ SVG files)");
+            ui.radio_value(&mut choice.format, ReportFormat::Csv, "CSV (the acquisitions)");
+        });
+        let sections = choice.format != ReportFormat::Csv;
+        ui.add_enabled_ui(sections, |ui| {
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut choice.timeline, "Timeline");
+                ui.checkbox(&mut choice.charts, "Charts");
+                ui.checkbox(&mut choice.tables, "Tables");
+            });
+        });
+        ui.checkbox(&mut choice.use_filter, format!("Only what the tables show ({})", view.filter.describe()));
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save…").clicked() {
+                answer = Some(Answer::Report(choice.clone()));
+                close = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if let Some(answer) = answer {
+        dialogs.answers.push(answer);
+    }
+    if close || modal.should_close() {
+        dialogs.report = None;
     }
 }
 

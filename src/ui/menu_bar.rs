@@ -28,7 +28,7 @@ pub fn menu_bar_ui(view: &View<'_>, commands: &mut Vec<AppCommand>, ui: &mut egu
                     item(ui, command, !busy, commands);
                 }
                 ui.separator();
-                for command in [AppCommand::ImportCsv, AppCommand::ExportCsv] {
+                for command in [AppCommand::ImportCsv, AppCommand::ExportCsv, AppCommand::SaveReport] {
                     item(ui, command, !busy, commands);
                 }
                 ui.separator();

@@ -34,4 +34,6 @@ pub struct View<'a> {
     pub selection: Option<(Collection, usize)>,
     /// What runs in the background, if anything ("Saving …").
     pub busy: Option<&'a str>,
+    /// The filter of the tables, which the timeline, plots and reports share.
+    pub filter: &'a crate::analysis::filter::Filter,
 }

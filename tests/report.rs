@@ -1,0 +1,142 @@
+//! Reports: the numbers equal `summary`'s, hostile text is escaped in every format, and the output of
+//! the default dataset is stable (a snapshot, regenerated with UPDATE_SNAPSHOTS=1).
+
+use std::path::Path;
+use std::process::Command;
+
+use pledge_explorer::analysis::filter::Filter;
+use pledge_explorer::analysis::volumes::{GroupBy, volumes};
+use pledge_explorer::io;
+use pledge_explorer::report::{ReportOptions, html, markdown, prepare};
+
+fn snapshot(name: &str, text: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == text,
+        "{name} differs from its snapshot: run `UPDATE_SNAPSHOTS=1 cargo test --test report` and review the diff"
+    );
+}
+
+fn options() -> ReportOptions {
+    ReportOptions::new("Pledges and orders", Filter::default())
+}
+
+#[test]
+fn the_reports_of_the_default_dataset_match_their_snapshots() {
+    let dataset = io::default_dataset();
+    let report = prepare(&dataset, &options());
+    snapshot("default-report.html", &html::render(&report));
+    let (text, files) = markdown::render(&report, "default-report");
+    snapshot("default-report.md", &text);
+    assert_eq!(files.len(), 1 + report.charts.len(), "the timeline and one chart per measure, written beside it");
+}
+
+#[test]
+fn report_figures_are_the_summary_figures() {
+    let dataset = io::default_dataset();
+    let report = prepare(&dataset, &options());
+    assert_eq!(report.totals, volumes(&dataset, None, GroupBy::Category).totals);
+    let output = Command::new(env!("CARGO_BIN_EXE_pledge-explorer")).args(["summary", "--json"]).output().unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let html = html::render(&report);
+    for total in summary["totals"].as_array().unwrap() {
+        let stage = total["stage"].as_str().unwrap();
+        let row = report.totals.iter().find(|r| r.stage.label() == stage).unwrap();
+        assert_eq!(total["records"], row.records);
+        assert!(html.contains(&row.describe_units()), "{stage}: the HTML shows the summary's quantities");
+    }
+    assert!(
+        html.contains(
+            "missile: 1,206 exact; ≈ 536 approx.; 1 without a number; framework ceiling up to 1,940 not added"
+        )
+    );
+}
+
+#[test]
+fn every_row_cites_numbered_sources_listed_at_the_end() {
+    let dataset = io::default_dataset();
+    let report = prepare(&dataset, &options());
+    assert!(report.acquisitions.iter().chain(&report.commitments).all(|row| !row.citations.is_empty()));
+    let numbers: Vec<usize> = report.sources.iter().map(|s| s.number).collect();
+    assert_eq!(numbers, (1..=report.sources.len()).collect::<Vec<_>>());
+    let seed = report.sources.iter().find(|s| s.title.starts_with("Trade-press summary")).unwrap();
+    assert_eq!(seed.url, None, "a source without a link has none");
+}
+
+const HOSTILE: &str = r#"<script>alert(1)</script> | =HYPERLINK("x") *bold* [link](javascript:alert(1))"#;
+
+fn hostile_dataset() -> pledge_explorer::model::Dataset {
+    let text = format!(
+        r#"{{"format": "pledge-explorer-dataset", "version": 1,
+            "meta": {{"title": {hostile}}},
+            "sources": [{{"id": "s", "title": {hostile}, "url": "javascript:alert(1)"}}],
+            "commitments": [{{"id": "c", "title": {hostile}, "kind": "pledge", "status": "adopted", "sources": ["s"], "confidence": "low"}}],
+            "acquisitions": [{{"id": "a", "system": {hostile}, "category": "=1+1", "stage": "planned", "sources": ["s"], "confidence": "low",
+                              "quantity": {{"count": 3, "unit": "<b>unit</b>"}}}}]}}"#,
+        hostile = serde_json::to_string(HOSTILE).unwrap()
+    );
+    io::json::from_str(&text, "hostile.json").unwrap()
+}
+
+#[test]
+fn hostile_text_is_escaped_in_every_format() {
+    let dataset = hostile_dataset();
+    let report = prepare(&dataset, &ReportOptions::new(HOSTILE, Filter::default()));
+    let html = html::render(&report);
+    assert!(!html.contains("<script>"), "no script element");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("<b>unit"), "markup in data is text");
+    assert!(!html.contains("href=\"javascript:"), "only http and https links");
+    for svg in report.charts.iter().map(|(_, svg)| svg).chain(&report.timeline_svg) {
+        assert!(!svg.contains("<script>") && !svg.contains("<b>"));
+    }
+
+    let (markdown, _) = markdown::render(&report, "hostile");
+    let table_row = markdown.lines().find(|line| line.contains("=1+1") && line.starts_with("| ")).unwrap();
+    let unescaped_bars = table_row.replace("\\|", "").matches('|').count();
+    assert_eq!(
+        unescaped_bars,
+        report.acquisition_columns.len() + 2,
+        "a | in the data does not add a column: {table_row}"
+    );
+    assert!(markdown.contains("\\<script\\>") && markdown.contains("\\*bold\\*") && markdown.contains("\\[link\\]"));
+
+    let folder = tempfile::tempdir().unwrap();
+    let csv = folder.path().join("report.csv");
+    pledge_explorer::cli::write_report(
+        &dataset,
+        &ReportOptions::new("t", Filter::default()),
+        pledge_explorer::cli::ReportFormat::Csv,
+        &csv,
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains(",'=1+1,"), "a formula is neutralised: {text}");
+}
+
+#[test]
+fn the_command_line_writes_each_format() {
+    let folder = tempfile::tempdir().unwrap();
+    for (format, name) in [("html", "r.html"), ("md", "r.md"), ("csv", "r.csv")] {
+        let path = folder.path().join(name);
+        let output = Command::new(env!("CARGO_BIN_EXE_pledge-explorer"))
+            .args(["report", "--format", format, "-o", path.to_str().unwrap(), "--stage", "planned"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("Modern combat aircraft") || text.contains("aircraft-850"), "{format}");
+        assert!(!text.contains("F-35 combat aircraft,"), "{format}: the filter applies");
+    }
+    assert!(folder.path().join("r-timeline.svg").exists());
+    let output = Command::new(env!("CARGO_BIN_EXE_pledge-explorer"))
+        .args(["report", "--format", "pdf", "-o", "x.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "PDF is not offered yet");
+}
