@@ -321,11 +321,12 @@ pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: 
     svg
 }
 
-fn truncate(text: &str, limit: usize) -> String {
+/// The text cut to `limit` characters, with an ellipsis when it was longer.
+pub fn truncate(text: &str, limit: usize) -> String {
     if text.chars().count() <= limit {
         text.to_owned()
     } else {
-        let mut cut: String = text.chars().take(limit - 1).collect();
+        let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
         cut.push('…');
         cut
     }

@@ -14,6 +14,7 @@ use crate::analysis::filter::Filter;
 use crate::analysis::timeline::{Item, Timeline, date_of, layout, place_labels, ticks, vilnius_to_washington};
 use crate::app::AppCommand;
 use crate::model::{Collection, Dataset};
+use crate::report::svg::truncate;
 
 use super::View;
 use super::derived::{BACKGROUND_ROWS, Derived};
@@ -607,15 +608,5 @@ fn describe(dataset: &Dataset, item: &Item) -> Vec<String> {
             lines
         }),
         Collection::Sources | Collection::Actors => vec![item.label.clone()],
-    }
-}
-
-fn truncate(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
     }
 }
