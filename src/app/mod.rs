@@ -12,6 +12,7 @@ mod tasks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use commands::AppCommand;
@@ -44,7 +45,11 @@ pub fn run_gui(file: Option<PathBuf>) -> ExitCode {
             let settings = Settings::load(cc.storage);
             let recovery = RecoveryStore::in_data_folder();
             let autosave_interval = recovery::INTERVAL;
-            Ok(Box::new(PledgeApp::new(StartOptions { file, settings, recovery, autosave_interval })))
+            let app = PledgeApp::new(StartOptions { file, settings, recovery: recovery.clone(), autosave_interval });
+            if let Some(store) = recovery {
+                recovery::write_on_panic(store, app.unsaved.clone());
+            }
+            Ok(Box::new(app))
         }),
     );
     match result {
@@ -95,6 +100,9 @@ pub struct PledgeApp {
     pub quit_requested: bool,
     /// Commands pushed outside the frame loop (start-up, tests), run at the next frame.
     pending: Vec<AppCommand>,
+    /// The unsaved dataset for the panic handler (None when everything is saved), updated on change.
+    pub unsaved: Arc<recovery::Unsaved>,
+    unsaved_generation: Option<u64>,
 }
 
 impl PledgeApp {
@@ -119,6 +127,8 @@ impl PledgeApp {
             quit_confirmed: false,
             quit_requested: false,
             pending: Vec::new(),
+            unsaved: Arc::new(recovery::Unsaved::new(None)),
+            unsaved_generation: None,
             settings: options.settings,
         };
         if let Some(store) = &app.recovery {
@@ -550,6 +560,17 @@ impl PledgeApp {
     }
 
     fn autosave(&mut self, ctx: &egui::Context) {
+        // Keep the panic handler's reference current: once per change, nothing per frame. An edit moves
+        // the dataset (copy-on-write), which leaves the old weak reference empty until this runs again.
+        let unsaved_state = self.document.is_modified().then_some(self.document.generation);
+        if unsaved_state != self.unsaved_generation
+            && let Ok(mut unsaved) = self.unsaved.lock()
+        {
+            let document = &self.document;
+            *unsaved = unsaved_state
+                .map(|_| (Arc::downgrade(&document.dataset), document.origin.clone(), document.path.clone()));
+            self.unsaved_generation = unsaved_state;
+        }
         let Some(store) = &self.recovery else { return };
         if !self.document.is_modified() {
             return;

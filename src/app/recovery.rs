@@ -95,6 +95,29 @@ impl RecoveryStore {
     }
 }
 
+/// The unsaved work a panic handler can still write: the dataset as of the last change, and its names.
+/// A weak reference, so that holding it never makes an edit copy the dataset.
+pub type Unsaved = std::sync::Mutex<Option<(std::sync::Weak<Dataset>, String, Option<PathBuf>)>>;
+
+/// Makes a panic anywhere in the app write the unsaved work to the recovery copy before the process
+/// ends, so that the next start offers it. `unsaved` is kept current by the app after every change.
+pub fn write_on_panic(store: RecoveryStore, unsaved: std::sync::Arc<Unsaved>) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // try_lock: a panic while the app holds the lock must not deadlock the handler.
+        if let Ok(guard) = unsaved.try_lock()
+            && let Some((dataset, origin, path)) = guard.as_ref()
+            && let Some(dataset) = dataset.upgrade()
+        {
+            match store.write(&dataset, origin, path.as_deref()) {
+                Ok(()) => eprintln!("pledge-explorer: your unsaved work was kept in {}", store.path().display()),
+                Err(error) => eprintln!("pledge-explorer: could not keep your unsaved work: {error}"),
+            }
+        }
+        previous(info);
+    }));
+}
+
 /// "2026-11-28 06:40 UTC" from an RFC 3339 timestamp, for the restore question.
 pub fn describe_time(saved_at: &str) -> String {
     saved_at
@@ -120,6 +143,21 @@ mod tests {
         assert!(describe_time(&recovered.saved_at).ends_with("UTC"));
         store.remove();
         assert!(store.read().is_none());
+    }
+
+    #[test]
+    fn a_panic_writes_the_unsaved_work() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = RecoveryStore::new(folder.path().to_owned());
+        let unsaved = std::sync::Arc::new(Unsaved::new(None));
+        write_on_panic(store.clone(), unsaved.clone());
+        let dataset = std::sync::Arc::new(io::default_dataset());
+        *unsaved.lock().unwrap() = Some((std::sync::Arc::downgrade(&dataset), "edited.json".into(), None));
+        let outcome = std::thread::spawn(|| panic!("a view failed")).join();
+        assert!(outcome.is_err());
+        let _ = std::panic::take_hook();
+        let recovered = store.read().unwrap().unwrap();
+        assert_eq!(recovered.origin, "edited.json");
     }
 
     #[test]
