@@ -10,4 +10,5 @@ pub mod cli;
 pub mod io;
 pub mod model;
 pub mod report;
+pub mod synthetic;
 pub mod ui;

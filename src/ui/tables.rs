@@ -188,6 +188,11 @@ pub struct TablesState {
 }
 
 impl TablesState {
+    /// True while new rows are being built in the background.
+    pub fn is_updating(&self) -> bool {
+        self.model.is_updating()
+    }
+
     /// The rows as they are on screen (filtered, sorted, nested), for other views and tests.
     pub fn model(&self) -> &TableModel {
         static EMPTY: std::sync::LazyLock<TableModel> = std::sync::LazyLock::new(TableModel::default);

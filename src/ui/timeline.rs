@@ -97,6 +97,11 @@ impl TimelineState {
         });
     }
 
+    /// True while a new placement is being computed in the background.
+    pub fn is_updating(&self) -> bool {
+        self.placed.is_updating()
+    }
+
     /// The placed records, for exports and tests.
     pub fn timeline(&self) -> Option<&Timeline> {
         self.placed.value().map(|placed| &placed.timeline)

@@ -1,0 +1,146 @@
+//! The performance benchmark: prints one JSON object with the figures of the performance contract, in
+//! milliseconds, for a synthetic dataset of N acquisitions.
+//!
+//! `cargo run --release --example bench -- --acquisitions 100000`
+//! `cargo run --release --example bench -- --acquisitions 1000000 --write big.json` (writes and exits;
+//! `.csv` writes the acquisitions table, a folder name the CSV tables)
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use pledge_explorer::analysis::filter::{Filter, filtered};
+use pledge_explorer::analysis::table::{Sort, sort_rows};
+use pledge_explorer::analysis::timeline::layout;
+use pledge_explorer::analysis::volumes::{GroupBy, volumes};
+use pledge_explorer::app::settings::Settings;
+use pledge_explorer::app::{AppCommand, Document, PledgeApp, StartOptions};
+use pledge_explorer::model::Collection;
+use pledge_explorer::model::validate::validate;
+use pledge_explorer::{io, report, synthetic};
+
+fn main() {
+    let mut acquisitions = 10_000;
+    let mut seed = 1;
+    let mut write = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--acquisitions" => acquisitions = args.next().and_then(|n| n.parse().ok()).unwrap_or(acquisitions),
+            "--seed" => seed = args.next().and_then(|n| n.parse().ok()).unwrap_or(seed),
+            "--write" => write = args.next(),
+            other => {
+                eprintln!("unknown argument {other}; use --acquisitions N [--seed S] [--write FILE]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let text = synthetic::dataset_json(acquisitions, seed);
+    if let Some(path) = write {
+        let path = std::path::Path::new(&path);
+        let written = if path.extension().is_some_and(|e| e == "json") {
+            std::fs::write(path, &text).map_err(|e| e.to_string())
+        } else {
+            let dataset = io::json::from_str(&text, "synthetic").expect("the generator writes valid JSON");
+            if path.extension().is_some_and(|e| e == "csv") {
+                io::save::save_atomic(path, |out| io::csv::write_table(&dataset, Collection::Acquisitions, out))
+                    .map_err(|e| e.to_string())
+            } else {
+                io::csv::export_folder(&dataset, path).map_err(|e| e.to_string())
+            }
+        };
+        if let Err(error) = written {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+        return;
+    }
+
+    let mut figures: Vec<(&str, f64)> = Vec::new();
+    let mut time = |name: &'static str, run: &mut dyn FnMut()| {
+        let start = Instant::now();
+        run();
+        figures.push((name, start.elapsed().as_secs_f64() * 1000.0));
+    };
+    let mut dataset = None;
+    time("load_json", &mut || dataset = Some(io::json::from_str(&text, "synthetic").expect("valid")));
+    let dataset = dataset.expect("loaded");
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    time("save_json", &mut || io::save::save_json(&dataset, &folder.path().join("out.json")).expect("saved"));
+    io::csv::export_folder(&dataset, &folder.path().join("csv")).expect("exported");
+    time("import_csv", &mut || {
+        io::csv::import_folder(&folder.path().join("csv")).expect("imported");
+    });
+    time("validate", &mut || {
+        validate(&dataset);
+    });
+    let search = Filter { text: "leopard".into(), ..Filter::default() };
+    time("filter", &mut || {
+        filtered(&dataset, Collection::Acquisitions, &search);
+    });
+    let mut rows: Vec<u32> = (0..dataset.acquisitions.len() as u32).collect();
+    time("sort", &mut || {
+        sort_rows(&dataset, Collection::Acquisitions, &mut rows, &Sort { column: "Value".into(), descending: true })
+    });
+    time("aggregate", &mut || {
+        volumes(&dataset, None, GroupBy::Category);
+    });
+    time("timeline_layout", &mut || {
+        layout(&dataset, &Filter::default());
+    });
+    time("report_html", &mut || {
+        report::html::render(&report::prepare(&dataset, &report::ReportOptions::new("Benchmark", Filter::default())));
+    });
+
+    let frames = frame_times(dataset);
+    let mut json: Vec<String> = vec![format!("\"acquisitions\": {acquisitions}")];
+    json.extend(figures.iter().chain(&frames).map(|(name, ms)| format!("\"{name}\": {ms:.1}")));
+    json.push(format!("\"json_mb\": {:.1}", text.len() as f64 / 1_048_576.0));
+    json.push(format!("\"peak_rss_mb\": {}", peak_rss_mb().map_or("null".to_owned(), |mb| format!("{mb:.0}"))));
+    println!("{{{}}}", json.join(", "));
+}
+
+/// CPU time of one frame of each view, drawn through egui_kittest once the derived views are built.
+fn frame_times(dataset: pledge_explorer::model::Dataset) -> Vec<(&'static str, f64)> {
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(|_cc| {
+        PledgeApp::new(StartOptions {
+            file: None,
+            settings: Settings::default(),
+            recovery: None,
+            autosave_interval: Duration::from_secs(3600),
+        })
+    });
+    harness.state_mut().document = Document::new(dataset, None, "synthetic".into());
+    let mut results = Vec::new();
+    for (name, command) in [
+        ("frame_tables", AppCommand::Show(pledge_explorer::ui::tables::Tab::Acquisitions)),
+        ("frame_timeline", AppCommand::ShowTimeline),
+        ("frame_plots", AppCommand::ShowPlots),
+    ] {
+        harness.state_mut().request(command);
+        // Let the background builds finish, then time steady frames.
+        for _ in 0..2_000 {
+            harness.step();
+            let app = harness.state();
+            if !app.tables.is_updating() && !app.plots.is_updating() && !app.timeline.is_updating() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        harness.step();
+        // Nothing runs in the background by now, so wall time is the frame's CPU time.
+        let runs = 30;
+        let start = Instant::now();
+        for _ in 0..runs {
+            harness.step();
+        }
+        results.push((name, start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs)));
+    }
+    results
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
