@@ -44,32 +44,23 @@ impl Filter {
 
     /// "stage: contracted; buyer: DEU; text: “patriot”", for the "N of M" line and reports.
     pub fn describe(&self) -> String {
+        fn named<'a>(parts: &mut Vec<String>, name: &str, items: impl IntoIterator<Item = &'a str>) {
+            let items: Vec<&str> = items.into_iter().collect();
+            if !items.is_empty() {
+                parts.push(format!("{name}: {}", items.join(", ")));
+            }
+        }
         let mut parts = Vec::new();
-        let list = |items: Vec<String>| items.join(", ");
         if !self.text.trim().is_empty() {
             parts.push(format!("text “{}”", self.text.trim()));
         }
-        if !self.categories.is_empty() {
-            parts.push(format!("category: {}", list(self.categories.iter().cloned().collect())));
-        }
-        if !self.systems.is_empty() {
-            parts.push(format!("system: {}", list(self.systems.iter().cloned().collect())));
-        }
-        if !self.stages.is_empty() {
-            parts.push(format!("stage: {}", list(self.stages.iter().map(|s| s.label().to_owned()).collect())));
-        }
-        if !self.buyers.is_empty() {
-            parts.push(format!("buyer: {}", list(self.buyers.iter().cloned().collect())));
-        }
-        if !self.agencies.is_empty() {
-            parts.push(format!("agency: {}", list(self.agencies.iter().cloned().collect())));
-        }
-        if !self.origins.is_empty() {
-            parts.push(format!("origin: {}", list(self.origins.iter().cloned().collect())));
-        }
-        if !self.confidence.is_empty() {
-            parts.push(format!("confidence: {}", list(self.confidence.iter().map(|c| c.label().to_owned()).collect())));
-        }
+        named(&mut parts, "category", self.categories.iter().map(String::as_str));
+        named(&mut parts, "system", self.systems.iter().map(String::as_str));
+        named(&mut parts, "stage", self.stages.iter().map(|s| s.label()));
+        named(&mut parts, "buyer", self.buyers.iter().map(String::as_str));
+        named(&mut parts, "agency", self.agencies.iter().map(String::as_str));
+        named(&mut parts, "origin", self.origins.iter().map(String::as_str));
+        named(&mut parts, "confidence", self.confidence.iter().map(|c| c.label()));
         match (self.from, self.to) {
             (Some(from), Some(to)) => parts.push(format!("dates {from} to {to}")),
             (Some(from), None) => parts.push(format!("dates from {from}")),

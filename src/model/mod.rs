@@ -187,6 +187,15 @@ pub struct Source {
     pub notes: String,
 }
 
+impl Source {
+    /// The source's link if it is one the app may open or write into a report: http or https only, so
+    /// that no `javascript:`, `file:` or other scheme taken from data ever runs.
+    pub fn safe_url(&self) -> Option<&str> {
+        let url = self.url.trim();
+        (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+    }
+}
+
 /// Something that happened on a date: a summit, an agreement, a contract, an announcement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {

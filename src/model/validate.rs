@@ -193,7 +193,7 @@ impl Checker<'_> {
                 );
             }
             let url = source.url.trim();
-            if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            if !url.is_empty() && source.safe_url().is_none() {
                 let message = format!("the link `{url}` is not an http or https address and will not be opened");
                 self.report(Severity::Warning, Collection::Sources, index, source.id, "url", message);
             }

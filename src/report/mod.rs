@@ -137,14 +137,13 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         .iter()
         .filter_map(|(&id, &number)| {
             let source = dataset.sources.iter().find(|s| s.id == id)?;
-            let url = source.url.trim();
             Some(Citation {
                 number,
                 title: source.title.clone(),
                 publisher: source.publisher.clone(),
                 published: source.published,
                 accessed: source.accessed,
-                url: (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned()),
+                url: source.safe_url().map(str::to_owned),
             })
         })
         .collect();

@@ -697,8 +697,7 @@ fn source_links(dataset: &Dataset, tab: Tab, index: usize) -> Vec<(String, Strin
     cited
         .iter()
         .filter_map(|&id| dataset.sources.iter().find(|s| s.id == id))
-        .filter(|s| s.url.starts_with("https://") || s.url.starts_with("http://"))
-        .map(|s| (s.title.clone(), s.url.clone()))
+        .filter_map(|s| s.safe_url().map(|url| (s.title.clone(), url.to_owned())))
         .collect()
 }
 
