@@ -56,8 +56,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a report: HTML (one self-contained file), Markdown (with its charts as SVG files beside it)
-    /// or CSV (the reported acquisitions).
+    /// Write a report: HTML (one self-contained file), Markdown (with its charts as SVG files beside it),
+    /// CSV (the reported acquisitions) or PDF (A4, fonts embedded).
     Report {
         /// The dataset; `-` reads JSON from standard input; omitted means the embedded default.
         file: Option<String>,
@@ -81,6 +81,7 @@ pub enum ReportFormat {
     Html,
     Md,
     Csv,
+    Pdf,
 }
 
 /// The filter of a report, as the tables set it in the app.
@@ -331,6 +332,11 @@ pub fn write_report(
             .map_err(|error| error.to_string())
         }
         ReportFormat::Html => save(output, &crate::report::html::render(&crate::report::prepare(dataset, options))),
+        ReportFormat::Pdf => {
+            let pdf = crate::report::pdf::report(dataset, options)
+                .map_err(|error| format!("{}: {error}", output.display()))?;
+            io::save::save_atomic(output, |out| out.write_all(&pdf)).map_err(|error| error.to_string())
+        }
         ReportFormat::Md => {
             let stem =
                 output.file_stem().map_or_else(|| "report".to_owned(), |s| sanitise_file_stem(&s.to_string_lossy()));

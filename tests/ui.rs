@@ -551,4 +551,19 @@ fn save_report_asks_what_to_write_and_writes_it_in_the_background() {
     step_until(&mut harness, "the report", |app| !app.is_busy() && path.exists());
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.contains("<title>Briefing</title>") && html.contains("Filter: stage: planned"));
+
+    // The same through the dialog's PDF choice.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run_steps(2);
+    harness.get_by_label("PDF (A4, for print)").click();
+    harness.run_steps(1);
+    let choice = harness.state().dialogs.report.clone().unwrap();
+    assert_eq!((choice.format, choice.extension()), (ReportFormat::Pdf, "pdf"));
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    let pdf = folder.path().join("briefing.pdf");
+    harness.state_mut().report_choice = Some(choice);
+    harness.state_mut().request(AppCommand::SaveReportTo(pdf.clone()));
+    step_until(&mut harness, "the PDF report", |app| !app.is_busy() && pdf.exists());
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }

@@ -270,14 +270,15 @@ pub struct Tick {
 /// days, whichever leaves room for the labels.
 pub fn ticks(from: f64, to: f64, width: f32) -> Vec<Tick> {
     let days = (to - from).max(1.0);
-    let per_label = days / f64::from(width.max(1.0)) * 70.0;
+    // The days one label needs ("Aug 2023" is about 50 px at 11 px): the step is the shortest that is longer.
+    let per_label = days / f64::from(width.max(1.0)) * 56.0;
     let step_months: Option<i32> = match per_label {
         d if d > 366.0 * 5.0 => Some(120),
         d if d > 366.0 * 2.0 => Some(60),
         d if d > 366.0 => Some(24),
-        d if d > 180.0 => Some(12),
-        d if d > 80.0 => Some(3),
-        d if d > 25.0 => Some(1),
+        d if d > 91.0 => Some(12),
+        d if d > 30.0 => Some(3),
+        d if d > 14.0 => Some(1),
         _ => None,
     };
     let start = date_of(from.floor() as i32);
@@ -311,9 +312,9 @@ pub fn ticks(from: f64, to: f64, width: f32) -> Vec<Tick> {
             }
         }
         None => {
-            let step = if per_label > 10.0 {
+            let step = if per_label > 7.0 {
                 14
-            } else if per_label > 3.0 {
+            } else if per_label > 1.0 {
                 7
             } else {
                 1
@@ -408,6 +409,14 @@ mod tests {
         assert!(near.iter().any(|t| t.label == "10 Jul 2024"), "{near:?}");
         for pair in wide.windows(2) {
             assert!(pair[0].day < pair[1].day);
+        }
+        // Labels never crowd each other, however narrow the axis.
+        for width in [300.0_f32, 500.0, 800.0, 1200.0] {
+            let pixels_per_day = f64::from(width) / (to - from);
+            for pair in ticks(from, to, width).windows(2) {
+                let gap = (pair[1].day - pair[0].day) * pixels_per_day;
+                assert!(gap >= 50.0, "{gap:.0} px between {} and {} at {width} px", pair[0].label, pair[1].label);
+            }
         }
     }
 

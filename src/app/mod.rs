@@ -430,6 +430,7 @@ impl PledgeApp {
             timeline: choice.timeline,
             charts: choice.charts,
             tables: choice.tables,
+            ..crate::report::ReportOptions::new("", Default::default())
         };
         self.tasks.report(self.document.dataset.clone(), options, choice.format, path, ctx);
     }

@@ -80,9 +80,7 @@ pub fn render(report: &Report) -> String {
                 ol {
                     @for source in &report.sources {
                         li value=(source.number) {
-                            (source.title)
-                            @if !source.publisher.is_empty() { ". " (source.publisher) }
-                            @if let Some(published) = source.published { ", " (published.human()) }
+                            (source.describe())
                             @if let Some(url) = &source.url { ". " a href=(url) { (url) } }
                             @if let Some(accessed) = source.accessed { " (accessed " (accessed.human()) ")" }
                         }

@@ -82,13 +82,7 @@ pub fn render(report: &Report, stem: &str) -> (String, Vec<(String, String)>) {
     }
     out.push_str("\n## Sources\n\n");
     for source in &report.sources {
-        let mut line = format!("{}. {}", source.number, escape(&source.title));
-        if !source.publisher.is_empty() {
-            line.push_str(&format!(". {}", escape(&source.publisher)));
-        }
-        if let Some(published) = source.published {
-            line.push_str(&format!(", {}", published.human()));
-        }
+        let mut line = format!("{}. {}", source.number, escape(&source.describe()));
         if let Some(url) = &source.url {
             // An autolink ends at the first space or `>`: encode them so the link stays one link.
             let url = url.replace(' ', "%20").replace('<', "%3C").replace('>', "%3E");

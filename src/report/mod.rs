@@ -1,9 +1,10 @@
-//! Reports for readers without the app: a briefing of the (filtered) dataset as self-contained HTML
-//! or Markdown. Every figure comes from the same aggregation as the tables, plots and `summary`;
+//! Reports for readers without the app: a briefing of the (filtered) dataset as self-contained HTML,
+//! Markdown or PDF. Every figure comes from the same aggregation as the tables, plots and `summary`;
 //! every row cites its sources by number; stages are never added together.
 
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod svg;
 
 use std::collections::BTreeMap;
@@ -23,11 +24,24 @@ pub struct ReportOptions {
     pub timeline: bool,
     pub charts: bool,
     pub tables: bool,
+    /// The width the figures are drawn for, in SVG pixels: wide for a screen, narrower for a printed page
+    /// so that their text stays legible when scaled to it.
+    pub figure_width: f64,
 }
+
+/// Figures for a screen: the HTML report is at most this wide.
+pub const SCREEN_FIGURE_WIDTH: f64 = 1100.0;
 
 impl ReportOptions {
     pub fn new(title: impl Into<String>, filter: Filter) -> Self {
-        ReportOptions { title: title.into(), filter, timeline: true, charts: true, tables: true }
+        ReportOptions {
+            title: title.into(),
+            filter,
+            timeline: true,
+            charts: true,
+            tables: true,
+            figure_width: SCREEN_FIGURE_WIDTH,
+        }
     }
 }
 
@@ -41,6 +55,20 @@ pub struct Citation {
     pub accessed: Option<FuzzyDate>,
     /// Only http and https links are kept.
     pub url: Option<String>,
+}
+
+impl Citation {
+    /// "Title. Publisher, 10 July 2024": the entry without its link, which each format writes its own way.
+    pub fn describe(&self) -> String {
+        let mut text = self.title.clone();
+        if !self.publisher.is_empty() {
+            text.push_str(&format!(". {}", self.publisher));
+        }
+        if let Some(published) = self.published {
+            text.push_str(&format!(", {}", published.human()));
+        }
+        text
+    }
 }
 
 /// One table row, as text, with the numbers of the sources it cites.
@@ -150,18 +178,21 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
     sources.sort_by_key(|c| c.number);
     let timeline_svg = options.timeline.then(|| {
         let placed = layout(dataset, &options.filter);
-        svg::timeline_svg(&placed, vilnius_to_washington(), "Timeline: Vilnius Summit to Washington Summit", 1100.0)
+        let title = "Timeline: Vilnius Summit to Washington Summit";
+        svg::timeline_svg(&placed, vilnius_to_washington(), title, options.figure_width)
     });
     let charts = if options.charts {
         available_measures(&by_category)
             .iter()
-            .map(|measure| {
+            .map(|measure| (measure, plot_data(&by_category, measure)))
+            // A unit whose records all lack a number has no bars: say so in the tables, not as an empty chart.
+            .filter(|(_, data)| data.max_height() > 0.0)
+            .map(|(measure, data)| {
                 let caption = format!("Acquisitions by category: {}", measure.axis_label());
-                let chart = svg::bar_chart_svg(
-                    &plot_data(&by_category, measure),
-                    &svg::ChartOptions { title: caption.clone(), ..svg::ChartOptions::default() },
-                );
-                (caption, chart)
+                let width = options.figure_width.min(svg::ChartOptions::default().width);
+                let chart_options =
+                    svg::ChartOptions { title: caption.clone(), width, height: width * 0.53, ..Default::default() };
+                (caption, svg::bar_chart_svg(&data, &chart_options))
             })
             .collect()
     } else {

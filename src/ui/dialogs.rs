@@ -130,6 +130,7 @@ impl ReportChoice {
             ReportFormat::Html => "html",
             ReportFormat::Md => "md",
             ReportFormat::Csv => "csv",
+            ReportFormat::Pdf => "pdf",
         }
     }
 }
@@ -273,10 +274,11 @@ fn report_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
         ui.add_space(6.0);
         let label = ui.label("Title");
         ui.add(egui::TextEdit::singleline(&mut choice.title).desired_width(f32::INFINITY)).labelled_by(label.id);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("Format");
             ui.radio_value(&mut choice.format, ReportFormat::Html, "HTML (one file)");
             ui.radio_value(&mut choice.format, ReportFormat::Md, "Markdown (+ SVG files)");
+            ui.radio_value(&mut choice.format, ReportFormat::Pdf, "PDF (A4, for print)");
             ui.radio_value(&mut choice.format, ReportFormat::Csv, "CSV (the acquisitions)");
         });
         let sections = choice.format != ReportFormat::Csv;
