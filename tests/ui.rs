@@ -266,6 +266,43 @@ fn unsaved_work_is_copied_and_restored_after_a_crash() {
 }
 
 #[test]
+fn a_panic_in_a_view_is_caught_explained_and_the_work_kept() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = RecoveryStore::new(folder.path().to_owned());
+    let mut harness = start(Some(store.clone()), Duration::from_secs(3600));
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    harness.state_mut().request(AppCommand::ShowTimeline);
+    harness.run_steps(2);
+    harness.state_mut().panic_in_next_view = true;
+    harness.run_steps(3);
+
+    // The app is still running, says what happened, and kept the unsaved work.
+    assert!(harness.query_by_label("The timeline view failed").is_some());
+    let log = &harness.state().notifications.log;
+    assert!(log.iter().any(|m| m.text.contains("The timeline view failed") && m.text.contains("deliberate panic")));
+    assert!(store.path().exists(), "the recovery copy is written at once");
+    assert_eq!(harness.state().document.dataset.acquisitions.len(), 23, "the data is untouched");
+
+    // The other views work; the failed one comes back on request.
+    harness.state_mut().request(AppCommand::Show(pledge_explorer::ui::tables::Tab::Acquisitions));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("The timeline view failed").is_none());
+    assert!(harness.query_all_by_label("Stinger anti-aircraft missile").next().is_some(), "the tables draw");
+    harness.state_mut().request(AppCommand::ShowTimeline);
+    harness.run_steps(2);
+    harness.get_by_label("Try again").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("The timeline view failed").is_none());
+    assert!(harness.state().failed_view.is_none());
+    drop(harness);
+
+    // Had the process died instead, the next start offers the work back.
+    let harness = start(Some(store), Duration::from_secs(3600));
+    assert!(harness.query_by_label("Restore unsaved work?").is_some());
+}
+
+#[test]
 fn the_command_palette_runs_a_command_by_name() {
     let mut harness = app();
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);

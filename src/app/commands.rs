@@ -54,6 +54,8 @@ pub enum AppCommand {
     SealUndoStep,
     /// Say something in a toast and the log.
     Notify(String),
+    /// Draw a view again after it failed (panicked) and was replaced by an explanation.
+    RetryView,
     ShowPlots,
     ShowTimeline,
     /// Export the timeline as shown: ask where, then write it.
@@ -168,6 +170,7 @@ impl AppCommand {
             AppCommand::ShowEditor => "Show Record Editor".into(),
             AppCommand::SealUndoStep => "Seal Undo Step".into(),
             AppCommand::Notify(text) => text.clone(),
+            AppCommand::RetryView => "Try the View Again".into(),
             AppCommand::ShowPlots => "Show Plots".into(),
             AppCommand::ShowTimeline => "Show Timeline".into(),
             AppCommand::ExportTimeline { png: false } => "Export Timeline as SVG…".into(),

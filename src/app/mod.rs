@@ -103,6 +103,11 @@ pub struct PledgeApp {
     /// The unsaved dataset for the panic handler (None when everything is saved), updated on change.
     pub unsaved: Arc<recovery::Unsaved>,
     unsaved_generation: Option<u64>,
+    /// A view that panicked, and why: it is replaced by an explanation until the user tries it again.
+    pub failed_view: Option<(ui::MainView, String)>,
+    /// Makes the next view drawn panic, to prove the app survives it (tests, and
+    /// `PLEDGE_EXPLORER_PANIC_IN_VIEW=1` for a manual check).
+    pub panic_in_next_view: bool,
 }
 
 impl PledgeApp {
@@ -129,6 +134,8 @@ impl PledgeApp {
             pending: Vec::new(),
             unsaved: Arc::new(recovery::Unsaved::new(None)),
             unsaved_generation: None,
+            failed_view: None,
+            panic_in_next_view: std::env::var_os("PLEDGE_EXPLORER_PANIC_IN_VIEW").is_some(),
             settings: options.settings,
         };
         if let Some(store) = &app.recovery {
@@ -252,6 +259,7 @@ impl PledgeApp {
             AppCommand::ShowEditor => self.settings.editor_open = true,
             AppCommand::SealUndoStep => self.document.history.seal(),
             AppCommand::Notify(text) => self.notifications.info(text),
+            AppCommand::RetryView => self.failed_view = None,
             AppCommand::Select(collection, index) => {
                 if self.main == ui::MainView::Plots {
                     self.main = ui::MainView::Tables;
@@ -420,7 +428,7 @@ impl PledgeApp {
     /// Writes the report chosen in the report dialog, on a worker thread.
     fn write_report(&mut self, path: PathBuf, ctx: &egui::Context) {
         let Some(choice) = self.report_choice.clone() else {
-            self.notifications.error("Choose what to report first: File → Save Report…");
+            self.notifications.error("Choose what to report first: File > Save Report…");
             return;
         };
         let filter = if choice.use_filter { self.tables.filter.clone() } else { Default::default() };
@@ -527,7 +535,7 @@ impl PledgeApp {
                         let problems = document.problems.len();
                         let mut message = format!("Opened {}", document.origin);
                         if problems > 0 {
-                            message.push_str(&format!(" ({problems} problems: see View → Problems)"));
+                            message.push_str(&format!(" ({problems} problems: see View > Problems)"));
                         }
                         self.notifications.info(message);
                         self.replace_document(document);
@@ -558,6 +566,26 @@ impl PledgeApp {
                 }
             }
         }
+    }
+
+    /// After a view panicked: log it, keep unsaved work in the recovery copy now, and tell the user.
+    fn view_failed(&mut self, message: String) {
+        let view = self.main.label();
+        log::error!("the {view} view failed: {message}");
+        let kept = match (&self.recovery, self.document.is_modified()) {
+            (Some(store), true) => {
+                let document = &self.document;
+                match store.write(&document.dataset, &document.origin, document.path.as_deref()) {
+                    Ok(()) => format!(" Your unsaved changes are also kept in {}.", store.path().display()),
+                    Err(error) => format!(" Keeping a recovery copy failed too: {error}. Save your work now."),
+                }
+            }
+            _ => String::new(),
+        };
+        self.notifications.error(format!(
+            "The {view} view failed and was stopped: {message}. Your data is unchanged and the other views work.{kept}"
+        ));
+        self.failed_view = Some((self.main, message));
     }
 
     fn autosave(&mut self, ctx: &egui::Context) {
@@ -599,6 +627,15 @@ fn file_stem(document: &Document) -> String {
         .as_ref()
         .and_then(|path| path.file_stem())
         .map_or_else(|| "dataset".to_owned(), |stem| stem.to_string_lossy().into_owned())
+}
+
+/// The text a panic was raised with.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unknown error".to_owned())
 }
 
 fn singular(collection: Collection) -> &'static str {
@@ -657,20 +694,40 @@ impl eframe::App for PledgeApp {
         if self.settings.editor_open {
             ui::editor::editor_panel_ui(&view, &mut self.editor, &mut commands, ui);
         }
+        let mut panicked = None;
         egui::CentralPanel::default().show(ui, |ui| {
             ui::tables::view_tabs_ui(&view, &mut commands, ui);
-            match self.main {
-                ui::MainView::Tables => ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui),
-                ui::MainView::Timeline => {
-                    ui::timeline::timeline_ui(&view, &self.tables.filter, &mut self.timeline, &mut commands, ui);
+            if let Some((failed, message)) = &self.failed_view
+                && *failed == self.main
+            {
+                ui::messages::view_failed_ui(failed.label(), message, &mut commands, ui);
+                return;
+            }
+            // A bug in one view must not end the app and take the user's work with it: the panic is
+            // caught here, the view replaced by an explanation, and the rest of the app goes on.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                if std::mem::take(&mut self.panic_in_next_view) {
+                    panic!("a deliberate panic (PLEDGE_EXPLORER_PANIC_IN_VIEW)");
                 }
-                ui::MainView::Plots => {
-                    ui::plots::plots_ui(&view, &self.tables.filter, &mut self.plots, &mut commands, ui)
+                match self.main {
+                    ui::MainView::Tables => ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui),
+                    ui::MainView::Timeline => {
+                        ui::timeline::timeline_ui(&view, &self.tables.filter, &mut self.timeline, &mut commands, ui);
+                    }
+                    ui::MainView::Plots => {
+                        ui::plots::plots_ui(&view, &self.tables.filter, &mut self.plots, &mut commands, ui)
+                    }
                 }
+            }));
+            if let Err(payload) = outcome {
+                panicked = Some(panic_message(payload.as_ref()));
             }
         });
         ui::dialogs::windows_ui(&view, &self.notifications, &mut self.dialogs, &mut commands, ui);
         ui::messages::toasts_ui(&self.notifications, ui);
+        if let Some(message) = panicked {
+            self.view_failed(message);
+        }
 
         // Modal answers come back as actions on the app itself.
         for answer in self.dialogs.take_answers() {

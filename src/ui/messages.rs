@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::app::{Level, Notifications};
+use crate::app::{AppCommand, Level, Notifications};
 
 pub fn toasts_ui(notifications: &Notifications, ui: &mut egui::Ui) {
     let now = Instant::now();
@@ -47,5 +47,21 @@ pub fn log_window_ui(notifications: &Notifications, open: &mut bool, ctx: &egui:
                 };
             }
         });
+    });
+}
+
+/// What stands in for a view that failed: what happened, that the data is safe, and a way to retry.
+pub fn view_failed_ui(view: &str, message: &str, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+    ui.add_space(24.0);
+    ui.vertical_centered(|ui| {
+        ui.heading(format!("The {view} view failed"));
+        ui.add_space(6.0);
+        ui.label(format!("It stopped with: {message}"));
+        ui.label("Your data is unchanged, the other views work, and saving works as before.");
+        ui.label("The details are in View > Message Log; please report them with the steps that led here.");
+        ui.add_space(8.0);
+        if ui.button("Try again").clicked() {
+            commands.push(AppCommand::RetryView);
+        }
     });
 }

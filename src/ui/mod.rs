@@ -24,6 +24,16 @@ pub enum MainView {
     Plots,
 }
 
+impl MainView {
+    pub fn label(self) -> &'static str {
+        match self {
+            MainView::Tables => "tables",
+            MainView::Timeline => "timeline",
+            MainView::Plots => "plots",
+        }
+    }
+}
+
 /// What every view may read in a frame.
 pub struct View<'a> {
     pub document: &'a Document,

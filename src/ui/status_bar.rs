@@ -39,7 +39,7 @@ pub fn status_bar_ui(
             if let Some(last) = notifications.log.last().filter(|m| m.level == Level::Error) {
                 ui.separator();
                 ui.colored_label(ui.visuals().error_fg_color, format!("Last error: {}", last.text))
-                    .on_hover_text("All messages: View → Message Log");
+                    .on_hover_text("All messages: View > Message Log");
             }
         });
     });
