@@ -174,12 +174,14 @@ pub fn load_input(file: Option<&str>, table: Option<Collection>) -> Result<(Data
         Some("-") => {
             let origin = "<stdin>";
             let mut bytes = Vec::new();
+            let limit = io::loadable_bytes();
             std::io::stdin()
-                .take(io::MAX_FILE_BYTES + 1)
+                .take(limit + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|error| LoadError::whole(origin, io::io_message(&error)))?;
-            if bytes.len() as u64 > io::MAX_FILE_BYTES {
-                return Err(LoadError::whole(origin, "the input is too large"));
+            if bytes.len() as u64 > limit {
+                let message = format!("the input is over {}, more than can be loaded now", io::human_bytes(limit));
+                return Err(LoadError::whole(origin, message));
             }
             Ok((io::json::from_bytes(&bytes, origin)?, origin.to_owned()))
         }

@@ -1,6 +1,8 @@
 //! The real app driven through egui_kittest: widgets found by their accessible names, clicked and typed
 //! into, as a user would. File work runs on worker threads, so tests step until it has landed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -191,6 +193,24 @@ fn a_failed_save_keeps_the_edits_unsaved_and_says_why() {
     assert!(harness.state().document.is_modified());
     assert_eq!(harness.state().document.dataset.acquisitions.len(), 23);
     assert!(harness.state().document.path.is_none());
+}
+
+#[test]
+fn a_save_to_a_full_disk_keeps_the_old_file_and_the_edits_unsaved() {
+    let Some(disk) = common::SmallFilesystem::mount(16) else { return };
+    let path = disk.path().join("saved.json");
+    std::fs::write(&path, "the old file").unwrap();
+    let mut harness = app();
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    harness.state_mut().request(AppCommand::SaveTo(path.clone()));
+    step_until(&mut harness, "the save to fail", |app| {
+        !app.is_busy() && app.notifications.log.iter().any(|m| m.text.contains("No space left"))
+    });
+    assert!(harness.state().document.is_modified(), "still unsaved");
+    assert_eq!(harness.state().document.dataset.acquisitions.len(), 23, "the edit is kept");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "the old file");
+    assert_eq!(common::file_names(disk.path()), ["saved.json"], "no temporary, no backup left");
 }
 
 #[test]

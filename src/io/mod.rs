@@ -15,6 +15,54 @@ use crate::model::{Collection, Dataset};
 /// The largest file the app will read: past this the file is refused before it is read to the end.
 pub const MAX_FILE_BYTES: u64 = 4 << 30;
 
+/// Loading holds a file's bytes and the dataset built from them at once: the benchmark measured a peak
+/// of about 6 bytes of memory per byte of JSON (README, Performance). A file that would need more than is
+/// free is refused before it is read, instead of pushing the machine into swap or the OOM killer.
+pub const MEMORY_PER_FILE_BYTE: u64 = 6;
+
+/// Memory free for a load now, in bytes: the system's available memory, or what a container's limit
+/// leaves when that is less. None where it cannot be read.
+pub fn available_memory() -> Option<u64> {
+    let mut system = sysinfo::System::new().ok()?;
+    system.refresh_memory();
+    let available = system.available_memory();
+    let free = system.cgroup_limits().map_or(available, |limits| limits.free_memory.min(available));
+    (free > 0).then_some(free)
+}
+
+/// Why a file of `len` bytes cannot be loaded with `available` bytes of memory free, if it cannot.
+pub fn size_refusal(len: u64, available: Option<u64>) -> Option<String> {
+    if len > MAX_FILE_BYTES {
+        return Some(format!(
+            "the file is {}; files over {} are refused",
+            human_bytes(len),
+            human_bytes(MAX_FILE_BYTES)
+        ));
+    }
+    let available = available?;
+    let needed = len.saturating_mul(MEMORY_PER_FILE_BYTE);
+    (needed > available).then(|| {
+        format!(
+            "the file is {}: loading it needs about {} of memory and {} is free; close other programs or split the file",
+            human_bytes(len),
+            human_bytes(needed),
+            human_bytes(available)
+        )
+    })
+}
+
+/// The largest input that can be loaded now, for reading a stream of unknown length.
+pub fn loadable_bytes() -> u64 {
+    available_memory().map_or(MAX_FILE_BYTES, |free| (free / MEMORY_PER_FILE_BYTE).min(MAX_FILE_BYTES))
+}
+
+/// "412 MB", "9.8 GB".
+pub fn human_bytes(bytes: u64) -> String {
+    const MB: f64 = (1 << 20) as f64;
+    let megabytes = bytes as f64 / MB;
+    if megabytes >= 1024.0 { format!("{:.1} GB", megabytes / 1024.0) } else { format!("{megabytes:.0} MB") }
+}
+
 /// Why a file could not be loaded, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
@@ -71,16 +119,14 @@ pub fn decode_utf8<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a str, LoadErr
     })
 }
 
-/// Reads a whole file, refusing one larger than [`MAX_FILE_BYTES`] before reading it.
+/// Reads a whole file, refusing one too large to load (see [`size_refusal`]) before reading it.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
     let origin = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|error| LoadError::whole(&origin, io_message(&error)))?;
     if metadata.is_dir() {
         return Err(LoadError::whole(&origin, "this is a folder, not a file"));
     }
-    if metadata.len() > MAX_FILE_BYTES {
-        let message =
-            format!("the file is {} MB; files over {} MB are refused", metadata.len() >> 20, MAX_FILE_BYTES >> 20);
+    if let Some(message) = size_refusal(metadata.len(), available_memory()) {
         return Err(LoadError::whole(&origin, message));
     }
     std::fs::read(path).map_err(|error| LoadError::whole(&origin, io_message(&error)))
@@ -131,5 +177,32 @@ pub fn io_message(error: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_refused_when_loading_it_would_not_fit_in_free_memory() {
+        const GB: u64 = 1 << 30;
+        assert_eq!(size_refusal(100 << 20, Some(8 * GB)), None, "100 MB with 8 GB free loads");
+        assert_eq!(size_refusal(100 << 20, None), None, "unknown free memory: only the fixed limit applies");
+        let refusal = size_refusal(2 * GB, Some(8 * GB)).unwrap();
+        assert_eq!(
+            refusal,
+            "the file is 2.0 GB: loading it needs about 12.0 GB of memory and 8.0 GB is free; \
+             close other programs or split the file"
+        );
+        assert!(size_refusal(10 * GB, None).unwrap().contains("files over 4.0 GB are refused"));
+        assert!(size_refusal(u64::MAX, Some(u64::MAX)).is_some(), "no overflow");
+    }
+
+    #[test]
+    fn free_memory_is_read_on_this_machine() {
+        let free = available_memory().expect("free memory is known on Linux, macOS and Windows");
+        assert!(free > 1 << 20, "{free}");
+        assert!(loadable_bytes() <= MAX_FILE_BYTES && loadable_bytes() > 0);
     }
 }
