@@ -5,10 +5,12 @@
 //! (derived views shared by every output) → [`app`] and [`ui`] (the GUI), [`cli`] (headless commands).
 
 pub mod analysis;
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod io;
 pub mod model;
 pub mod report;
 pub mod synthetic;
+#[cfg(feature = "gui")]
 pub mod ui;

@@ -10,6 +10,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => run(command),
+        #[cfg(feature = "gui")]
         None => pledge_explorer::app::run_gui(cli.file),
+        #[cfg(not(feature = "gui"))]
+        None => {
+            eprintln!("pledge-explorer: built without the app (feature `gui`); see --help for the commands");
+            ExitCode::from(2)
+        }
     }
 }

@@ -274,8 +274,9 @@ fn report_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
         ui.add_space(6.0);
         let label = ui.label("Title");
         ui.add(egui::TextEdit::singleline(&mut choice.title).desired_width(f32::INFINITY)).labelled_by(label.id);
-        ui.horizontal_wrapped(|ui| {
-            ui.label("Format");
+        ui.add_space(4.0);
+        ui.label("Format");
+        ui.indent("report_formats", |ui| {
             ui.radio_value(&mut choice.format, ReportFormat::Html, "HTML (one file)");
             ui.radio_value(&mut choice.format, ReportFormat::Md, "Markdown (+ SVG files)");
             ui.radio_value(&mut choice.format, ReportFormat::Pdf, "PDF (A4, for print)");
