@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol};
 
@@ -97,9 +98,10 @@ impl<'a> Resolved<'a> {
         let symbol_count = dataset.strings.len();
         let mut symbol_matches = vec![false; symbol_count];
         if !needle.is_empty() {
-            for (index, slot) in symbol_matches.iter_mut().enumerate() {
-                *slot = symbol_text(dataset, index).to_lowercase().contains(&needle);
-            }
+            // Every distinct string once (ids included, so as many as the rows), on every core.
+            symbol_matches.par_iter_mut().enumerate().for_each(|(index, slot)| {
+                *slot = contains_ignoring_case(symbol_text(dataset, index), &needle);
+            });
             for actor in &dataset.actors {
                 if actor.name.to_lowercase().contains(&needle)
                     && let Some(slot) = symbol_matches.get_mut(actor.id.index())
@@ -287,7 +289,13 @@ pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
 /// Positions of the records of `collection` that pass `filter`, in dataset order.
 pub fn filtered(dataset: &Dataset, collection: Collection, filter: &Filter) -> Vec<u32> {
     let resolved = Resolved::new(dataset, filter);
-    (0..dataset.len(collection)).filter(|&index| resolved.matches(collection, index)).map(|i| i as u32).collect()
+    // An indexed parallel iterator collects in order: the rows come back as they are in the dataset.
+    (0..dataset.len(collection))
+        .into_par_iter()
+        .with_min_len(4096)
+        .filter(|&index| resolved.matches(collection, index))
+        .map(|i| i as u32)
+        .collect()
 }
 
 #[cfg(test)]

@@ -10,7 +10,10 @@
 //!   ceiling is reported apart, so a framework of "up to 1,000" and its call-offs are not counted twice;
 //! - a joint order counts under each of its buyers when grouping by buyer, and is flagged as joint.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -138,6 +141,33 @@ struct Cell {
 }
 
 impl Cell {
+    fn merge(&mut self, other: Cell) {
+        self.records += other.records;
+        self.joint += other.joint;
+        self.no_quantity += other.no_quantity;
+        self.no_value += other.no_value;
+        for (unit, tally) in other.units {
+            let into = self.units.entry(unit).or_default();
+            into.exact = into.exact.saturating_add(tally.exact);
+            into.approximate = into.approximate.saturating_add(tally.approximate);
+            into.at_least = into.at_least.saturating_add(tally.at_least);
+            into.up_to = into.up_to.saturating_add(tally.up_to);
+            into.counted += tally.counted;
+            into.unknown += tally.unknown;
+            into.frameworks += tally.frameworks;
+            into.framework_ceiling = into.framework_ceiling.saturating_add(tally.framework_ceiling);
+        }
+        for (currency, tally) in other.money {
+            let into = self.money.entry(currency).or_default();
+            into.exact += tally.exact;
+            into.approximate += tally.approximate;
+            into.up_to += tally.up_to;
+            into.counted += tally.counted;
+            into.frameworks += tally.frameworks;
+            into.framework_ceiling += tally.framework_ceiling;
+        }
+    }
+
     fn add(&mut self, record: &Acquisition, is_framework: bool, is_joint: bool) {
         self.records += 1;
         self.joint += u32::from(is_joint);
@@ -188,6 +218,10 @@ impl Cell {
 
 /// Aggregates the acquisitions at `rows` (positions in `dataset.acquisitions`), or all when `rows` is None.
 pub fn volumes(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy) -> Volumes {
+    volumes_in_chunks(dataset, rows, group_by, CHUNK_ROWS)
+}
+
+fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy, chunk_rows: usize) -> Volumes {
     let all: Vec<u32>;
     let rows = match rows {
         Some(rows) => rows,
@@ -197,21 +231,46 @@ pub fn volumes(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy) -> Vo
         }
     };
     let frameworks = frameworks_with_orders_in(dataset, rows);
-    let mut cells: HashMap<(GroupKey, Stage), Cell> = HashMap::new();
-    let mut totals: HashMap<(GroupKey, Stage), Cell> = HashMap::new();
-    let mut keys = Vec::with_capacity(4);
-    for &row in rows {
-        let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
-        let is_framework = frameworks.get(row as usize).copied().unwrap_or(false);
-        keys.clear();
-        group_keys(record, group_by, &mut keys);
-        let is_joint = group_by == GroupBy::Buyer && keys.len() > 1;
-        for &key in &keys {
-            cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
-        }
-        totals.entry((GroupKey::All, record.stage)).or_default().add(record, is_framework, false);
-    }
+    // Fixed chunks on every core, merged in order: money sums come out the same on every run and machine.
+    let (cells, totals) = rows
+        .par_chunks(chunk_rows.max(1))
+        .map(|chunk| {
+            let mut cells: Cells = HashMap::default();
+            let mut totals: Cells = HashMap::default();
+            let mut keys = Vec::with_capacity(4);
+            for &row in chunk {
+                let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
+                let is_framework = frameworks.get(row as usize).copied().unwrap_or(false);
+                keys.clear();
+                group_keys(record, group_by, &mut keys);
+                let is_joint = group_by == GroupBy::Buyer && keys.len() > 1;
+                for &key in &keys {
+                    cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
+                }
+                totals.entry((GroupKey::All, record.stage)).or_default().add(record, is_framework, false);
+            }
+            (cells, totals)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .reduce(|(mut cells, mut totals), (more_cells, more_totals)| {
+            merge(&mut cells, more_cells);
+            merge(&mut totals, more_totals);
+            (cells, totals)
+        })
+        .unwrap_or_default();
     Volumes { group_by, records: rows.len(), rows: finish(dataset, cells), totals: finish(dataset, totals) }
+}
+
+/// Rows aggregated by one task.
+const CHUNK_ROWS: usize = 1 << 16;
+
+type Cells = HashMap<(GroupKey, Stage), Cell>;
+
+fn merge(into: &mut Cells, from: Cells) {
+    for (key, cell) in from {
+        into.entry(key).or_default().merge(cell);
+    }
 }
 
 fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>) {
@@ -497,5 +556,28 @@ mod tests {
                 ("(none)", Stage::Contracted)
             ]
         );
+    }
+    #[test]
+    fn aggregating_in_chunks_on_several_cores_gives_the_one_pass_figures() {
+        let json = crate::synthetic::dataset_json(5_000, 5);
+        let dataset = crate::io::json::from_str(&json, "synthetic").unwrap();
+        for group_by in [GroupBy::Category, GroupBy::Buyer, GroupBy::Quarter] {
+            let one_pass = volumes_in_chunks(&dataset, None, group_by, usize::MAX);
+            let chunked = volumes_in_chunks(&dataset, None, group_by, 333);
+            assert_eq!(chunked.rows.len(), one_pass.rows.len());
+            for (a, b) in chunked.rows.iter().chain(&chunked.totals).zip(one_pass.rows.iter().chain(&one_pass.totals)) {
+                assert_eq!(
+                    (&a.group, a.stage, a.records, a.joint, &a.units),
+                    (&b.group, b.stage, b.records, b.joint, &b.units)
+                );
+                assert_eq!((a.no_quantity, a.no_value), (b.no_quantity, b.no_value));
+                for ((currency, x), (other, y)) in a.money.iter().zip(&b.money) {
+                    assert_eq!((currency, x.counted, x.frameworks), (other, y.counted, y.frameworks));
+                    for (p, q) in [(x.exact, y.exact), (x.approximate, y.approximate), (x.up_to, y.up_to)] {
+                        assert!((p - q).abs() <= 1e-9 * q.abs().max(1.0), "{p} vs {q}");
+                    }
+                }
+            }
+        }
     }
 }
