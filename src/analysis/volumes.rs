@@ -557,6 +557,7 @@ mod tests {
             ]
         );
     }
+
     #[test]
     fn aggregating_in_chunks_on_several_cores_gives_the_one_pass_figures() {
         let json = crate::synthetic::dataset_json(5_000, 5);
