@@ -221,8 +221,7 @@ fn convert(input: &str, output: &str, table: Option<Collection>) -> Result<ExitC
         let collection = io::csv_collection(path, table).map_err(|message| format!("{output}: {message}"))?;
         io::save::save_atomic(path, |out| io::csv::write_table(&dataset, collection, out))
     } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-        let text = io::json::to_string(&dataset);
-        io::save::save_atomic(path, |out| out.write_all(text.as_bytes()))
+        io::save::save_atomic(path, |out| io::json::write(&dataset, out))
     } else {
         return Err(format!("{output}: unknown output type: use .json, .csv, a folder or -"));
     };

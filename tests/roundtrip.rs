@@ -257,9 +257,20 @@ proptest! {
     fn json_save_then_load_gives_the_same_dataset(file in dataset()) {
         let dataset = convert::from_wire(file.clone());
         let text = json::to_string(&dataset);
+        // The record-by-record writer writes what the derived file type would.
+        prop_assert_eq!(&text, &format!("{}\n", serde_json::to_string_pretty(&file).unwrap()));
         let loaded = json::from_str(&text, "generated.json").map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(&convert::to_wire(&loaded), &file);
         prop_assert_eq!(json::to_string(&loaded), text);
+    }
+
+    #[test]
+    fn fields_in_any_order_load_the_same(file in dataset()) {
+        // Through a serde_json::Value the keys come out sorted: acquisitions first, format after them.
+        let reordered = serde_json::to_string(&serde_json::to_value(&file).unwrap()).unwrap();
+        prop_assert!(reordered.starts_with(r#"{"acquisitions""#), "keys sorted");
+        let loaded = json::from_str(&reordered, "reordered.json").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(convert::to_wire(&loaded), file);
     }
 
     #[test]

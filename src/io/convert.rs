@@ -31,21 +31,24 @@ pub fn from_wire(file: DatasetFile<'_>) -> Dataset {
     let events = file.events.iter().map(|r| event_from_wire(r, &mut strings)).collect();
     let commitments = file.commitments.iter().map(|r| commitment_from_wire(r, &mut strings)).collect();
     let acquisitions = file.acquisitions.iter().map(|r| acquisition_from_wire(r, &mut strings)).collect();
-    let meta = Meta {
-        title: file.meta.title.as_str().to_owned(),
-        description: file.meta.description.as_str().to_owned(),
-        release: file.meta.release.as_str().to_owned(),
-        cutoff: file.meta.cutoff,
-        licence: file.meta.licence.as_str().to_owned(),
-        authors: file.meta.authors.iter().map(|a| a.as_str().to_owned()).collect(),
-        changelog: file
-            .meta
+    let meta = meta_from_wire(&file.meta);
+    Dataset { strings, meta, actors, sources, events, commitments, acquisitions }
+}
+
+pub fn meta_from_wire(meta: &MetaRecord<'_>) -> Meta {
+    Meta {
+        title: meta.title.as_str().to_owned(),
+        description: meta.description.as_str().to_owned(),
+        release: meta.release.as_str().to_owned(),
+        cutoff: meta.cutoff,
+        licence: meta.licence.as_str().to_owned(),
+        authors: meta.authors.iter().map(|a| a.as_str().to_owned()).collect(),
+        changelog: meta
             .changelog
             .iter()
             .map(|c| ChangelogEntry { date: c.date, text: c.text.as_str().to_owned() })
             .collect(),
-    };
-    Dataset { strings, meta, actors, sources, events, commitments, acquisitions }
+    }
 }
 
 /// Converts one record, interning its strings into `strings`.
@@ -76,7 +79,7 @@ fn provenance(
     Provenance { sources: symbols(sources, strings), confidence, notes: notes.as_str().to_owned() }
 }
 
-fn actor_from_wire(r: &ActorRecord<'_>, strings: &mut Interner) -> Actor {
+pub fn actor_from_wire(r: &ActorRecord<'_>, strings: &mut Interner) -> Actor {
     Actor {
         id: strings.intern(r.id.as_str()),
         name: r.name.as_str().to_owned(),
@@ -85,7 +88,7 @@ fn actor_from_wire(r: &ActorRecord<'_>, strings: &mut Interner) -> Actor {
     }
 }
 
-fn source_from_wire(r: &SourceRecord<'_>, strings: &mut Interner) -> Source {
+pub fn source_from_wire(r: &SourceRecord<'_>, strings: &mut Interner) -> Source {
     Source {
         id: strings.intern(r.id.as_str()),
         title: r.title.as_str().to_owned(),
@@ -97,7 +100,7 @@ fn source_from_wire(r: &SourceRecord<'_>, strings: &mut Interner) -> Source {
     }
 }
 
-fn event_from_wire(r: &EventRecord<'_>, strings: &mut Interner) -> Event {
+pub fn event_from_wire(r: &EventRecord<'_>, strings: &mut Interner) -> Event {
     Event {
         id: strings.intern(r.id.as_str()),
         date: r.date,
@@ -109,7 +112,7 @@ fn event_from_wire(r: &EventRecord<'_>, strings: &mut Interner) -> Event {
     }
 }
 
-fn commitment_from_wire(r: &CommitmentRecord<'_>, strings: &mut Interner) -> Commitment {
+pub fn commitment_from_wire(r: &CommitmentRecord<'_>, strings: &mut Interner) -> Commitment {
     Commitment {
         id: strings.intern(r.id.as_str()),
         title: r.title.as_str().to_owned(),
@@ -127,7 +130,7 @@ fn commitment_from_wire(r: &CommitmentRecord<'_>, strings: &mut Interner) -> Com
     }
 }
 
-fn acquisition_from_wire(r: &AcquisitionRecord<'_>, strings: &mut Interner) -> Acquisition {
+pub fn acquisition_from_wire(r: &AcquisitionRecord<'_>, strings: &mut Interner) -> Acquisition {
     Acquisition {
         id: strings.intern(r.id.as_str()),
         system: strings.intern(r.system.as_str()),
@@ -173,28 +176,31 @@ fn money_to_wire(money: &Money) -> MoneyRecord {
 
 /// The file form of a dataset, borrowing every string from it.
 pub fn to_wire(dataset: &Dataset) -> DatasetFile<'_> {
-    let meta = &dataset.meta;
     DatasetFile {
         format: Text::borrowed(FORMAT),
         version: VERSION,
-        meta: MetaRecord {
-            title: Text::borrowed(&meta.title),
-            description: Text::borrowed(&meta.description),
-            release: Text::borrowed(&meta.release),
-            cutoff: meta.cutoff,
-            licence: Text::borrowed(&meta.licence),
-            authors: meta.authors.iter().map(|a| Text::borrowed(a)).collect(),
-            changelog: meta
-                .changelog
-                .iter()
-                .map(|c| ChangelogRecord { date: c.date, text: Text::borrowed(&c.text) })
-                .collect(),
-        },
+        meta: meta_to_wire(&dataset.meta),
         actors: dataset.actors.iter().map(|r| actor_to_wire(r, dataset)).collect(),
         sources: dataset.sources.iter().map(|r| source_to_wire(r, dataset)).collect(),
         events: dataset.events.iter().map(|r| event_to_wire(r, dataset)).collect(),
         commitments: dataset.commitments.iter().map(|r| commitment_to_wire(r, dataset)).collect(),
         acquisitions: dataset.acquisitions.iter().map(|r| acquisition_to_wire(r, dataset)).collect(),
+    }
+}
+
+pub fn meta_to_wire(meta: &Meta) -> MetaRecord<'_> {
+    MetaRecord {
+        title: Text::borrowed(&meta.title),
+        description: Text::borrowed(&meta.description),
+        release: Text::borrowed(&meta.release),
+        cutoff: meta.cutoff,
+        licence: Text::borrowed(&meta.licence),
+        authors: meta.authors.iter().map(|a| Text::borrowed(a)).collect(),
+        changelog: meta
+            .changelog
+            .iter()
+            .map(|c| ChangelogRecord { date: c.date, text: Text::borrowed(&c.text) })
+            .collect(),
     }
 }
 

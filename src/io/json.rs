@@ -6,6 +6,7 @@ use crate::model::Dataset;
 
 use super::wire::{DatasetFile, FORMAT, VERSION};
 use super::{LoadError, convert};
+use std::io::Write as _;
 
 /// Parses a dataset from JSON text. `origin` names the file in messages.
 pub fn from_str(text: &str, origin: &str) -> Result<Dataset, LoadError> {
@@ -16,9 +17,12 @@ pub fn from_str(text: &str, origin: &str) -> Result<Dataset, LoadError> {
     }
     // The fast path parses without tracking the path; only a file that fails is parsed again with
     // tracking, to name the field in the message.
-    if let Ok(file) = serde_json::from_str::<DatasetFile<'_>>(text) {
-        check_header(file.format.as_str(), Some(u64::from(file.version)), origin)?;
-        return Ok(convert::from_wire(file));
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    if let Ok(streamed) = super::stream::dataset(&mut deserializer)
+        && deserializer.end().is_ok()
+    {
+        check_header(streamed.format.as_str(), Some(u64::from(streamed.version)), origin)?;
+        return Ok(streamed.dataset);
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, DatasetFile<'_>>(&mut deserializer) {
@@ -58,13 +62,20 @@ pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Dataset, LoadError> {
     from_str(text, origin)
 }
 
+/// Writes the dataset as pretty-printed JSON, ending in a newline, record by record.
+pub fn write(dataset: &Dataset, out: impl std::io::Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &super::stream::FileView(dataset))?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// The dataset as pretty-printed JSON, ending in a newline.
 pub fn to_string(dataset: &Dataset) -> String {
-    let file = convert::to_wire(dataset);
-    // Serialising plain data structures into a String cannot fail; fall back to compact form if it ever did.
-    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut bytes = Vec::new();
+    // Writing plain data into memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(dataset, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The two fields read first, so that another format or a newer version gets its own message.

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod json;
 pub mod save;
 pub mod schema;
+pub mod stream;
 pub mod wire;
 
 use std::fmt;

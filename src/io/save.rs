@@ -63,8 +63,7 @@ fn keep_backup(path: &Path) -> std::io::Result<()> {
 
 /// Saves a dataset as JSON at `path`, atomically and with a backup.
 pub fn save_json(dataset: &crate::model::Dataset, path: &Path) -> Result<(), SaveError> {
-    let text = super::json::to_string(dataset);
-    save_with_backup(path, |out| out.write_all(text.as_bytes()))
+    save_with_backup(path, |out| super::json::write(dataset, out))
 }
 
 #[cfg(test)]
