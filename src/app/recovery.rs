@@ -15,8 +15,17 @@ pub const INTERVAL: Duration = Duration::from_secs(5);
 
 const FILE_NAME: &str = "recovery.json";
 
+/// The recovery copy as written: the same fields, with the dataset written record by record.
+#[derive(Serialize)]
+struct RecoveryFileView<'a> {
+    saved_at: String,
+    origin: &'a str,
+    path: Option<&'a Path>,
+    dataset: io::stream::FileView<'a>,
+}
+
 /// The recovery copy: the dataset and where it came from.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct RecoveryFile<'a> {
     /// When the copy was written (RFC 3339).
     saved_at: String,
@@ -59,14 +68,18 @@ impl RecoveryStore {
     /// Writes the recovery copy atomically.
     pub fn write(&self, dataset: &Dataset, origin: &str, path: Option<&Path>) -> Result<(), String> {
         std::fs::create_dir_all(&self.folder).map_err(|error| format!("{}: {}", self.folder.display(), error))?;
-        let file = RecoveryFile {
+        let file = RecoveryFileView {
             saved_at: jiff::Timestamp::now().to_string(),
-            origin: origin.to_owned(),
-            path: path.map(Path::to_owned),
-            dataset: convert::to_wire(dataset),
+            origin,
+            path,
+            dataset: io::stream::FileView(dataset),
         };
-        let text = serde_json::to_string(&file).map_err(|error| error.to_string())?;
-        io::save::save_atomic(&self.path(), |out| out.write_all(text.as_bytes())).map_err(|error| error.to_string())
+        io::save::save_atomic(&self.path(), |out| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer(&mut out, &file)?;
+            std::io::Write::flush(&mut out)
+        })
+        .map_err(|error| error.to_string())
     }
 
     /// Reads the recovery copy, if there is one.
