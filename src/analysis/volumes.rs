@@ -134,8 +134,10 @@ enum GroupKey {
 struct Cell {
     records: u32,
     joint: u32,
-    units: HashMap<Option<Symbol>, QuantityTally>,
-    money: HashMap<Currency, MoneyTally>,
+    // A record has one unit and one currency, and a group rarely has more than a few: a short list
+    // searched in place is faster per row than hashing.
+    units: Vec<(Option<Symbol>, QuantityTally)>,
+    money: Vec<(Currency, MoneyTally)>,
     no_quantity: u32,
     no_value: u32,
 }
@@ -147,7 +149,7 @@ impl Cell {
         self.no_quantity += other.no_quantity;
         self.no_value += other.no_value;
         for (unit, tally) in other.units {
-            let into = self.units.entry(unit).or_default();
+            let into = entry(&mut self.units, unit);
             into.exact = into.exact.saturating_add(tally.exact);
             into.approximate = into.approximate.saturating_add(tally.approximate);
             into.at_least = into.at_least.saturating_add(tally.at_least);
@@ -158,7 +160,7 @@ impl Cell {
             into.framework_ceiling = into.framework_ceiling.saturating_add(tally.framework_ceiling);
         }
         for (currency, tally) in other.money {
-            let into = self.money.entry(currency).or_default();
+            let into = entry(&mut self.money, currency);
             into.exact += tally.exact;
             into.approximate += tally.approximate;
             into.up_to += tally.up_to;
@@ -174,7 +176,7 @@ impl Cell {
         match &record.quantity {
             None => self.no_quantity += 1,
             Some(quantity) => {
-                let tally = self.units.entry(quantity.unit).or_default();
+                let tally = entry(&mut self.units, quantity.unit);
                 match quantity.count {
                     None => tally.unknown += 1,
                     Some(count) if is_framework => {
@@ -199,7 +201,7 @@ impl Cell {
         match &record.value {
             None => self.no_value += 1,
             Some(money) => {
-                let tally = self.money.entry(money.currency).or_default();
+                let tally = entry(&mut self.money, money.currency);
                 if is_framework {
                     tally.frameworks += 1;
                     tally.framework_ceiling += money.amount;
@@ -236,7 +238,8 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
         .par_chunks(chunk_rows.max(1))
         .map(|chunk| {
             let mut cells: Cells = HashMap::default();
-            let mut totals: Cells = HashMap::default();
+            // Totals by stage, indexed by the stage's position in `Stage::ALL` (declaration order).
+            let mut totals: [Cell; Stage::ALL.len()] = std::array::from_fn(|_| Cell::default());
             let mut keys = Vec::with_capacity(4);
             for &row in chunk {
                 let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
@@ -247,8 +250,14 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
                 for &key in &keys {
                     cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
                 }
-                totals.entry((GroupKey::All, record.stage)).or_default().add(record, is_framework, false);
+                totals[record.stage as usize].add(record, is_framework, false);
             }
+            let totals = Stage::ALL
+                .iter()
+                .zip(totals)
+                .filter(|(_, cell)| cell.records > 0)
+                .map(|(&stage, cell)| ((GroupKey::All, stage), cell))
+                .collect::<Cells>();
             (cells, totals)
         })
         .collect::<Vec<_>>()
@@ -260,6 +269,18 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
         })
         .unwrap_or_default();
     Volumes { group_by, records: rows.len(), rows: finish(dataset, cells), totals: finish(dataset, totals) }
+}
+
+/// The value for `key` in a short list, added with its default if missing.
+fn entry<K: PartialEq + Copy, V: Default>(list: &mut Vec<(K, V)>, key: K) -> &mut V {
+    let position = match list.iter().position(|(k, _)| *k == key) {
+        Some(position) => position,
+        None => {
+            list.push((key, V::default()));
+            list.len() - 1
+        }
+    };
+    &mut list[position].1
 }
 
 /// Rows aggregated by one task.
