@@ -109,7 +109,7 @@ fn validation_problems_name_the_record_and_field() {
 fn deep_nesting_and_huge_strings_are_refused_without_a_crash() {
     let folder = tempfile::tempdir().unwrap();
     let nested = folder.path().join("nested.json");
-    let depth = 100_000;
+    let depth = 1_000_000;
     let text = format!(
         "{{\"format\":\"pledge-explorer-dataset\",\"version\":1,\"meta\":{{\"title\":{}{}}}}}",
         "[".repeat(depth),
