@@ -42,6 +42,8 @@ const HEADER_FILL: [u8; 3] = [0xf0, 0xf0, 0xf0];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
+    #[error("the bundled fonts could not be read")]
+    Fonts,
     #[error("a chart could not be drawn: {0}")]
     Chart(String),
     #[error("the PDF could not be written: {0:?}")]
@@ -389,7 +391,7 @@ pub fn report(dataset: &Dataset, options: &ReportOptions) -> Result<Vec<u8>, Pdf
 
 /// Lays the report out and writes the PDF file's bytes.
 pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
-    let fonts = Fonts::bundled().ok_or_else(|| PdfError::Chart("the bundled fonts could not be read".to_owned()))?;
+    let fonts = Fonts::bundled().ok_or(PdfError::Fonts)?;
     let svg_options = svg_options();
     let options = &report.options;
     let mut layout = Layout::new(&fonts);
