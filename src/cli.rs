@@ -183,7 +183,7 @@ pub fn load_input(file: Option<&str>, table: Option<Collection>) -> Result<(Data
                 let message = format!("the input is over {}, more than can be loaded now", io::human_bytes(limit));
                 return Err(LoadError::whole(origin, message));
             }
-            Ok((io::json::from_bytes(&bytes, origin)?, origin.to_owned()))
+            Ok((io::json::from_bytes(bytes, origin)?, origin.to_owned()))
         }
         Some(path) => Ok((io::load_path(Path::new(path), table)?, path.to_owned())),
     }

@@ -304,7 +304,7 @@ proptest! {
 
     #[test]
     fn the_loader_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        let _ = json::from_bytes(&bytes, "fuzz.json");
+        let _ = json::from_bytes(bytes.clone(), "fuzz.json");
         let _ = csv::import_table(Collection::Acquisitions, &bytes, "fuzz.csv");
     }
 }

@@ -7,7 +7,7 @@ use pledge_explorer::io::json;
 use pledge_explorer::model::validate::validate;
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(dataset) = json::from_bytes(bytes, "fuzz.json") else { return };
+    let Ok(dataset) = json::from_bytes(bytes.to_vec(), "fuzz.json") else { return };
     let _ = validate(&dataset);
     let saved = json::to_string(&dataset);
     let reloaded = json::from_str(&saved, "saved.json").expect("a saved dataset loads");

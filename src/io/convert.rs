@@ -62,7 +62,7 @@ pub fn record_from_wire(record: &WireRecord<'_>, strings: &mut Interner) -> Reco
     }
 }
 
-fn symbols(texts: &[Text<'_>], strings: &mut Interner) -> Vec<Symbol> {
+fn symbols<List: FromIterator<Symbol>>(texts: &[Text<'_>], strings: &mut Interner) -> List {
     texts.iter().map(|t| strings.intern(t.as_str())).collect()
 }
 

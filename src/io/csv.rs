@@ -16,8 +16,8 @@ use crate::model::{Collection, Dataset, FuzzyDate};
 use super::LoadError;
 use super::convert::{self, WireRecord};
 use super::wire::{
-    AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, EventRecord, FORMAT, MetaRecord,
-    MoneyRecord, QuantityRecord, SourceRecord, Text, VERSION,
+    AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, EventRecord, MetaRecord, MoneyRecord,
+    QuantityRecord, SourceRecord, Text,
 };
 
 /// The columns of each collection's CSV file, in order.
@@ -222,40 +222,29 @@ pub fn export_folder(dataset: &Dataset, folder: &Path) -> Result<(), super::save
 
 /// Reads a folder written by [`export_folder`]; missing files are empty collections.
 pub fn import_folder(folder: &Path) -> Result<Dataset, LoadError> {
-    let mut file = empty_file();
+    let mut dataset = Dataset::default();
     let meta_path = folder.join("meta.csv");
     if meta_path.exists() {
         let bytes = super::read_file(&meta_path)?;
-        read_meta(&bytes, &meta_path.display().to_string(), &mut file.meta)?;
+        let mut meta = MetaRecord::default();
+        read_meta(&bytes, &meta_path.display().to_string(), &mut meta)?;
+        dataset.meta = convert::meta_from_wire(&meta);
     }
     for collection in Collection::ALL {
         let path = folder.join(format!("{}.csv", collection.key()));
         if path.exists() {
             let bytes = super::read_file(&path)?;
-            read_table(collection, &bytes, &path.display().to_string(), &mut file)?;
+            read_table(collection, &bytes, &path.display().to_string(), &mut dataset)?;
         }
     }
-    Ok(convert::from_wire(file))
+    Ok(dataset)
 }
 
 /// Reads one collection's CSV into an otherwise empty dataset.
 pub fn import_table(collection: Collection, bytes: &[u8], origin: &str) -> Result<Dataset, LoadError> {
-    let mut file = empty_file();
-    read_table(collection, bytes, origin, &mut file)?;
-    Ok(convert::from_wire(file))
-}
-
-fn empty_file() -> DatasetFile<'static> {
-    DatasetFile {
-        format: Text::borrowed(FORMAT),
-        version: VERSION,
-        meta: MetaRecord::default(),
-        actors: Vec::new(),
-        sources: Vec::new(),
-        events: Vec::new(),
-        commitments: Vec::new(),
-        acquisitions: Vec::new(),
-    }
+    let mut dataset = Dataset::default();
+    read_table(collection, bytes, origin, &mut dataset)?;
+    Ok(dataset)
 }
 
 /// A cell that could not be read: its column and why.
@@ -282,11 +271,11 @@ impl std::fmt::Display for CellError {
 pub fn record_from_cells(collection: Collection, cells: &[String]) -> Result<WireRecord<'static>, CellError> {
     let record: ::csv::StringRecord = cells.iter().collect();
     let positions: Vec<Option<usize>> = (0..columns(collection).len()).map(Some).collect();
-    let row = Row { cells: &record, positions: &positions, names: columns(collection) };
+    let row = Row::new(&record, &positions, columns(collection), |cell| Text::owned(cell.to_owned()));
     parse_record(collection, &row)
 }
 
-fn parse_record(collection: Collection, row: &Row<'_>) -> Result<WireRecord<'static>, CellError> {
+fn parse_record<'t>(collection: Collection, row: &Row<'_, 't>) -> Result<WireRecord<'t>, CellError> {
     Ok(match collection {
         Collection::Actors => WireRecord::Actor(ActorRecord {
             id: row.required("id")?,
@@ -326,7 +315,7 @@ fn parse_record(collection: Collection, row: &Row<'_>) -> Result<WireRecord<'sta
             category: row.optional("category"),
             adopted: row.date("adopted")?,
             horizon: row.date("horizon")?,
-            value: row.money("value")?,
+            value: row.money()?,
             description: row.text("description"),
             parent: row.optional("parent"),
             sources: row.list("sources"),
@@ -352,7 +341,7 @@ fn parse_record(collection: Collection, row: &Row<'_>) -> Result<WireRecord<'sta
                 supplier: row.optional("supplier"),
                 stage: row.word("stage")?,
                 quantity,
-                value: row.money("value")?,
+                value: row.money()?,
                 date: row.date("date")?,
                 delivery: row.date("delivery")?,
                 parent: row.optional("parent"),
@@ -365,52 +354,74 @@ fn parse_record(collection: Collection, row: &Row<'_>) -> Result<WireRecord<'sta
     })
 }
 
-/// One data row, with what is needed to say where a bad cell is.
-struct Row<'r> {
+/// One data row, with what is needed to say where a bad cell is. Cells become [`Text`] through `text`:
+/// borrowed from the row while importing (the record is interned before the next row is read), owned
+/// for the record editor, whose record outlives its cells.
+struct Row<'r, 't> {
     cells: &'r ::csv::StringRecord,
     /// For each expected column, its position in the file.
     positions: &'r [Option<usize>],
     names: &'static [&'static str],
+    text: fn(&'r str) -> Text<'t>,
+    /// Where the last column asked for is in `names`: records ask for their columns nearly in order,
+    /// so the next one is found with one comparison instead of a search per cell.
+    cursor: std::cell::Cell<usize>,
 }
 
-impl Row<'_> {
+impl<'r, 't> Row<'r, 't> {
+    fn new(
+        cells: &'r ::csv::StringRecord,
+        positions: &'r [Option<usize>],
+        names: &'static [&'static str],
+        text: fn(&'r str) -> Text<'t>,
+    ) -> Self {
+        Row { cells, positions, names, text, cursor: std::cell::Cell::new(0) }
+    }
+
     fn error(&self, column: &str, message: impl std::fmt::Display) -> CellError {
         let column = self.names.iter().find(|name| **name == column).copied().unwrap_or("?");
         CellError { column, message: message.to_string() }
     }
 
-    fn raw(&self, column: &str) -> &str {
-        let slot = self.names.iter().position(|name| *name == column);
-        let cell =
-            slot.and_then(|slot| self.positions[slot]).and_then(|position| self.cells.get(position)).unwrap_or("");
-        let cell = cell.trim();
+    fn slot(&self, column: &str) -> Option<usize> {
+        let next = self.cursor.get();
+        let slot = if self.names.get(next).is_some_and(|name| *name == column) {
+            Some(next)
+        } else {
+            self.names.iter().position(|name| *name == column)
+        };
+        if let Some(slot) = slot {
+            self.cursor.set(slot + 1);
+        }
+        slot
+    }
+
+    fn raw(&self, column: &str) -> &'r str {
+        let cells = self.cells;
+        let cell = self.slot(column).and_then(|slot| self.positions[slot]).and_then(|position| cells.get(position));
+        let cell = cell.unwrap_or("").trim();
         cell.strip_prefix('\'').unwrap_or(cell)
     }
 
-    fn text(&self, column: &str) -> Text<'static> {
-        Text::owned(self.raw(column).to_owned())
+    fn text(&self, column: &str) -> Text<'t> {
+        (self.text)(self.raw(column))
     }
 
-    fn required(&self, column: &str) -> Result<Text<'static>, CellError> {
+    fn required(&self, column: &str) -> Result<Text<'t>, CellError> {
         let text = self.raw(column);
         if text.is_empty() {
             return Err(self.error(column, "is empty but required"));
         }
-        Ok(Text::owned(text.to_owned()))
+        Ok((self.text)(text))
     }
 
-    fn optional(&self, column: &str) -> Option<Text<'static>> {
+    fn optional(&self, column: &str) -> Option<Text<'t>> {
         let text = self.raw(column);
-        (!text.is_empty()).then(|| Text::owned(text.to_owned()))
+        (!text.is_empty()).then(|| (self.text)(text))
     }
 
-    fn list(&self, column: &str) -> Vec<Text<'static>> {
-        self.raw(column)
-            .split(LIST_SEPARATOR)
-            .map(str::trim)
-            .filter(|item| !item.is_empty())
-            .map(|item| Text::owned(item.to_owned()))
-            .collect()
+    fn list(&self, column: &str) -> Vec<Text<'t>> {
+        self.raw(column).split(LIST_SEPARATOR).map(str::trim).filter(|item| !item.is_empty()).map(self.text).collect()
     }
 
     fn date(&self, column: &str) -> Result<Option<FuzzyDate>, CellError> {
@@ -427,7 +438,13 @@ impl Row<'_> {
 
     /// A closed vocabulary value, by its file name ("up_to") or its label ("up to").
     fn word<T: for<'de> Deserialize<'de>>(&self, column: &str) -> Result<T, CellError> {
-        let text = self.raw(column).to_lowercase().replace([' ', '-'], "_");
+        let raw = self.raw(column);
+        // Exported files hold the file names; only labels and other spellings need the copy.
+        let exact: serde::de::value::StrDeserializer<serde::de::value::Error> = raw.into_deserializer();
+        if let Ok(value) = T::deserialize(exact) {
+            return Ok(value);
+        }
+        let text = raw.to_lowercase().replace([' ', '-'], "_");
         let deserializer: serde::de::value::StringDeserializer<serde::de::value::Error> = text.into_deserializer();
         T::deserialize(deserializer).map_err(|error| self.error(column, error))
     }
@@ -441,38 +458,33 @@ impl Row<'_> {
         if text.is_empty() {
             return Ok(None);
         }
-        text.replace(',', "").parse().map(Some).map_err(|_| self.error(column, format!("`{text}` is not {what}")))
+        let parsed = if text.contains(',') { text.replace(',', "").parse() } else { text.parse() };
+        parsed.map(Some).map_err(|_| self.error(column, format!("`{text}` is not {what}")))
     }
 
-    fn money(&self, prefix: &str) -> Result<Option<MoneyRecord>, CellError> {
-        let column = |suffix: &str| if suffix.is_empty() { prefix.to_owned() } else { format!("{prefix}_{suffix}") };
-        let Some(amount) = self.number::<f64>(&column(""), "a number")? else {
+    /// The `value` columns, the only money columns of any collection.
+    fn money(&self) -> Result<Option<MoneyRecord>, CellError> {
+        let Some(amount) = self.number::<f64>("value", "a number")? else {
             return Ok(None);
         };
-        let currency_column = column("currency");
-        let currency_text = self.raw(&currency_column);
+        let currency_text = self.raw("value_currency");
         let currency = crate::model::Currency::parse(currency_text).ok_or_else(|| {
             self.error(
-                &currency_column,
+                "value_currency",
                 format!("`{currency_text}` is not a currency code (three capital letters, e.g. EUR)"),
             )
         })?;
         Ok(Some(MoneyRecord {
             amount,
             currency,
-            qualifier: self.optional_word(&column("qualifier"))?,
-            price_year: self.number(&column("price_year"), "a year")?,
+            qualifier: self.optional_word("value_qualifier")?,
+            price_year: self.number("value_price_year", "a year")?,
         }))
     }
 }
 
-/// Reads one collection's CSV and appends its records to `file`.
-fn read_table(
-    collection: Collection,
-    bytes: &[u8],
-    origin: &str,
-    file: &mut DatasetFile<'static>,
-) -> Result<(), LoadError> {
+/// Reads one collection's CSV and appends its records to `dataset`, each interned as it is read.
+fn read_table(collection: Collection, bytes: &[u8], origin: &str, dataset: &mut Dataset) -> Result<(), LoadError> {
     let text = super::decode_utf8(bytes, origin)?;
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let names = columns(collection);
@@ -495,14 +507,11 @@ fn read_table(
     let mut number = 1;
     while reader.read_record(&mut cells).map_err(|error| csv_error(origin, &error))? {
         number += 1;
-        let row = Row { cells: &cells, positions: &positions, names };
-        match parse_record(collection, &row).map_err(|error| error.in_file(origin, number))? {
-            WireRecord::Actor(r) => file.actors.push(r),
-            WireRecord::Source(r) => file.sources.push(r),
-            WireRecord::Event(r) => file.events.push(r),
-            WireRecord::Commitment(r) => file.commitments.push(r),
-            WireRecord::Acquisition(r) => file.acquisitions.push(r),
-        }
+        let row = Row::new(&cells, &positions, names, Text::borrowed);
+        let wire = parse_record(collection, &row).map_err(|error| error.in_file(origin, number))?;
+        let record = convert::record_from_wire(&wire, &mut dataset.strings);
+        let end = dataset.len(collection);
+        dataset.insert(end, record);
     }
     Ok(())
 }

@@ -10,20 +10,51 @@ use std::io::Write as _;
 
 /// Parses a dataset from JSON text. `origin` names the file in messages.
 pub fn from_str(text: &str, origin: &str) -> Result<Dataset, LoadError> {
+    match parse_fast(text, origin)? {
+        Some(parsed) => finish(parsed, origin),
+        None => parse_for_message(text, origin),
+    }
+}
+
+/// Parses a dataset from a file's bytes: refuses UTF-16 and invalid UTF-8 with the place, skips a UTF-8
+/// BOM. Takes the bytes to free them as soon as they are parsed, before the records are put together.
+pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Dataset, LoadError> {
+    let parsed = {
+        let text = super::decode_utf8(&bytes, origin)?;
+        if text.trim().is_empty() {
+            return Err(LoadError::whole(origin, "the file is empty"));
+        }
+        parse_fast(text, origin)?
+    };
+    match parsed {
+        Some(parsed) => {
+            drop(bytes);
+            finish(parsed, origin)
+        }
+        None => parse_for_message(super::decode_utf8(&bytes, origin)?, origin),
+    }
+}
+
+/// The fast path: parses without tracking the path, on all cores. None when the text is not a valid
+/// dataset, which [`parse_for_message`] then says why.
+fn parse_fast(text: &str, origin: &str) -> Result<Option<super::stream::Parsed>, LoadError> {
     let start = text.len() - text.trim_start().len();
     if text[start..].starts_with(['[', '"']) || text[start..].starts_with(|c: char| c.is_ascii_digit()) {
         let (line, column) = position_of(text, start);
         return Err(LoadError::at(origin, line, column, "a dataset is a JSON object, starting with {"));
     }
-    // The fast path parses without tracking the path; only a file that fails is parsed again with
-    // tracking, to name the field in the message.
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    if let Ok(streamed) = super::stream::dataset(&mut deserializer)
-        && deserializer.end().is_ok()
-    {
-        check_header(streamed.format.as_str(), Some(u64::from(streamed.version)), origin)?;
-        return Ok(streamed.dataset);
-    }
+    // A file laid out so that its parts cannot be found is read again on one core.
+    let parts = rayon::current_num_threads();
+    Ok(super::stream::parse(text, parts).or_else(|| (parts > 1).then(|| super::stream::parse(text, 1))?))
+}
+
+fn finish(parsed: super::stream::Parsed, origin: &str) -> Result<Dataset, LoadError> {
+    check_header(&parsed.format, Some(u64::from(parsed.version)), origin)?;
+    Ok(parsed.into_dataset())
+}
+
+/// Parses a file the fast path refused again, with path tracking, to name the field in the message.
+fn parse_for_message(text: &str, origin: &str) -> Result<Dataset, LoadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, DatasetFile<'_>>(&mut deserializer) {
         Ok(file) => {
@@ -51,15 +82,6 @@ pub fn from_str(text: &str, origin: &str) -> Result<Dataset, LoadError> {
             Err(LoadError::at(origin, inner.line(), inner.column(), message))
         }
     }
-}
-
-/// Parses a dataset from raw bytes: refuses UTF-16 and invalid UTF-8 with the place, skips a UTF-8 BOM.
-pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Dataset, LoadError> {
-    let text = super::decode_utf8(bytes, origin)?;
-    if text.trim().is_empty() {
-        return Err(LoadError::whole(origin, "the file is empty"));
-    }
-    from_str(text, origin)
 }
 
 /// Writes the dataset as pretty-printed JSON, ending in a newline, record by record.

@@ -143,7 +143,7 @@ pub fn load_path(path: &Path, table: Option<Collection>) -> Result<Dataset, Load
         let collection = csv_collection(path, table).map_err(|message| LoadError::whole(&origin, message))?;
         csv::import_table(collection, &read_file(path)?, &origin)
     } else {
-        json::from_bytes(&read_file(path)?, &origin)
+        json::from_bytes(read_file(path)?, &origin)
     }
 }
 

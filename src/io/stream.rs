@@ -1,123 +1,251 @@
-//! Between the model and the file without the whole file shape in memory. Loading parses each record
-//! into its borrowed file shape and converts it at once; saving converts each record as it is written.
-//! For a million acquisitions the list of file-shaped records would be about 400 MB, and more while it
-//! grows. Loading uses this on its fast path only: a file that fails here is parsed again by the derived
-//! `DatasetFile` with path tracking, which gives the precise message. The derived type stays the
-//! definition of the format (and its schema); a test holds both to the same text.
+//! Between the model and the file without the whole file shape in memory, on every core. Loading parses
+//! each record into its borrowed file shape and converts it at once; saving converts each record as it is
+//! written. For a million acquisitions the list of file-shaped records would be about 400 MB.
+//!
+//! The acquisitions, nearly all of a large file, are parsed in parts on all cores. A part starts where a
+//! line starts with `{`: outside a string, since JSON strings hold no raw line breaks, but perhaps a
+//! nested object rather than a record. A part is kept only if the part before it, parsed from a place known
+//! to start a record, ends exactly where it starts; otherwise the file is read again on one core. Each part
+//! interns into a string pool of its own, merged into the first in file order, so the symbols come out as
+//! a reading on one core gives them (a test holds both to the same dataset).
+//!
+//! This is the fast path only: a file that fails here is parsed again by the derived `DatasetFile` with
+//! path tracking, which gives the precise message. The derived type stays the definition of the format
+//! (and its schema); tests hold both to the same text.
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use rayon::prelude::*;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::model::{Dataset, Interner};
+use crate::model::{Acquisition, Dataset, Interner, Symbol};
 
 use super::convert;
-use super::wire::{FORMAT, MetaRecord, Text, VERSION};
+use super::wire::{AcquisitionRecord, FORMAT, MetaRecord, Text, VERSION};
 
-/// The header fields, checked by the caller, and the dataset.
-pub struct Streamed<'de> {
-    pub format: Text<'de>,
+/// A parsed file: the header fields, checked by the caller, and the dataset, whose acquisitions may still
+/// be in parts. The parts hold nothing of the text, so the caller can free the text before
+/// [`Parsed::into_dataset`] puts them together: the text and a second copy of the records are never
+/// in memory at once.
+pub struct Parsed {
+    pub format: String,
     pub version: u32,
-    pub dataset: Dataset,
+    dataset: Dataset,
+    parts: Vec<Part>,
+}
+
+impl Parsed {
+    pub fn into_dataset(mut self) -> Dataset {
+        join_parts(&mut self.dataset, std::mem::take(&mut self.parts));
+        self.dataset
+    }
 }
 
 const FIELDS: &[&str] = &["format", "version", "meta", "actors", "sources", "events", "commitments", "acquisitions"];
 
-/// Parses the whole file's JSON value into a dataset.
-pub fn dataset<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Streamed<'de>, D::Error> {
-    deserializer.deserialize_map(FileVisitor)
+/// Below this many bytes of acquisitions, starting threads costs more than it saves.
+const SMALLEST_PART_BYTES: usize = 1 << 20;
+
+/// Parses a whole file, the acquisitions in up to `parts` parts at once. None when the text is not a
+/// valid dataset file (the caller parses it again for the message).
+pub fn parse(text: &str, parts: usize) -> Option<Parsed> {
+    let mut cursor = Cursor { text, position: 0 };
+    let mut dataset = Dataset::default();
+    let mut pending = Vec::new();
+    let (mut format, mut version, mut meta) = (None, None, None);
+    let mut seen = [false; FIELDS.len()];
+    cursor.expect(b'{')?;
+    let mut empty = cursor.eat(b'}');
+    while !empty {
+        let key: Text = cursor.value()?;
+        let field = FIELDS.iter().position(|field| *field == key.as_str())?;
+        if std::mem::replace(&mut seen[field], true) {
+            return None;
+        }
+        cursor.expect(b':')?;
+        if field >= 3 {
+            // A collection after the acquisitions interns after them, as on one core.
+            join_parts(&mut dataset, std::mem::take(&mut pending));
+        }
+        let strings = &mut dataset.strings;
+        match FIELDS[field] {
+            "format" => format = Some(cursor.value::<Text>()?.0.into_owned()),
+            "version" => version = Some(cursor.value::<u32>()?),
+            "meta" => meta = Some(cursor.value::<MetaRecord>()?),
+            "actors" => dataset.actors = cursor.records(strings, convert::actor_from_wire)?,
+            "sources" => dataset.sources = cursor.records(strings, convert::source_from_wire)?,
+            "events" => dataset.events = cursor.records(strings, convert::event_from_wire)?,
+            "commitments" => dataset.commitments = cursor.records(strings, convert::commitment_from_wire)?,
+            _ => pending = acquisitions(&mut cursor, strings, parts)?,
+        }
+        if !cursor.eat(b',') {
+            cursor.expect(b'}')?;
+            empty = true;
+        }
+    }
+    cursor.skip_whitespace();
+    if cursor.position != text.len() {
+        return None;
+    }
+    dataset.meta = convert::meta_from_wire(&meta.unwrap_or_default());
+    Some(Parsed { format: format?, version: version?, dataset, parts: pending })
 }
 
-struct FileVisitor;
+/// A place in the text, between JSON values. serde_json parses the values; this steps over the
+/// punctuation between them, which is what lets parts of the file be parsed apart.
+#[derive(Clone, Copy)]
+struct Cursor<'t> {
+    text: &'t str,
+    position: usize,
+}
 
-impl<'de> Visitor<'de> for FileVisitor {
-    type Value = Streamed<'de>;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a Pledge Explorer dataset")
+impl<'t> Cursor<'t> {
+    fn skip_whitespace(&mut self) {
+        let bytes = self.text.as_bytes();
+        while matches!(bytes.get(self.position), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.position += 1;
+        }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut strings = Interner::default();
-        let mut dataset = Dataset::default();
-        let (mut format, mut version, mut meta) = (None, None, None);
-        let mut seen = [false; FIELDS.len()];
-        while let Some(key) = map.next_key::<Text<'de>>()? {
-            let key = key.as_str();
-            let Some(field) = FIELDS.iter().position(|field| *field == key) else {
-                return Err(A::Error::unknown_field(key, FIELDS));
+    /// Steps over `byte` (after whitespace) if it is next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_whitespace();
+        let next = self.text.as_bytes().get(self.position) == Some(&byte);
+        if next {
+            self.position += 1;
+        }
+        next
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
+    /// Parses the next JSON value as a `T` and steps past it.
+    fn value<T: Deserialize<'t>>(&mut self) -> Option<T> {
+        self.skip_whitespace();
+        let mut values = serde_json::Deserializer::from_str(self.text.get(self.position..)?).into_iter::<T>();
+        let value = values.next()?.ok()?;
+        self.position += values.byte_offset();
+        Some(value)
+    }
+
+    /// A list of records in file shape `W`, converted to the model's `M`.
+    fn records<W: Deserialize<'t>, M>(
+        &mut self,
+        strings: &mut Interner,
+        convert: fn(&W, &mut Interner) -> M,
+    ) -> Option<Vec<M>> {
+        let records: Vec<W> = self.value()?;
+        Some(records.iter().map(|record| convert(record, strings)).collect())
+    }
+}
+
+/// The acquisitions array, parsed in parts on all cores; the cursor ends past its `]`. The first part
+/// goes on with `strings`, which it takes; [`join_parts`] gives it back.
+fn acquisitions(cursor: &mut Cursor<'_>, strings: &mut Interner, parts: usize) -> Option<Vec<Part>> {
+    cursor.expect(b'[')?;
+    if cursor.eat(b']') {
+        return Some(Vec::new());
+    }
+    cursor.skip_whitespace();
+    let starts = part_starts(cursor.text, cursor.position, parts);
+    let mut pool = Some(std::mem::take(strings));
+    let jobs: Vec<(usize, Option<usize>, Interner)> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &start)| (start, starts.get(k + 1).copied(), pool.take().unwrap_or_default()))
+        .collect();
+    let text = cursor.text;
+    let parsed: Vec<Part> =
+        jobs.into_par_iter().map(|(start, end, pool)| parse_part(text, start, end, pool)).collect::<Option<_>>()?;
+    cursor.position = parsed.last()?.end;
+    Some(parsed)
+}
+
+/// Puts parsed parts together as the dataset's acquisitions, the first part's string pool as the
+/// dataset's. Strings new to it are added in the order each part met them: the order a reading on one
+/// core adds them in.
+fn join_parts(dataset: &mut Dataset, parts: Vec<Part>) {
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return;
+    };
+    let total: usize = first.records.len() + parts.as_slice().iter().map(|part| part.records.len()).sum::<usize>();
+    dataset.strings = first.strings;
+    // The first part's list grows to hold the rest (in place, for a list this large), and each other
+    // part is freed once moved.
+    let records = &mut dataset.acquisitions;
+    *records = first.records;
+    records.reserve_exact(total - records.len());
+    for mut part in parts {
+        let strings = &mut dataset.strings;
+        let symbols: Vec<Symbol> =
+            (0..part.strings.len()).map(|i| strings.intern(part.strings.resolve_index(i))).collect();
+        part.records.par_iter_mut().for_each(|record| record.map_symbols(|symbol| symbols[symbol.index()]));
+        records.append(&mut part.records);
+    }
+}
+
+/// Where each part of the array starting at `first` begins: `first`, then lines that start with `{`
+/// at even distances through the rest of the text.
+fn part_starts(text: &str, first: usize, parts: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let length = bytes.len() - first;
+    let mut starts = vec![first];
+    if parts < 2 || length < SMALLEST_PART_BYTES * 2 {
+        return starts;
+    }
+    for k in 1..parts {
+        let mut from = first + length / parts * k;
+        let start = loop {
+            let Some(line) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) else {
+                break None;
             };
-            if std::mem::replace(&mut seen[field], true) {
-                return Err(A::Error::duplicate_field(FIELDS[field]));
+            let mut at = from + line + 1;
+            while matches!(bytes.get(at), Some(b' ' | b'\r' | b'\t')) {
+                at += 1;
             }
-            match key {
-                "format" => format = Some(map.next_value::<Text<'de>>()?),
-                "version" => version = Some(map.next_value::<u32>()?),
-                "meta" => meta = Some(map.next_value::<MetaRecord<'de>>()?),
-                "actors" => {
-                    dataset.actors = map.next_value_seed(Records::new(&mut strings, convert::actor_from_wire))?;
-                }
-                "sources" => {
-                    dataset.sources = map.next_value_seed(Records::new(&mut strings, convert::source_from_wire))?;
-                }
-                "events" => {
-                    dataset.events = map.next_value_seed(Records::new(&mut strings, convert::event_from_wire))?;
-                }
-                "commitments" => {
-                    let records = Records::new(&mut strings, convert::commitment_from_wire);
-                    dataset.commitments = map.next_value_seed(records)?;
-                }
-                _ => {
-                    let records = Records::new(&mut strings, convert::acquisition_from_wire);
-                    dataset.acquisitions = map.next_value_seed(records)?;
-                }
+            match bytes.get(at) {
+                Some(b'{') => break Some(at),
+                Some(_) => from = at,
+                None => break None,
+            }
+        };
+        match start {
+            Some(start) if start > *starts.last().unwrap_or(&first) => starts.push(start),
+            _ => break,
+        }
+    }
+    starts
+}
+
+/// One part of the acquisitions: its records, interned into a pool of its own, and where it ended.
+struct Part {
+    records: Vec<Acquisition>,
+    strings: Interner,
+    /// Past the array's `]` for the last part.
+    end: usize,
+}
+
+/// Parses records from `start` until exactly `until` (the next part's start) or, for the last part, the
+/// end of the array. None when the records do not end exactly there, or the text is not valid.
+fn parse_part(text: &str, start: usize, until: Option<usize>, mut strings: Interner) -> Option<Part> {
+    let mut cursor = Cursor { text, position: start };
+    // Records take about 300 bytes of JSON each.
+    let mut records = Vec::with_capacity(until.unwrap_or(text.len()).saturating_sub(start) / 300);
+    loop {
+        let record: AcquisitionRecord = cursor.value()?;
+        records.push(convert::acquisition_from_wire(&record, &mut strings));
+        if cursor.eat(b',') {
+            cursor.skip_whitespace();
+            match until {
+                Some(until) if cursor.position == until => return Some(Part { records, strings, end: until }),
+                Some(until) if cursor.position > until => return None,
+                _ => continue,
             }
         }
-        let format = format.ok_or_else(|| A::Error::missing_field("format"))?;
-        let version = version.ok_or_else(|| A::Error::missing_field("version"))?;
-        dataset.meta = convert::meta_from_wire(&meta.unwrap_or_default());
-        dataset.strings = strings;
-        Ok(Streamed { format, version, dataset })
-    }
-}
-
-/// A list of records in file shape `W`, each converted to the model's `M` as soon as it is parsed.
-struct Records<'s, W, M> {
-    strings: &'s mut Interner,
-    convert: fn(&W, &mut Interner) -> M,
-    shape: PhantomData<W>,
-}
-
-impl<'s, W, M> Records<'s, W, M> {
-    fn new(strings: &'s mut Interner, convert: fn(&W, &mut Interner) -> M) -> Self {
-        Records { strings, convert, shape: PhantomData }
-    }
-}
-
-impl<'de, W: Deserialize<'de>, M> DeserializeSeed<'de> for Records<'_, W, M> {
-    type Value = Vec<M>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<M>, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de, W: Deserialize<'de>, M> Visitor<'de> for Records<'_, W, M> {
-    type Value = Vec<M>;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a list of records")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<M>, A::Error> {
-        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(record) = seq.next_element::<W>()? {
-            records.push((self.convert)(&record, self.strings));
-        }
-        Ok(records)
+        cursor.expect(b']')?;
+        return until.is_none().then_some(Part { records, strings, end: cursor.position });
     }
 }
 
@@ -148,5 +276,72 @@ impl<'a, M, W: Serialize> Serialize for Written<'a, M, W> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let Written(records, dataset, to_wire) = *self;
         serializer.collect_seq(records.iter().map(|record| to_wire(record, dataset)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic;
+
+    /// A synthetic file of about 4 MB whose acquisitions fill every field that holds a symbol.
+    fn every_field() -> String {
+        let text = synthetic::dataset_json(12_000, 3);
+        let (head, acquisitions) = text.split_at(text.find("\"acquisitions\"").unwrap());
+        let more = r#""supplier": "sup", "commitment": "c-1", "notes": "n", "confidence": ""#;
+        format!("{head}{}", acquisitions.replace(r#""confidence": ""#, more))
+    }
+
+    fn same(a: &Dataset, b: &Dataset) {
+        assert_eq!(a.acquisitions, b.acquisitions, "the same records with the same symbols");
+        assert_eq!(a.strings.len(), b.strings.len());
+        for i in 0..a.strings.len() {
+            assert_eq!(a.strings.resolve_index(i), b.strings.resolve_index(i));
+        }
+        assert_eq!((a.actors.len(), a.sources.len()), (b.actors.len(), b.sources.len()));
+    }
+
+    #[test]
+    fn parts_on_several_cores_give_what_one_core_gives() {
+        let text = every_field();
+        let one = parse(&text, 1).unwrap();
+        assert_eq!(one.parts.len(), 1);
+        let one = one.into_dataset();
+        assert_eq!(one.acquisitions.len(), 12_000);
+        for parts in [2, 3, 7] {
+            let parsed = parse(&text, parts).unwrap();
+            assert_eq!(parsed.parts.len(), parts, "the file was split");
+            same(&parsed.into_dataset(), &one);
+        }
+    }
+
+    #[test]
+    fn a_layout_that_misleads_the_split_is_read_on_one_core() {
+        let text = every_field();
+        let one = parse(&text, 1).unwrap().into_dataset();
+        // Nested objects on lines of their own look like the start of a record.
+        let misleading = text.replace(r#""quantity": {"#, "\"quantity\":\n      {");
+        if let Some(parsed) = parse(&misleading, 4) {
+            same(&parsed.into_dataset(), &one);
+        }
+        same(&crate::io::json::from_str(&misleading, "misleading.json").unwrap(), &one);
+    }
+
+    #[test]
+    fn a_collection_after_the_acquisitions_interns_after_them() {
+        let text = every_field();
+        let moved = text.replacen("\"sources\": [", "\"ignored\": [", 1);
+        let (sources_start, sources_end) =
+            (moved.find("\"ignored\": [").unwrap(), moved.find("],\n\"acquisitions\"").unwrap());
+        let sources = &moved[sources_start + "\"ignored\": ".len()..=sources_end];
+        let reordered = format!(
+            "{}{}, \"sources\": {sources}}}\n",
+            &moved[..sources_start],
+            moved[sources_end + 3..].trim_end().trim_end_matches('}')
+        );
+        let one = parse(&reordered, 1).unwrap().into_dataset();
+        let many = parse(&reordered, 3).unwrap().into_dataset();
+        same(&many, &one);
+        assert_eq!(many.sources.len(), 50);
     }
 }

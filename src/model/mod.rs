@@ -15,6 +15,10 @@ pub use amount::{Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, g
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
 pub use intern::{Interner, Symbol};
 
+/// A short list of ids held inline: an acquisition's buyers or sources. The size of a `Vec`, with no
+/// allocation for up to four.
+pub type Symbols = smallvec::SmallVec<[Symbol; 4]>;
+
 /// Declares a closed vocabulary: its serde names (snake_case), its labels, and the list of all values.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $label:literal),+ $(,)? }) => {
@@ -238,7 +242,7 @@ pub struct Acquisition {
     pub system: Symbol,
     pub category: Symbol,
     /// Actor ids of the buying states or organisations.
-    pub buyers: Vec<Symbol>,
+    pub buyers: Symbols,
     /// The agency that buys on their behalf (e.g. NSPA), an actor id.
     pub agency: Option<Symbol>,
     /// The contractor, an actor id.
@@ -254,9 +258,44 @@ pub struct Acquisition {
     pub parent: Option<Symbol>,
     /// The commitment it serves (a commitment id).
     pub commitment: Option<Symbol>,
-    pub sources: Vec<Symbol>,
+    pub sources: Symbols,
     pub confidence: Confidence,
     pub notes: Option<Box<str>>,
+}
+
+impl Acquisition {
+    /// Replaces each symbol the record holds with `map(symbol)`, to move the record into another string
+    /// pool (loading on several cores interns each part of the file in a pool of its own).
+    pub fn map_symbols(&mut self, map: impl Fn(Symbol) -> Symbol) {
+        // Every field named, so that a new field holding symbols cannot be forgotten here.
+        let Acquisition {
+            id,
+            system,
+            category,
+            buyers,
+            agency,
+            supplier,
+            stage: _,
+            quantity,
+            value: _,
+            date: _,
+            delivery: _,
+            parent,
+            commitment,
+            sources,
+            confidence: _,
+            notes: _,
+        } = self;
+        for symbol in [id, system, category].into_iter().chain(buyers.iter_mut()).chain(sources.iter_mut()) {
+            *symbol = map(*symbol);
+        }
+        let unit = quantity.as_mut().and_then(|quantity| quantity.unit.as_mut());
+        for symbol in
+            [agency.as_mut(), supplier.as_mut(), parent.as_mut(), commitment.as_mut(), unit].into_iter().flatten()
+        {
+            *symbol = map(*symbol);
+        }
+    }
 }
 
 /// A whole dataset: its string pool and its collections.

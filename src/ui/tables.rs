@@ -688,7 +688,7 @@ fn row_menu_ui(
 /// The http(s) links of the sources a record cites (or of the source itself); other schemes never open.
 fn source_links(dataset: &Dataset, tab: Tab, index: usize) -> Vec<(String, String)> {
     let cited: Vec<Symbol> = match tab {
-        Tab::Acquisitions => dataset.acquisitions.get(index).map(|a| a.sources.clone()).unwrap_or_default(),
+        Tab::Acquisitions => dataset.acquisitions.get(index).map(|a| a.sources.to_vec()).unwrap_or_default(),
         Tab::Commitments => dataset.commitments.get(index).map(|c| c.provenance.sources.clone()).unwrap_or_default(),
         Tab::Events => dataset.events.get(index).map(|e| e.provenance.sources.clone()).unwrap_or_default(),
         Tab::Sources => dataset.sources.get(index).map(|s| vec![s.id]).unwrap_or_default(),
