@@ -99,14 +99,23 @@ fn main() {
         report::html::render(&report::prepare(&dataset, &report::ReportOptions::new("Benchmark", Filter::default())));
     });
 
-    let load_rss = load_rss_mb(&folder.path().join("out.json"));
+    // Opening the generated file (`json_mb`, written one record per line) and the file the app saved
+    // (`saved_json_mb`, pretty-printed, so larger).
+    let generated = folder.path().join("generated.json");
+    std::fs::write(&generated, &text).expect("the generated file is written");
+    let load_rss = load_rss_mb(&generated);
+    let saved = folder.path().join("out.json");
+    let saved_rss = load_rss_mb(&saved);
+    let saved_mb = std::fs::metadata(&saved).map_or(0.0, |m| m.len() as f64 / 1_048_576.0);
     let frames = frame_times(dataset);
+    let megabytes = |mb: Option<f64>| mb.map_or("null".to_owned(), |mb| format!("{mb:.0}"));
     let mut json: Vec<String> = vec![format!("\"acquisitions\": {acquisitions}")];
     json.extend(figures.iter().chain(&frames).map(|(name, ms)| format!("\"{name}\": {ms:.1}")));
     json.push(format!("\"json_mb\": {:.1}", text.len() as f64 / 1_048_576.0));
-    json.push(format!("\"peak_rss_mb\": {}", load_rss.map_or("null".to_owned(), |mb| format!("{mb:.0}"))));
-    let bench_rss = peak_rss_mb().map_or("null".to_owned(), |mb| format!("{mb:.0}"));
-    json.push(format!("\"peak_rss_bench_mb\": {bench_rss}"));
+    json.push(format!("\"peak_rss_mb\": {}", megabytes(load_rss)));
+    json.push(format!("\"saved_json_mb\": {saved_mb:.1}"));
+    json.push(format!("\"peak_rss_saved_mb\": {}", megabytes(saved_rss)));
+    json.push(format!("\"peak_rss_bench_mb\": {}", megabytes(peak_rss_mb())));
     println!("{{{}}}", json.join(", "));
 }
 

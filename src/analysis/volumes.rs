@@ -343,29 +343,45 @@ pub fn quarter_of(date: &crate::model::FuzzyDate) -> Option<(i16, u8)> {
 }
 
 /// Marks the acquisitions (by position) that are frameworks with at least one national order in `rows`.
+/// National orders are few (one record in fifty in real trackers), so only they and their parents are
+/// looked at closely; the passes over every record run on all cores.
 fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Vec<bool> {
-    let count = dataset.acquisitions.len();
+    let acquisitions = &dataset.acquisitions;
+    let count = acquisitions.len();
     let mut frameworks = vec![false; count];
-    if !rows.iter().any(|&row| dataset.acquisitions.get(row as usize).is_some_and(|a| a.parent.is_some())) {
+    let orders: Vec<(u32, Symbol)> =
+        rows.par_iter().filter_map(|&row| Some((row, acquisitions.get(row as usize)?.parent?))).collect();
+    if orders.is_empty() {
         return frameworks;
     }
-    let mut in_set = vec![false; count];
-    for &row in rows {
-        if let Some(slot) = in_set.get_mut(row as usize) {
+    let mut is_parent = vec![false; dataset.strings.len()];
+    for &(_, parent) in &orders {
+        if let Some(slot) = is_parent.get_mut(parent.index()) {
             *slot = true;
         }
     }
-    // Dense map from id symbol to position, for constant-time parent lookup.
-    let mut position_of_id = vec![u32::MAX; dataset.strings.len()];
-    for (position, acquisition) in dataset.acquisitions.iter().enumerate() {
-        if let Some(slot) = position_of_id.get_mut(acquisition.id.index()) {
-            *slot = position as u32;
+    // Where each parent id is; the last record with an id wins, as validation reports duplicates.
+    let parents: Vec<(Symbol, u32)> = acquisitions
+        .par_iter()
+        .enumerate()
+        .filter(|(_, acquisition)| is_parent.get(acquisition.id.index()).copied().unwrap_or(false))
+        .map(|(position, acquisition)| (acquisition.id, position as u32))
+        .collect();
+    let position_of: HashMap<Symbol, u32> = parents.into_iter().collect();
+    // A filtered set counts a framework only if the framework itself is in it.
+    let in_set = (rows.len() < count).then(|| {
+        let mut in_set = vec![false; count];
+        for &row in rows {
+            if let Some(slot) = in_set.get_mut(row as usize) {
+                *slot = true;
+            }
         }
-    }
-    for &row in rows {
-        let Some(parent) = dataset.acquisitions.get(row as usize).and_then(|a| a.parent) else { continue };
-        let Some(&position) = position_of_id.get(parent.index()) else { continue };
-        if position as usize != row as usize && in_set.get(position as usize).copied().unwrap_or(false) {
+        in_set
+    });
+    for (row, parent) in orders {
+        let Some(&position) = position_of.get(&parent) else { continue };
+        let in_rows = in_set.as_ref().is_none_or(|in_set| in_set.get(position as usize).copied().unwrap_or(false));
+        if position != row && in_rows {
             frameworks[position as usize] = true;
         }
     }

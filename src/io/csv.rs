@@ -11,10 +11,11 @@ use std::path::Path;
 use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Collection, Dataset, FuzzyDate};
+use crate::model::{Collection, Dataset, FuzzyDate, Interner};
 
 use super::LoadError;
 use super::convert::{self, WireRecord};
+use super::parts::{Part, in_parts, join_parts, part_starts};
 use super::wire::{
     AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, EventRecord, MetaRecord, MoneyRecord,
     QuantityRecord, SourceRecord, Text,
@@ -234,7 +235,7 @@ pub fn import_folder(folder: &Path) -> Result<Dataset, LoadError> {
         let path = folder.join(format!("{}.csv", collection.key()));
         if path.exists() {
             let bytes = super::read_file(&path)?;
-            read_table(collection, &bytes, &path.display().to_string(), &mut dataset)?;
+            read_table(collection, &bytes, &path.display().to_string(), &mut dataset, rayon::current_num_threads())?;
         }
     }
     Ok(dataset)
@@ -243,7 +244,7 @@ pub fn import_folder(folder: &Path) -> Result<Dataset, LoadError> {
 /// Reads one collection's CSV into an otherwise empty dataset.
 pub fn import_table(collection: Collection, bytes: &[u8], origin: &str) -> Result<Dataset, LoadError> {
     let mut dataset = Dataset::default();
-    read_table(collection, bytes, origin, &mut dataset)?;
+    read_table(collection, bytes, origin, &mut dataset, rayon::current_num_threads())?;
     Ok(dataset)
 }
 
@@ -323,23 +324,25 @@ fn parse_record<'t>(collection: Collection, row: &Row<'_, 't>) -> Result<WireRec
             notes: row.text("notes"),
         }),
         Collection::Acquisitions => {
+            // Read in the order of the columns, which is the order the row's cursor expects.
+            let (id, system, category, buyers) =
+                (row.required("id")?, row.text("system"), row.text("category"), row.list("buyers"));
+            let (agency, supplier, stage) = (row.optional("agency"), row.optional("supplier"), row.word("stage")?);
             let count = row.number::<u64>("quantity", "a whole number of zero or more")?;
+            let qualifier = row.optional_word("quantity_qualifier")?;
             let qualifier_given = !row.raw("quantity_qualifier").is_empty();
             let unit = row.optional("quantity_unit");
             let words = row.optional("quantity_text");
-            let quantity = if count.is_some() || qualifier_given || unit.is_some() || words.is_some() {
-                Some(QuantityRecord { count, unit, qualifier: row.optional_word("quantity_qualifier")?, text: words })
-            } else {
-                None
-            };
+            let quantity = (count.is_some() || qualifier_given || unit.is_some() || words.is_some())
+                .then_some(QuantityRecord { count, unit, qualifier, text: words });
             WireRecord::Acquisition(AcquisitionRecord {
-                id: row.required("id")?,
-                system: row.text("system"),
-                category: row.text("category"),
-                buyers: row.list("buyers"),
-                agency: row.optional("agency"),
-                supplier: row.optional("supplier"),
-                stage: row.word("stage")?,
+                id,
+                system,
+                category,
+                buyers,
+                agency,
+                supplier,
+                stage,
                 quantity,
                 value: row.money()?,
                 date: row.date("date")?,
@@ -363,8 +366,8 @@ struct Row<'r, 't> {
     positions: &'r [Option<usize>],
     names: &'static [&'static str],
     text: fn(&'r str) -> Text<'t>,
-    /// Where the last column asked for is in `names`: records ask for their columns nearly in order,
-    /// so the next one is found with one comparison instead of a search per cell.
+    /// Just past the last column asked for in `names`: records ask for their columns in order, so
+    /// each is found with one comparison instead of a search per cell.
     cursor: std::cell::Cell<usize>,
 }
 
@@ -384,12 +387,12 @@ impl<'r, 't> Row<'r, 't> {
     }
 
     fn slot(&self, column: &str) -> Option<usize> {
+        // The next column, or the same one again.
         let next = self.cursor.get();
-        let slot = if self.names.get(next).is_some_and(|name| *name == column) {
-            Some(next)
-        } else {
-            self.names.iter().position(|name| *name == column)
-        };
+        let slot = [next, next.wrapping_sub(1)]
+            .into_iter()
+            .find(|&slot| self.names.get(slot).is_some_and(|name| *name == column))
+            .or_else(|| self.names.iter().position(|name| *name == column));
         if let Some(slot) = slot {
             self.cursor.set(slot + 1);
         }
@@ -483,8 +486,15 @@ impl<'r, 't> Row<'r, 't> {
     }
 }
 
-/// Reads one collection's CSV and appends its records to `dataset`, each interned as it is read.
-fn read_table(collection: Collection, bytes: &[u8], origin: &str, dataset: &mut Dataset) -> Result<(), LoadError> {
+/// Reads one collection's CSV and appends its records to `dataset`, each interned as it is read; a large
+/// acquisitions table in up to `parts` parts at once (see [`super::parts`]).
+fn read_table(
+    collection: Collection,
+    bytes: &[u8],
+    origin: &str,
+    dataset: &mut Dataset,
+    parts: usize,
+) -> Result<(), LoadError> {
     let text = super::decode_utf8(bytes, origin)?;
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let names = columns(collection);
@@ -503,7 +513,26 @@ fn read_table(collection: Collection, bytes: &[u8], origin: &str, dataset: &mut 
         let message = format!("the header row has an unknown column \"{unknown}\" (expected: {})", names.join(", "));
         return Err(LoadError::at(origin, 1, 1, message));
     }
+    if collection == Collection::Acquisitions && dataset.acquisitions.is_empty() {
+        let first = reader.position().byte() as usize;
+        let starts = part_starts(text.as_bytes(), first, parts, b"\r\n", |_| true);
+        if starts.len() > 1 {
+            let read = |start, until, pool| read_part(text, start, until, pool, header.len(), &positions);
+            // A seam that does not match, or a bad row, is read again on one core, which names the row.
+            if let Some(parsed) = in_parts(&starts, &dataset.strings, read) {
+                join_parts(dataset, parsed);
+                return Ok(());
+            }
+        }
+    }
     let mut cells = ::csv::StringRecord::new();
+    // Rows are about 120 bytes; reserving once saves copying a growing list of a million records.
+    let rows = text.len() / 128;
+    match collection {
+        Collection::Acquisitions => dataset.acquisitions.reserve(rows),
+        Collection::Commitments => dataset.commitments.reserve(rows),
+        _ => {}
+    }
     let mut number = 1;
     while reader.read_record(&mut cells).map_err(|error| csv_error(origin, &error))? {
         number += 1;
@@ -514,6 +543,52 @@ fn read_table(collection: Collection, bytes: &[u8], origin: &str, dataset: &mut 
         dataset.insert(end, record);
     }
     Ok(())
+}
+
+/// Reads acquisitions from `start` to exactly `until` (the next part's start), or to the end. None when
+/// the rows do not end exactly there or one cannot be read.
+fn read_part(
+    text: &str,
+    start: usize,
+    until: Option<usize>,
+    mut strings: Interner,
+    columns: usize,
+    positions: &[Option<usize>],
+) -> Option<Part> {
+    let rest = text.get(start..)?;
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(rest.as_bytes());
+    let mut cells = ::csv::StringRecord::new();
+    // Rows take over 100 bytes each, and bring one new string each (their id).
+    let expected = until.unwrap_or(text.len()).saturating_sub(start) / 100;
+    let mut records = Vec::with_capacity(expected);
+    strings.reserve(expected);
+    let names = self::columns(Collection::Acquisitions);
+    loop {
+        if let Some(until) = until {
+            // Where the next row starts, past the line end of this one.
+            let mut at = start + reader.position().byte() as usize;
+            while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                at += 1;
+            }
+            if at == until {
+                return Some(Part { records, strings, end: until });
+            }
+            if at > until {
+                return None;
+            }
+        }
+        if !reader.read_record(&mut cells).ok()? {
+            return until.is_none().then_some(Part { records, strings, end: text.len() });
+        }
+        if cells.len() != columns {
+            return None;
+        }
+        let row = Row::new(&cells, positions, names, Text::borrowed);
+        let WireRecord::Acquisition(record) = parse_record(Collection::Acquisitions, &row).ok()? else {
+            return None;
+        };
+        records.push(convert::acquisition_from_wire(&record, &mut strings));
+    }
 }
 
 fn read_meta(bytes: &[u8], origin: &str, meta: &mut MetaRecord<'static>) -> Result<(), LoadError> {
@@ -610,6 +685,53 @@ fn money_cells(money: Option<&MoneyRecord>) -> [String; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// About 5 MB of acquisitions as CSV, every symbol field filled, some notes over several lines.
+    fn large_table() -> Vec<u8> {
+        let text = crate::synthetic::dataset_json(40_000, 5);
+        let mut dataset = crate::io::json::from_str(&text, "synthetic.json").unwrap();
+        let (supplier, commitment) = (dataset.intern("sup"), dataset.intern("c-1"));
+        for (i, record) in dataset.acquisitions.iter_mut().enumerate() {
+            record.supplier = Some(supplier);
+            record.commitment = Some(commitment);
+            if i % 7 == 0 {
+                record.notes = Some(format!("first line\nsecond line, \"quoted\"\n{i}").into());
+            }
+        }
+        let mut bytes = Vec::new();
+        write_table(&dataset, Collection::Acquisitions, &mut bytes).unwrap();
+        bytes
+    }
+
+    fn read(bytes: &[u8], parts: usize) -> Dataset {
+        let mut dataset = Dataset::default();
+        read_table(Collection::Acquisitions, bytes, "a.csv", &mut dataset, parts).unwrap();
+        dataset
+    }
+
+    #[test]
+    fn a_table_read_in_parts_is_the_table_read_on_one_core() {
+        let bytes = large_table();
+        let one = read(&bytes, 1);
+        assert_eq!(one.acquisitions.len(), 40_000);
+        for parts in [2, 3, 8] {
+            let many = read(&bytes, parts);
+            assert_eq!(many.acquisitions, one.acquisitions);
+            assert_eq!(many.strings.len(), one.strings.len());
+            assert!((0..one.strings.len()).all(|i| many.strings.resolve_index(i) == one.strings.resolve_index(i)));
+        }
+        // The parts themselves, where notes over several lines cannot mislead them.
+        let single_line = String::from_utf8(bytes).unwrap().replace("first line\nsecond line", "first line");
+        let text = single_line.as_str();
+        let first = text.find('\n').unwrap() + 1;
+        let starts = part_starts(text.as_bytes(), first, 3, b"\r\n", |_| true);
+        assert_eq!(starts.len(), 3);
+        let columns = columns(Collection::Acquisitions);
+        let positions: Vec<Option<usize>> = (0..columns.len()).map(Some).collect();
+        let read = |start, until, pool| read_part(text, start, until, pool, columns.len(), &positions);
+        let parsed = in_parts(&starts, &Interner::default(), read).expect("the seams match");
+        assert_eq!(parsed.iter().map(|part| part.records.len()).sum::<usize>(), 40_000);
+    }
 
     #[test]
     fn a_bom_and_crlf_line_ends_are_read() {

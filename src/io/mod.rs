@@ -3,6 +3,8 @@
 pub mod convert;
 pub mod csv;
 pub mod json;
+pub mod layout;
+mod parts;
 pub mod save;
 pub mod schema;
 pub mod stream;

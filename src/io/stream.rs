@@ -2,24 +2,21 @@
 //! each record into its borrowed file shape and converts it at once; saving converts each record as it is
 //! written. For a million acquisitions the list of file-shaped records would be about 400 MB.
 //!
-//! The acquisitions, nearly all of a large file, are parsed in parts on all cores. A part starts where a
-//! line starts with `{`: outside a string, since JSON strings hold no raw line breaks, but perhaps a
-//! nested object rather than a record. A part is kept only if the part before it, parsed from a place known
-//! to start a record, ends exactly where it starts; otherwise the file is read again on one core. Each part
-//! interns into a string pool of its own, merged into the first in file order, so the symbols come out as
-//! a reading on one core gives them (a test holds both to the same dataset).
+//! The acquisitions, nearly all of a large file, are parsed in parts on all cores ([`super::parts`]): a
+//! part starts where a line starts with `{`, outside a string, since JSON strings hold no raw line breaks,
+//! but perhaps a nested object rather than a record; the check at the seams catches that.
 //!
 //! This is the fast path only: a file that fails here is parsed again by the derived `DatasetFile` with
 //! path tracking, which gives the precise message. The derived type stays the definition of the format
 //! (and its schema); tests hold both to the same text.
 
-use rayon::prelude::*;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::model::{Acquisition, Dataset, Interner, Symbol};
+use crate::model::{Dataset, Interner};
 
 use super::convert;
+use super::parts::{Part, in_parts, join_parts, part_starts};
 use super::wire::{AcquisitionRecord, FORMAT, MetaRecord, Text, VERSION};
 
 /// A parsed file: the header fields, checked by the caller, and the dataset, whose acquisitions may still
@@ -41,9 +38,6 @@ impl Parsed {
 }
 
 const FIELDS: &[&str] = &["format", "version", "meta", "actors", "sources", "events", "commitments", "acquisitions"];
-
-/// Below this many bytes of acquisitions, starting threads costs more than it saves.
-const SMALLEST_PART_BYTES: usize = 1 << 20;
 
 /// Parses a whole file, the acquisitions in up to `parts` parts at once. None when the text is not a
 /// valid dataset file (the caller parses it again for the message).
@@ -140,99 +134,29 @@ impl<'t> Cursor<'t> {
     }
 }
 
-/// The acquisitions array, parsed in parts on all cores; the cursor ends past its `]`. The first part
-/// goes on with `strings`, which it takes; [`join_parts`] gives it back.
-fn acquisitions(cursor: &mut Cursor<'_>, strings: &mut Interner, parts: usize) -> Option<Vec<Part>> {
+/// The acquisitions array, parsed in parts on all cores; the cursor ends past its `]`.
+fn acquisitions(cursor: &mut Cursor<'_>, strings: &Interner, parts: usize) -> Option<Vec<Part>> {
     cursor.expect(b'[')?;
     if cursor.eat(b']') {
         return Some(Vec::new());
     }
     cursor.skip_whitespace();
-    let starts = part_starts(cursor.text, cursor.position, parts);
-    let mut pool = Some(std::mem::take(strings));
-    let jobs: Vec<(usize, Option<usize>, Interner)> = starts
-        .iter()
-        .enumerate()
-        .map(|(k, &start)| (start, starts.get(k + 1).copied(), pool.take().unwrap_or_default()))
-        .collect();
     let text = cursor.text;
-    let parsed: Vec<Part> =
-        jobs.into_par_iter().map(|(start, end, pool)| parse_part(text, start, end, pool)).collect::<Option<_>>()?;
+    // A record starts a line with `{`, after any indent.
+    let starts = part_starts(text.as_bytes(), cursor.position, parts, b" \t\r\n", |byte| byte == b'{');
+    let parsed = in_parts(&starts, strings, |start, until, pool| parse_part(text, start, until, pool))?;
     cursor.position = parsed.last()?.end;
     Some(parsed)
-}
-
-/// Puts parsed parts together as the dataset's acquisitions, the first part's string pool as the
-/// dataset's. Strings new to it are added in the order each part met them: the order a reading on one
-/// core adds them in.
-fn join_parts(dataset: &mut Dataset, parts: Vec<Part>) {
-    let mut parts = parts.into_iter();
-    let Some(first) = parts.next() else {
-        return;
-    };
-    let total: usize = first.records.len() + parts.as_slice().iter().map(|part| part.records.len()).sum::<usize>();
-    dataset.strings = first.strings;
-    // The first part's list grows to hold the rest (in place, for a list this large), and each other
-    // part is freed once moved.
-    let records = &mut dataset.acquisitions;
-    *records = first.records;
-    records.reserve_exact(total - records.len());
-    for mut part in parts {
-        let strings = &mut dataset.strings;
-        let symbols: Vec<Symbol> =
-            (0..part.strings.len()).map(|i| strings.intern(part.strings.resolve_index(i))).collect();
-        part.records.par_iter_mut().for_each(|record| record.map_symbols(|symbol| symbols[symbol.index()]));
-        records.append(&mut part.records);
-    }
-}
-
-/// Where each part of the array starting at `first` begins: `first`, then lines that start with `{`
-/// at even distances through the rest of the text.
-fn part_starts(text: &str, first: usize, parts: usize) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let length = bytes.len() - first;
-    let mut starts = vec![first];
-    if parts < 2 || length < SMALLEST_PART_BYTES * 2 {
-        return starts;
-    }
-    for k in 1..parts {
-        let mut from = first + length / parts * k;
-        let start = loop {
-            let Some(line) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) else {
-                break None;
-            };
-            let mut at = from + line + 1;
-            while matches!(bytes.get(at), Some(b' ' | b'\r' | b'\t')) {
-                at += 1;
-            }
-            match bytes.get(at) {
-                Some(b'{') => break Some(at),
-                Some(_) => from = at,
-                None => break None,
-            }
-        };
-        match start {
-            Some(start) if start > *starts.last().unwrap_or(&first) => starts.push(start),
-            _ => break,
-        }
-    }
-    starts
-}
-
-/// One part of the acquisitions: its records, interned into a pool of its own, and where it ended.
-struct Part {
-    records: Vec<Acquisition>,
-    strings: Interner,
-    /// Past the array's `]` for the last part.
-    end: usize,
 }
 
 /// Parses records from `start` until exactly `until` (the next part's start) or, for the last part, the
 /// end of the array. None when the records do not end exactly there, or the text is not valid.
 fn parse_part(text: &str, start: usize, until: Option<usize>, mut strings: Interner) -> Option<Part> {
     let mut cursor = Cursor { text, position: start };
-    // Records take about 300 bytes of JSON each.
-    let mut records = Vec::with_capacity(until.unwrap_or(text.len()).saturating_sub(start) / 300);
+    // Records take about 300 bytes of JSON each, and bring one new string each (their id).
+    let expected = until.unwrap_or(text.len()).saturating_sub(start) / 300;
+    let mut records = Vec::with_capacity(expected);
+    strings.reserve(expected);
     loop {
         let record: AcquisitionRecord = cursor.value()?;
         records.push(convert::acquisition_from_wire(&record, &mut strings));
@@ -270,7 +194,7 @@ impl Serialize for FileView<'_> {
 }
 
 /// Records written as a list, each converted to file shape `W` just before it is written.
-struct Written<'a, M, W>(&'a [M], &'a Dataset, fn(&'a M, &'a Dataset) -> W);
+pub struct Written<'a, M, W>(pub &'a [M], pub &'a Dataset, pub fn(&'a M, &'a Dataset) -> W);
 
 impl<'a, M, W: Serialize> Serialize for Written<'a, M, W> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

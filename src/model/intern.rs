@@ -55,6 +55,14 @@ impl Interner {
         symbol
     }
 
+    /// Makes room for `additional` more strings, so that a load of a known size does not grow the table
+    /// (rehashing every string each time) again and again.
+    pub fn reserve(&mut self, additional: usize) {
+        let Interner { text, ends, lookup } = self;
+        lookup.reserve(additional, |symbol| FxBuildHasher.hash_one(string_at(text, ends, symbol.index())));
+        ends.reserve(additional);
+    }
+
     /// The symbol for `text` if the pool has it; never adds.
     pub fn get(&self, text: &str) -> Option<Symbol> {
         let hash = FxBuildHasher.hash_one(text);
