@@ -130,7 +130,7 @@ enum GroupKey {
     All,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Cell {
     records: u32,
     joint: u32,
@@ -233,6 +233,9 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
         }
     };
     let frameworks = frameworks_with_orders_in(dataset, rows);
+    // A record in several groups (joint buyers) is counted once in the totals, so the totals are added
+    // up record by record; otherwise they are the sum of the groups, added up once at the end.
+    let several_groups = group_by == GroupBy::Buyer;
     // Fixed chunks on every core, merged in order: money sums come out the same on every run and machine.
     let (cells, totals) = rows
         .par_chunks(chunk_rows.max(1))
@@ -250,7 +253,9 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
                 for &key in &keys {
                     cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
                 }
-                totals[record.stage as usize].add(record, is_framework, false);
+                if several_groups {
+                    totals[record.stage as usize].add(record, is_framework, false);
+                }
             }
             let totals = Stage::ALL
                 .iter()
@@ -268,7 +273,20 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
             (cells, totals)
         })
         .unwrap_or_default();
+    let totals = if several_groups { totals } else { sum_of_groups(&cells) };
     Volumes { group_by, records: rows.len(), rows: finish(dataset, cells), totals: finish(dataset, totals) }
+}
+
+/// Totals by stage as the sum of the groups, added in the groups' order so that money sums come out
+/// the same on every run.
+fn sum_of_groups(cells: &Cells) -> Cells {
+    let mut groups: Vec<(&(GroupKey, Stage), &Cell)> = cells.iter().collect();
+    groups.sort_by_key(|(key, _)| **key);
+    let mut totals = Cells::default();
+    for ((_, stage), cell) in groups {
+        totals.entry((GroupKey::All, *stage)).or_default().merge(cell.clone());
+    }
+    totals
 }
 
 /// The value for `key` in a short list, added with its default if missing.

@@ -104,23 +104,41 @@ pub fn write(dataset: &Dataset, out: impl std::io::Write) -> std::io::Result<()>
         out.write_all(b"[]")?;
     } else {
         out.write_all(b"[")?;
-        // 16,384 records (about 5 MB of text) at a time, in chunks of 2,048 for the cores.
-        const BATCH: usize = 1 << 14;
-        const CHUNK: usize = 1 << 11;
-        for (batch, records) in dataset.acquisitions.chunks(BATCH).enumerate() {
-            let rendered: Vec<Vec<u8>> = records
-                .par_chunks(CHUNK)
-                .enumerate()
-                .map(|(chunk, records)| render_acquisitions(dataset, records, batch + chunk == 0))
-                .collect::<Result<_, _>>()?;
-            for text in rendered {
-                out.write_all(&text)?;
-            }
-        }
+        write_acquisitions(dataset, &mut out)?;
         out.write_all(b"\n  ]")?;
     }
     out.write_all(b"\n}\n")?;
     out.flush()
+}
+
+/// The acquisitions' lines: rendered on the cores a batch ahead while this thread writes the batch
+/// before, so that writing (the kernel's copy into the page cache) and rendering overlap. A failed write
+/// stops the rendering.
+fn write_acquisitions(dataset: &Dataset, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    // 16,384 records (about 5 MB of text) at a time, in chunks of 2,048 for the cores.
+    const BATCH: usize = 1 << 14;
+    const CHUNK: usize = 1 << 11;
+    std::thread::scope(|scope| {
+        let (batches, rendered) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<Vec<u8>>>>(1);
+        scope.spawn(move || {
+            for (batch, records) in dataset.acquisitions.chunks(BATCH).enumerate() {
+                let texts = records
+                    .par_chunks(CHUNK)
+                    .enumerate()
+                    .map(|(chunk, records)| render_acquisitions(dataset, records, batch + chunk == 0))
+                    .collect();
+                if batches.send(texts).is_err() {
+                    break;
+                }
+            }
+        });
+        for texts in rendered {
+            for text in texts? {
+                out.write_all(&text)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// `  "key": value,` with the value laid out as a field of the file.

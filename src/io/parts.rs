@@ -92,6 +92,7 @@ pub fn join_parts(dataset: &mut Dataset, parts: Vec<Part>) {
     records.reserve_exact(total - records.len());
     for mut part in parts {
         let strings = &mut dataset.strings;
+        strings.reserve(part.strings.len());
         let symbols: Vec<Symbol> =
             (0..part.strings.len()).map(|i| strings.intern(part.strings.resolve_index(i))).collect();
         part.records.par_iter_mut().for_each(|record| record.map_symbols(|symbol| symbols[symbol.index()]));
