@@ -54,9 +54,14 @@ pub fn dataset_json(acquisitions: usize, seed: u64) -> String {
             format!(r#""system": "{system}""#),
             format!(r#""category": "{category}""#),
         ];
-        let buyers: Vec<String> = (0..if rng.u8(..10) == 0 { 2 + rng.usize(..3) } else { 1 })
-            .map(|_| format!("\"{}\"", COUNTRIES[rng.usize(..COUNTRIES.len())]))
-            .collect();
+        // One buyer, or for one record in ten a joint order of two to four different ones.
+        let mut buyers: Vec<String> = Vec::new();
+        for _ in 0..if rng.u8(..10) == 0 { 2 + rng.usize(..3) } else { 1 } {
+            let buyer = format!("\"{}\"", COUNTRIES[rng.usize(..COUNTRIES.len())]);
+            if !buyers.contains(&buyer) {
+                buyers.push(buyer);
+            }
+        }
         fields.push(format!(r#""buyers": [{}]"#, buyers.join(", ")));
         if rng.u8(..4) == 0 {
             fields.push(r#""agency": "nspa""#.to_owned());

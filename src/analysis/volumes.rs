@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Acquisition, Currency, Dataset, MoneyQualifier, QuantityQualifier, Stage, Symbol};
+use crate::model::{Acquisition, Currency, Dataset, MoneyQualifier, QuantityQualifier, Stage, Symbol, count_text};
 
 /// What to group acquisitions by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -460,7 +460,7 @@ impl QuantityTally {
             parts.push(format!("up to {}", n(self.up_to as f64, 0)));
         }
         if self.unknown > 0 {
-            parts.push(format!("{} without a number", self.unknown));
+            parts.push(format!("{} without a number", count_text(self.unknown as usize)));
         }
         if self.frameworks > 0 {
             parts.push(format!("framework ceiling up to {} not added", n(self.framework_ceiling as f64, 0)));
@@ -502,7 +502,7 @@ impl VolumeRow {
             })
             .collect();
         if self.no_quantity > 0 {
-            parts.push(format!("{} with no quantity", self.no_quantity));
+            parts.push(format!("{} with no quantity", count_text(self.no_quantity as usize)));
         }
         parts.join(" | ")
     }
@@ -512,7 +512,7 @@ impl VolumeRow {
         let mut parts: Vec<String> =
             self.money.iter().map(|(currency, tally)| format!("{currency} {}", tally.describe())).collect();
         if self.no_value > 0 {
-            parts.push(format!("{} with no value", self.no_value));
+            parts.push(format!("{} with no value", count_text(self.no_value as usize)));
         }
         parts.join(" | ")
     }

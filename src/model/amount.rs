@@ -210,6 +210,11 @@ impl Money {
     }
 }
 
+/// A count of records with thousands grouped: "1,000,000".
+pub fn count_text(count: usize) -> String {
+    group_thousands(count as f64, 0)
+}
+
 /// 5_500_000_000 → "5.5 bn", 700_000_000 → "700 M", 395_000 → "395,000".
 pub fn short_amount(amount: f64) -> String {
     let (scaled, suffix) = if amount.abs() >= 1e9 {

@@ -11,7 +11,9 @@ pub mod validate;
 
 use serde::{Deserialize, Serialize};
 
-pub use amount::{Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, group_thousands, plural, short_amount};
+pub use amount::{
+    Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, count_text, group_thousands, plural, short_amount,
+};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
 pub use intern::{Interner, Symbol};
 

@@ -21,8 +21,10 @@ pub fn status_bar_ui(
                 ui.label("saved");
             }
             ui.separator();
-            let counts: Vec<String> =
-                Collection::ALL.iter().map(|&c| format!("{} {}", document.dataset.len(c), c.key())).collect();
+            let counts: Vec<String> = Collection::ALL
+                .iter()
+                .map(|&c| format!("{} {}", crate::model::count_text(document.dataset.len(c)), c.key()))
+                .collect();
             ui.label(counts.join(" · "));
             ui.separator();
             let (errors, warnings) = (document.problems.errors, document.problems.warnings());

@@ -13,7 +13,7 @@ use crate::analysis::filter::Filter;
 use crate::analysis::table::{DisplayRow, Sort, TableModel, build};
 use crate::app::AppCommand;
 use crate::io::csv::{record_cells, record_from_cells};
-use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol};
+use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol, count_text};
 
 use super::derived::{BACKGROUND_ROWS, Derived};
 use super::{MainView, View};
@@ -273,7 +273,7 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
     });
     ui.horizontal(|ui| {
         let model = state.model();
-        let shown = format!("{} of {}", model.matched, model.total);
+        let shown = format!("{} of {}", count_text(model.matched), count_text(model.total));
         ui.label(shown).on_hover_text(format!("Filter: {}", state.filter.describe()));
         if state.model.is_updating() {
             ui.spinner();
@@ -302,7 +302,7 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
 pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
         for candidate in Tab::ALL {
-            let label = format!("{} ({})", candidate.label(), candidate.rows(&view.document.dataset));
+            let label = format!("{} ({})", candidate.label(), count_text(candidate.rows(&view.document.dataset)));
             if ui.selectable_label(view.main == MainView::Tables && candidate == view.tab, label).clicked() {
                 commands.push(AppCommand::Show(candidate));
             }
@@ -388,24 +388,31 @@ fn date_range_ui(state: &mut TablesState, ui: &mut egui::Ui) {
 /// Totals of the shown acquisitions, one line per stage: never added across stages, units or
 /// currencies, with ceilings and records without a number apart.
 fn totals_ui(model: &TableModel, ui: &mut egui::Ui) {
-    egui::CollapsingHeader::new(format!("Totals of the {} acquisitions shown", model.matched))
+    egui::CollapsingHeader::new(format!("Totals of the {} acquisitions shown", count_text(model.matched)))
         .id_salt("table_totals")
         .default_open(true)
         .show(ui, |ui| {
-            for row in &model.totals {
-                ui.horizontal_wrapped(|ui| {
-                    let stage = egui::RichText::new(format!("{}:", row.stage.label())).strong();
-                    ui.label(stage.color(stage_color(row.stage, ui.visuals())));
-                    let money = row.describe_money();
-                    let text = if money.is_empty() {
-                        row.describe_units()
-                    } else {
-                        format!("{} · {money}", row.describe_units())
-                    };
-                    ui.add(egui::Label::new(text).wrap());
-                });
-            }
+            // A large dataset has long totals (every unit and currency at every stage): they scroll
+            // within a third of the view, and the table keeps the rest.
+            let max_height = (ui.available_height() / 3.0).max(60.0);
+            egui::ScrollArea::vertical().id_salt("table_totals_scroll").max_height(max_height).show(ui, |ui| {
+                totals_lines(model, ui);
+            });
         });
+}
+
+/// One line per stage.
+fn totals_lines(model: &TableModel, ui: &mut egui::Ui) {
+    for row in &model.totals {
+        ui.horizontal_wrapped(|ui| {
+            let stage = egui::RichText::new(format!("{}:", row.stage.label())).strong();
+            ui.label(stage.color(stage_color(row.stage, ui.visuals())));
+            let money = row.describe_money();
+            let text =
+                if money.is_empty() { row.describe_units() } else { format!("{} · {money}", row.describe_units()) };
+            ui.add(egui::Label::new(text).wrap());
+        });
+    }
 }
 
 /// F2 edits the selected row, Ctrl+C copies the selected rows; not while a text field has the keys.
