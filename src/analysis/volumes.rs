@@ -246,7 +246,8 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
             let mut keys = Vec::with_capacity(4);
             for &row in chunk {
                 let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
-                let is_framework = frameworks.get(row as usize).copied().unwrap_or(false);
+                let is_framework =
+                    frameworks.as_ref().is_some_and(|ids| ids.get(record.id.index()).copied().unwrap_or(false));
                 keys.clear();
                 group_keys(record, group_by, &mut keys);
                 let is_joint = group_by == GroupBy::Buyer && keys.len() > 1;
@@ -360,50 +361,31 @@ pub fn quarter_of(date: &crate::model::FuzzyDate) -> Option<(i16, u8)> {
     anchor.month().map(|month| (anchor.year(), (month - 1) / 3 + 1))
 }
 
-/// Marks the acquisitions (by position) that are frameworks with at least one national order in `rows`.
-/// National orders are few (one record in fifty in real trackers), so only they and their parents are
-/// looked at closely; the passes over every record run on all cores.
-fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Vec<bool> {
+/// The framework contracts with national orders in `rows`, marked by id symbol: a record is such a
+/// framework if its id is marked (with an id duplicated, a validation error, every record holding it is).
+/// None when `rows` has no national orders. Marking ids rather than positions lets the aggregation read
+/// the mark beside the fields it reads anyway, instead of a second pass over every record to find where
+/// each framework is.
+fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Option<Vec<bool>> {
     let acquisitions = &dataset.acquisitions;
-    let count = acquisitions.len();
-    let mut frameworks = vec![false; count];
-    let orders: Vec<(u32, Symbol)> =
-        rows.par_iter().filter_map(|&row| Some((row, acquisitions.get(row as usize)?.parent?))).collect();
-    if orders.is_empty() {
-        return frameworks;
+    let parents: Vec<Symbol> = rows
+        .par_iter()
+        .filter_map(|&row| {
+            let record = acquisitions.get(row as usize)?;
+            // A record naming itself as its parent is not a framework for that.
+            record.parent.filter(|&parent| parent != record.id)
+        })
+        .collect();
+    if parents.is_empty() {
+        return None;
     }
-    let mut is_parent = vec![false; dataset.strings.len()];
-    for &(_, parent) in &orders {
-        if let Some(slot) = is_parent.get_mut(parent.index()) {
+    let mut is_framework = vec![false; dataset.strings.len()];
+    for parent in parents {
+        if let Some(slot) = is_framework.get_mut(parent.index()) {
             *slot = true;
         }
     }
-    // Where each parent id is; the last record with an id wins, as validation reports duplicates.
-    let parents: Vec<(Symbol, u32)> = acquisitions
-        .par_iter()
-        .enumerate()
-        .filter(|(_, acquisition)| is_parent.get(acquisition.id.index()).copied().unwrap_or(false))
-        .map(|(position, acquisition)| (acquisition.id, position as u32))
-        .collect();
-    let position_of: HashMap<Symbol, u32> = parents.into_iter().collect();
-    // A filtered set counts a framework only if the framework itself is in it.
-    let in_set = (rows.len() < count).then(|| {
-        let mut in_set = vec![false; count];
-        for &row in rows {
-            if let Some(slot) = in_set.get_mut(row as usize) {
-                *slot = true;
-            }
-        }
-        in_set
-    });
-    for (row, parent) in orders {
-        let Some(&position) = position_of.get(&parent) else { continue };
-        let in_rows = in_set.as_ref().is_none_or(|in_set| in_set.get(position as usize).copied().unwrap_or(false));
-        if position != row && in_rows {
-            frameworks[position as usize] = true;
-        }
-    }
-    frameworks
+    Some(is_framework)
 }
 
 fn finish(dataset: &Dataset, cells: HashMap<(GroupKey, Stage), Cell>) -> Vec<VolumeRow> {
@@ -565,6 +547,16 @@ mod tests {
         let planned = total(&volumes, Stage::Planned);
         assert_eq!(planned.units["aircraft"].exact, 8);
         assert!(!planned.units.contains_key("missile"));
+    }
+
+    #[test]
+    fn a_record_that_names_itself_as_parent_is_not_a_framework() {
+        let mut dataset = sample();
+        let own_id = dataset.acquisitions[4].id;
+        dataset.acquisitions[4].parent = Some(own_id);
+        let volumes = volumes(&dataset, None, GroupBy::Category);
+        let aircraft = &total(&volumes, Stage::Planned).units["aircraft"];
+        assert_eq!((aircraft.exact, aircraft.frameworks), (8, 0));
     }
 
     #[test]
