@@ -345,6 +345,42 @@ fn searching_narrows_the_rows() {
     assert!(harness.query_by_label("4 of 22").is_some());
 }
 
+/// Past 50,000 records, opening a file and searching run on workers: frames keep coming, the status bar
+/// and the table say what runs, and the results land.
+#[test]
+fn a_large_dataset_opens_and_is_searched_in_the_background_while_frames_keep_coming() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("large.json");
+    std::fs::write(&path, pledge_explorer::synthetic::dataset_json(60_000, 3)).unwrap();
+    let mut harness = app();
+    harness.state_mut().request(AppCommand::OpenFile(path.clone()));
+    harness.run_steps(2);
+    assert!(harness.state().is_busy(), "the load runs on a worker");
+    let opening = format!("Opening {}…", path.display());
+    assert!(harness.query_by_label(&opening).is_some(), "the status bar says what runs");
+    step_until(&mut harness, "the file to load", |app| app.document.path.as_deref() == Some(path.as_path()));
+    step_until(&mut harness, "the table to be built", |app| !app.tables.is_updating());
+    assert!(harness.query_by_label("60,000 of 60,000").is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Search").type_text("leopard");
+    // The first frame takes the text, the second starts the search (`Derived::refresh`), whose result
+    // can only land in a later frame.
+    harness.run_steps(2);
+    let searching = harness.state().tables.is_updating();
+    let expected = {
+        let dataset = &harness.state().document.dataset;
+        let filter = pledge_explorer::analysis::filter::Filter { text: "leopard".into(), ..Default::default() };
+        pledge_explorer::analysis::filter::filtered(dataset, Collection::Acquisitions, &filter).len()
+    };
+    assert!(searching, "the search runs on a worker");
+    assert!(harness.query_by_label("Updating…").is_some(), "the table says it is updating");
+    step_until(&mut harness, "the search", |app| !app.tables.is_updating());
+    assert!(expected > 0 && expected < 60_000);
+    let count = format!("{} of 60,000", pledge_explorer::model::count_text(expected));
+    assert!(harness.query_by_label(&count).is_some(), "{count}");
+}
+
 #[test]
 fn the_problems_list_and_the_log_open_and_a_problem_selects_its_record() {
     let mut harness = app();
