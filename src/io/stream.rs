@@ -56,7 +56,7 @@ pub fn parse(text: &str, parts: usize) -> Option<Parsed> {
             return None;
         }
         cursor.expect(b':')?;
-        if field >= 3 {
+        if matches!(FIELDS[field], "actors" | "sources" | "events" | "commitments") {
             // A collection after the acquisitions interns after them, as on one core.
             join_parts(&mut dataset, std::mem::take(&mut pending));
         }
