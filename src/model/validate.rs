@@ -257,8 +257,12 @@ impl Checker<'_> {
             if dataset.text(acquisition.system).trim().is_empty() {
                 self.report(Severity::Warning, here, index, id, "system", "the acquisition names no system".into());
             }
-            for &buyer in &acquisition.buyers {
+            for (position, &buyer) in acquisition.buyers.iter().enumerate() {
                 self.check_reference(ids, here, index, id, "buyers", Some(buyer), Collection::Actors);
+                if acquisition.buyers[..position].contains(&buyer) {
+                    let message = format!("lists the buyer `{}` twice", dataset.text(buyer));
+                    self.report(Severity::Warning, here, index, id, "buyers", message);
+                }
             }
             self.check_reference(ids, here, index, id, "agency", acquisition.agency, Collection::Actors);
             self.check_reference(ids, here, index, id, "supplier", acquisition.supplier, Collection::Actors);
@@ -413,5 +417,19 @@ mod tests {
         assert_eq!(records_in_cycles(&[None, Some(0), Some(1)]), Vec::<usize>::new());
         assert_eq!(records_in_cycles(&[Some(0)]), vec![0]);
         assert_eq!(records_in_cycles(&[Some(1), Some(2), Some(0), Some(0)]), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_buyer_listed_twice_is_a_warning() {
+        let text = r#"{"format": "pledge-explorer-dataset", "version": 1,
+            "meta": {"title": "Twice", "release": "1", "cutoff": "2024"},
+            "actors": [{"id": "DEU", "name": "Germany", "kind": "state", "confidence": "high"}],
+            "sources": [{"id": "s", "title": "A source"}],
+            "acquisitions": [{"id": "a", "system": "Howitzer", "category": "artillery", "buyers": ["DEU", "DEU"],
+                              "stage": "planned", "sources": ["s"], "confidence": "high"}]}"#;
+        let problems = validate(&crate::io::json::from_str(text, "twice.json").unwrap());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].severity, problems[0].place.field), (Severity::Warning, "buyers"));
+        assert!(problems[0].message.contains("lists the buyer `DEU` twice"), "{}", problems[0].message);
     }
 }
