@@ -66,8 +66,8 @@ pub fn render(report: &Report) -> String {
                 }
                 @if !report.charts.is_empty() {
                     h2 { "Acquisition volumes" }
-                    @for (caption, chart) in &report.charts {
-                        figure { (PreEscaped(chart)) figcaption { (caption) } }
+                    @for chart in &report.charts {
+                        figure { (PreEscaped(&chart.svg)) figcaption { (chart.caption) } }
                     }
                 }
                 @if options.tables {

@@ -68,10 +68,10 @@ pub fn render(report: &Report, stem: &str) -> (String, Vec<(String, String)>) {
     }
     if !report.charts.is_empty() {
         out.push_str("\n## Acquisition volumes\n\n");
-        for (index, (caption, chart)) in report.charts.iter().enumerate() {
+        for (index, chart) in report.charts.iter().enumerate() {
             let name = format!("{stem}-chart-{}.svg", index + 1);
-            out.push_str(&format!("![{}]({name})\n\n", escape(caption)));
-            files.push((name, chart.clone()));
+            out.push_str(&format!("![{}]({name})\n\n{}\n\n", escape(&chart.title), escape(&chart.caption)));
+            files.push((name, chart.svg.clone()));
         }
     }
     if options.tables {

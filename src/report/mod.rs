@@ -10,10 +10,10 @@ pub mod svg;
 use std::collections::BTreeMap;
 
 use crate::analysis::filter::{Filter, filtered};
-use crate::analysis::plot::{available_measures, plot_data};
+use crate::analysis::plot::{PlotData, available_measures, plot_data};
 use crate::analysis::timeline::{layout, vilnius_to_washington};
 use crate::analysis::volumes::{GroupBy, VolumeRow, volumes};
-use crate::model::{Collection, Dataset, FuzzyDate, Symbol};
+use crate::model::{Collection, Dataset, FuzzyDate, Symbol, count_text};
 
 /// What a report contains.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,8 +91,8 @@ pub struct Report {
     pub totals: Vec<VolumeRow>,
     /// (caption, SVG) of the timeline, Vilnius to Washington.
     pub timeline_svg: Option<String>,
-    /// (caption, SVG) per measure: acquisition volumes by category.
-    pub charts: Vec<(String, String)>,
+    /// Acquisition volumes by category, one chart per measure.
+    pub charts: Vec<Chart>,
     pub commitment_columns: Vec<&'static str>,
     pub commitments: Vec<Row>,
     pub acquisition_columns: Vec<&'static str>,
@@ -188,11 +188,11 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
             // A unit whose records all lack a number has no bars: say so in the tables, not as an empty chart.
             .filter(|(_, data)| data.max_height() > 0.0)
             .map(|(measure, data)| {
-                let caption = format!("Acquisitions by category: {}", measure.axis_label());
+                let title = format!("Acquisitions by category: {}", measure.axis_label());
                 let width = options.figure_width.min(svg::ChartOptions::default().width);
                 let chart_options =
-                    svg::ChartOptions { title: caption.clone(), width, height: width * 0.53, ..Default::default() };
-                (caption, svg::bar_chart_svg(&data, &chart_options))
+                    svg::ChartOptions { title: title.clone(), width, height: width * 0.53, ..Default::default() };
+                Chart { title, caption: chart_caption(&data), svg: svg::bar_chart_svg(&data, &chart_options) }
             })
             .collect()
     } else {
@@ -238,4 +238,32 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
 /// "[1][3]" for a row's citations.
 pub fn citation_marks(numbers: &[usize]) -> String {
     numbers.iter().map(|n| format!("[{n}]")).collect()
+}
+
+/// One chart of a report: its title (also drawn in the chart), a caption saying what its bars hold, and
+/// the chart as SVG.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    pub title: String,
+    pub caption: String,
+    pub svg: String,
+}
+
+/// How many records the bars hold, and how many of the shown records they leave out and why.
+fn chart_caption(data: &PlotData) -> String {
+    let drawn: u32 = data.series.iter().flat_map(|series| &series.records).sum();
+    let total = drawn + data.without_figure + data.ungrouped;
+    let records = |count: u32| format!("{} record{}", count_text(count as usize), if count == 1 { "" } else { "s" });
+    let mut caption = format!("The bars hold {} of {}.", count_text(drawn as usize), records(total));
+    if drawn < total {
+        let others = total - drawn;
+        caption.push_str(&format!(
+            " The other {} {} no figure in {}: another unit or currency, no number, or a framework whose \
+             national orders are counted instead.",
+            count_text(others as usize),
+            if others == 1 { "has" } else { "have" },
+            data.measure.axis_label()
+        ));
+    }
+    caption
 }

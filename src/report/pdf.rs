@@ -435,12 +435,12 @@ pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
         layout.heading("Timeline", 14.0, figure.height);
         layout.figure(figure, "From the Vilnius Summit (July 2023) to the Washington Summit (July 2024).");
     }
-    for (index, (caption, chart)) in report.charts.iter().enumerate() {
-        let figure = Figure::parse(chart, &svg_options)?;
+    for (index, chart) in report.charts.iter().enumerate() {
+        let figure = Figure::parse(&chart.svg, &svg_options)?;
         if index == 0 {
             layout.heading("Acquisition volumes", 14.0, figure.height);
         }
-        layout.figure(figure, caption);
+        layout.figure(figure, &chart.caption);
     }
     if options.tables {
         let with_sources = |columns: &[&'static str]| {
