@@ -221,6 +221,11 @@ pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: 
     let height = top + lane_height * timeline.lanes.len() as f64 + 30.0;
     let plot_width = (width - left - 10.0).max(10.0);
     let x_of = |day: f64| left + (day - range.0) / (range.1 - range.0).max(1e-9) * plot_width;
+    // Labels take about 6.2 points per character at this size. One that would run past the right edge
+    // ends there instead, rather than being cut off.
+    let right = left + plot_width;
+    let text_width = |text: &str| text.chars().count() as f64 * 6.2;
+    let fit = |x: f64, text: &str| x.min(right - text_width(text) - 2.0).max(left);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -235,25 +240,30 @@ pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: 
     );
     for tick in timeline_ticks(range.0, range.1, plot_width as f32) {
         let x = x_of(tick.day);
-        let _ = write!(
-            svg,
-            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{height}" stroke="{}"/><text x="{:.1}" y="{:.1}" fill="#555">{}</text>"##,
-            top - 14.0,
-            if tick.major { "#bbb" } else { "#e3e3e3" },
-            x + 3.0,
-            top - 16.0,
-            escape(&tick.label)
-        );
+        let stroke = if tick.major { "#bbb" } else { "#e3e3e3" };
+        let _ =
+            write!(svg, r#"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{height}" stroke="{stroke}"/>"#, top - 14.0);
+        // A label starts at its line; the last one is left out when it would run past the edge.
+        if x + 3.0 + text_width(&tick.label) <= width {
+            let _ = write!(
+                svg,
+                r##"<text x="{:.1}" y="{:.1}" fill="#555">{}</text>"##,
+                x + 3.0,
+                top - 16.0,
+                escape(&tick.label)
+            );
+        }
     }
     let _ = write!(svg, r#"<g clip-path="url(#plot)">"#);
     for summit in &timeline.summits {
         let (x0, x1) = (x_of(summit.extent.start), x_of(summit.extent.end));
         let _ = write!(
             svg,
-            r#"<rect x="{x0:.1}" y="30" width="{:.1}" height="{:.1}" fill="rgb(230,170,60)" fill-opacity="0.2"/><text x="{:.1}" y="42" fill="rgb(150,95,10)">{}</text>"#,
+            // The summit's name on its own line, above the calendar's labels.
+            r#"<rect x="{x0:.1}" y="24" width="{:.1}" height="{:.1}" fill="rgb(230,170,60)" fill-opacity="0.2"/><text x="{:.1}" y="34" fill="rgb(150,95,10)">{}</text>"#,
             (x1 - x0).max(2.0),
-            height - 30.0,
-            x0 + 2.0,
+            height - 24.0,
+            fit(x0 + 2.0, &summit.title),
             escape(&summit.title)
         );
     }
@@ -303,13 +313,14 @@ pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: 
                 );
             }
             if extent.uncertain {
-                let _ = write!(svg, r#"<text x="{:.1}" y="{:.1}" fill="{color}">?</text>"#, x1 + 3.0, bar_y + 10.0);
+                let mark_x = (x1 + 3.0).min(right - 8.0);
+                let _ = write!(svg, r#"<text x="{mark_x:.1}" y="{:.1}" fill="{color}">?</text>"#, bar_y + 10.0);
             }
-            labels.push((x0.max(left), truncate(&item.label, 48)));
+            let label = truncate(&item.label, 48);
+            labels.push((fit(x0.max(left), &label), label));
         }
-        // Labels about 6.2 points per character at this size, placed as on screen.
-        let boxes: Vec<(f32, f32)> =
-            labels.iter().map(|(x, text)| (*x as f32, text.chars().count() as f32 * 6.2)).collect();
+        // Placed as on screen: a label that would overlap the one before it is left out.
+        let boxes: Vec<(f32, f32)> = labels.iter().map(|(x, text)| (*x as f32, text_width(text) as f32)).collect();
         for ((x, text), show) in labels.iter().zip(place_labels(&boxes, 6.0)) {
             if show {
                 let _ = write!(svg, r#"<text x="{x:.1}" y="{:.1}">{}</text>"#, y + 36.0, escape(text));
@@ -362,6 +373,24 @@ mod tests {
         assert!(svg.contains("A &amp; &lt;b&gt;") && !svg.contains("<b>"));
         assert!(svg.contains("Jan 2024"));
         assert!(svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn timeline_labels_end_inside_the_figure() {
+        let dataset = default_dataset();
+        let timeline = crate::analysis::timeline::layout(&dataset, &Default::default());
+        for width in [720.0, 1100.0] {
+            let svg = timeline_svg(&timeline, crate::analysis::timeline::vilnius_to_washington(), "T", width);
+            for text in svg.split("<text x=\"").skip(1) {
+                let x: f64 = text.split('"').next().unwrap().parse().unwrap();
+                let content = text.split_once('>').unwrap().1.split("</text>").next().unwrap();
+                let decoded = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                    .iter()
+                    .fold(content.to_owned(), |text, entity| text.replace(entity, "&"));
+                let chars = decoded.chars().count();
+                assert!(x + chars as f64 * 6.2 <= width + 1.0, "{content:?} at x {x} runs past {width}");
+            }
+        }
     }
 
     #[test]
