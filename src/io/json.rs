@@ -45,9 +45,7 @@ fn parse_fast(text: &str, origin: &str) -> Result<Option<super::stream::Parsed>,
         let (line, column) = position_of(text, start);
         return Err(LoadError::at(origin, line, column, "a dataset is a JSON object, starting with {"));
     }
-    // A file laid out so that its parts cannot be found is read again on one core.
-    let parts = rayon::current_num_threads();
-    Ok(super::stream::parse(text, parts).or_else(|| (parts > 1).then(|| super::stream::parse(text, 1))?))
+    Ok(super::stream::parse(text, rayon::current_num_threads()))
 }
 
 fn finish(parsed: super::stream::Parsed, origin: &str) -> Result<Dataset, LoadError> {

@@ -144,7 +144,11 @@ fn acquisitions(cursor: &mut Cursor<'_>, strings: &Interner, parts: usize) -> Op
     let text = cursor.text;
     // A record starts a line with `{`, after any indent.
     let starts = part_starts(text.as_bytes(), cursor.position, parts, b" \t\r\n", |byte| byte == b'{');
-    let parsed = in_parts(&starts, strings, |start, until, pool| parse_part(text, start, until, pool))?;
+    let parse = |start, until, pool| parse_part(text, start, until, pool);
+    // A seam that does not match (a layout that misleads the split) is read again on one core: only
+    // this array, not the whole file.
+    let parsed = in_parts(&starts, strings, parse)
+        .or_else(|| (starts.len() > 1).then(|| in_parts(&starts[..1], strings, parse))?)?;
     cursor.position = parsed.last()?.end;
     Some(parsed)
 }
