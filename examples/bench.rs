@@ -12,8 +12,8 @@ use pledge_explorer::analysis::filter::{Filter, filtered};
 use pledge_explorer::analysis::table::{Sort, sort_rows};
 use pledge_explorer::analysis::timeline::layout;
 use pledge_explorer::analysis::volumes::{GroupBy, volumes};
-use pledge_explorer::app::settings::Settings;
-use pledge_explorer::app::{AppCommand, Document, PledgeApp, StartOptions};
+use pledge_explorer::app::{PledgeApp, StartOptions};
+use pledge_explorer::context::{Document, Settings, UserCommand};
 use pledge_explorer::model::Collection;
 use pledge_explorer::model::validate::validate;
 use pledge_explorer::{io, report, synthetic};
@@ -87,7 +87,7 @@ fn main() {
     });
     let mut rows: Vec<u32> = (0..dataset.acquisitions.len() as u32).collect();
     time("sort", &mut || {
-        sort_rows(&dataset, Collection::Acquisitions, &mut rows, &Sort { column: "Value".into(), descending: true })
+        sort_rows(&dataset, Collection::Acquisitions, &mut rows, &Sort { column: "value".into(), descending: true })
     });
     time("aggregate", &mut || {
         volumes(&dataset, None, GroupBy::Category);
@@ -132,9 +132,9 @@ fn frame_times(dataset: pledge_explorer::model::Dataset) -> Vec<(&'static str, f
     harness.state_mut().document = Document::new(dataset, None, "synthetic".into());
     let mut results = Vec::new();
     for (name, command) in [
-        ("frame_tables", AppCommand::Show(pledge_explorer::ui::tables::Tab::Acquisitions)),
-        ("frame_timeline", AppCommand::ShowTimeline),
-        ("frame_plots", AppCommand::ShowPlots),
+        ("frame_tables", UserCommand::ShowAcquisitions),
+        ("frame_timeline", UserCommand::ShowTimeline),
+        ("frame_plots", UserCommand::ShowPlots),
     ] {
         harness.state_mut().request(command);
         // Let the background builds finish, then time steady frames.

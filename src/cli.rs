@@ -12,6 +12,7 @@ use crate::analysis::volumes::{GroupBy, Volumes, volumes};
 use crate::io::{self, LoadError};
 use crate::model::validate::{Severity, is_usable, validate};
 use crate::model::{Collection, Dataset};
+use crate::report::ReportFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -74,14 +75,6 @@ pub enum Command {
     },
     /// Print the JSON Schema of the dataset format.
     Schema,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    Html,
-    Md,
-    Csv,
-    Pdf,
 }
 
 /// The filter of a report, as the tables set it in the app.
@@ -310,50 +303,7 @@ fn report(
     let filter = filter.to_filter()?;
     let title = title
         .unwrap_or_else(|| if dataset.meta.title.is_empty() { origin.clone() } else { dataset.meta.title.clone() });
-    write_report(&dataset, &crate::report::ReportOptions::new(title, filter), format, output)?;
+    let options = crate::report::ReportOptions::new(title, filter);
+    crate::report::write_report(&dataset, &options, format, output).map_err(|error| error.to_string())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a report in `format` to `output` (and, for Markdown, its charts beside it), atomically.
-pub fn write_report(
-    dataset: &Dataset,
-    options: &crate::report::ReportOptions,
-    format: ReportFormat,
-    output: &Path,
-) -> Result<(), String> {
-    let save = |path: &Path, text: &str| {
-        io::save::save_atomic(path, |out| out.write_all(text.as_bytes())).map_err(|error| error.to_string())
-    };
-    match format {
-        ReportFormat::Csv => {
-            let rows = crate::analysis::filter::filtered(dataset, Collection::Acquisitions, &options.filter);
-            io::save::save_atomic(output, |out| {
-                io::csv::write_rows(dataset, Collection::Acquisitions, rows.iter().map(|&r| r as usize), out)
-            })
-            .map_err(|error| error.to_string())
-        }
-        ReportFormat::Html => save(output, &crate::report::html::render(&crate::report::prepare(dataset, options))),
-        ReportFormat::Pdf => {
-            let pdf = crate::report::pdf::report(dataset, options)
-                .map_err(|error| format!("{}: {error}", output.display()))?;
-            io::save::save_atomic(output, |out| out.write_all(&pdf)).map_err(|error| error.to_string())
-        }
-        ReportFormat::Md => {
-            let stem =
-                output.file_stem().map_or_else(|| "report".to_owned(), |s| sanitise_file_stem(&s.to_string_lossy()));
-            let (text, files) = crate::report::markdown::render(&crate::report::prepare(dataset, options), &stem);
-            let folder = output.parent().unwrap_or(Path::new(""));
-            for (name, svg) in &files {
-                save(&folder.join(name), svg)?;
-            }
-            save(output, &text)
-        }
-    }
-}
-
-/// A file name stem safe on every platform: letters, digits, `-` and `_` kept, the rest `-`.
-fn sanitise_file_stem(stem: &str) -> String {
-    let cleaned: String =
-        stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
-    if cleaned.trim_matches('-').is_empty() { "report".to_owned() } else { cleaned }
 }

@@ -108,10 +108,10 @@ fn hostile_text_is_escaped_in_every_format() {
 
     let folder = tempfile::tempdir().unwrap();
     let csv = folder.path().join("report.csv");
-    pledge_explorer::cli::write_report(
+    pledge_explorer::report::write_report(
         &dataset,
         &ReportOptions::new("t", Filter::default()),
-        pledge_explorer::cli::ReportFormat::Csv,
+        pledge_explorer::report::ReportFormat::Csv,
         &csv,
     )
     .unwrap();

@@ -11,9 +11,10 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use pledge_explorer::app::recovery::RecoveryStore;
-use pledge_explorer::app::settings::Settings;
-use pledge_explorer::app::{AppCommand, PledgeApp, StartOptions};
+use pledge_explorer::app::{PledgeApp, StartOptions};
+use pledge_explorer::context::recovery::RecoveryStore;
+use pledge_explorer::context::settings::Settings;
+use pledge_explorer::context::{Message, UserCommand};
 use pledge_explorer::io;
 use pledge_explorer::model::Collection;
 
@@ -77,7 +78,7 @@ fn a_file_opened_by_command_replaces_the_default() {
     let folder = tempfile::tempdir().unwrap();
     let path = small_dataset(folder.path());
     let mut harness = app();
-    harness.state_mut().request(AppCommand::OpenFile(path.clone()));
+    harness.state_mut().request(Message::OpenFile(path.clone()));
     step_until(&mut harness, "the file to load", |app| app.document.path.as_deref() == Some(path.as_path()));
     assert!(harness.query_by_label("Howitzer").is_some());
     assert!(harness.query_by_label("1 of 1").is_some());
@@ -90,7 +91,7 @@ fn a_bad_file_is_reported_and_the_app_keeps_its_data() {
     let path = folder.path().join("broken.json");
     std::fs::write(&path, "{\"format\": \"pledge-explorer-dataset\", \"version\": 1, \"acquisitions\": [").unwrap();
     let mut harness = app();
-    harness.state_mut().request(AppCommand::OpenFile(path.clone()));
+    harness.state_mut().request(Message::OpenFile(path.clone()));
     step_until(&mut harness, "the load to fail", |app| !app.notifications.log.is_empty() && !app.is_busy());
     let message = &harness.state().notifications.log[0].text;
     assert!(message.starts_with(&path.display().to_string()) && message.contains(":1:"), "{message}");
@@ -171,7 +172,7 @@ fn save_writes_the_edits_and_reloading_gives_them_back() {
     let mut harness = app();
     harness.get_by_label("Add").click();
     harness.run_steps(2);
-    harness.state_mut().request(AppCommand::SaveTo(path.clone()));
+    harness.state_mut().request(Message::SaveTo(path.clone()));
     step_until(&mut harness, "the save", |app| !app.document.is_modified());
     assert_eq!(harness.state().document.path.as_deref(), Some(path.as_path()));
     let reloaded = io::load_path(&path, None).unwrap();
@@ -186,7 +187,7 @@ fn a_failed_save_keeps_the_edits_unsaved_and_says_why() {
     let mut harness = app();
     harness.get_by_label("Add").click();
     harness.run_steps(2);
-    harness.state_mut().request(AppCommand::SaveTo(path.clone()));
+    harness.state_mut().request(Message::SaveTo(path.clone()));
     step_until(&mut harness, "the save to fail", |app| {
         !app.is_busy() && app.notifications.log.iter().any(|m| m.text.contains("could not save"))
     });
@@ -203,7 +204,7 @@ fn a_save_to_a_full_disk_keeps_the_old_file_and_the_edits_unsaved() {
     let mut harness = app();
     harness.get_by_label("Add").click();
     harness.run_steps(2);
-    harness.state_mut().request(AppCommand::SaveTo(path.clone()));
+    harness.state_mut().request(Message::SaveTo(path.clone()));
     step_until(&mut harness, "the save to fail", |app| {
         !app.is_busy() && app.notifications.log.iter().any(|m| m.text.contains("No space left"))
     });
@@ -280,7 +281,7 @@ fn unsaved_work_is_copied_and_restored_after_a_crash() {
     assert!(app.document.is_modified(), "restored work still needs saving");
 
     let target = folder.path().join("rescued.json");
-    harness.state_mut().request(AppCommand::SaveTo(target));
+    harness.state_mut().request(Message::SaveTo(target));
     step_until(&mut harness, "the save", |app| !app.document.is_modified());
     assert!(!store.path().exists(), "a clean save removes the recovery copy");
 }
@@ -292,7 +293,7 @@ fn a_panic_in_a_view_is_caught_explained_and_the_work_kept() {
     let mut harness = start(Some(store.clone()), Duration::from_secs(3600));
     harness.get_by_label("Add").click();
     harness.run_steps(2);
-    harness.state_mut().request(AppCommand::ShowTimeline);
+    harness.state_mut().request(UserCommand::ShowTimeline);
     harness.run_steps(2);
     harness.state_mut().panic_in_next_view = true;
     harness.run_steps(3);
@@ -305,11 +306,11 @@ fn a_panic_in_a_view_is_caught_explained_and_the_work_kept() {
     assert_eq!(harness.state().document.dataset.acquisitions.len(), 23, "the data is untouched");
 
     // The other views work; the failed one comes back on request.
-    harness.state_mut().request(AppCommand::Show(pledge_explorer::ui::tables::Tab::Acquisitions));
+    harness.state_mut().request(UserCommand::ShowAcquisitions);
     harness.run_steps(2);
     assert!(harness.query_by_label("The timeline view failed").is_none());
     assert!(harness.query_all_by_label("Stinger anti-aircraft missile").next().is_some(), "the tables draw");
-    harness.state_mut().request(AppCommand::ShowTimeline);
+    harness.state_mut().request(UserCommand::ShowTimeline);
     harness.run_steps(2);
     harness.get_by_label("Try again").click();
     harness.run_steps(3);
@@ -331,7 +332,7 @@ fn the_command_palette_runs_a_command_by_name() {
     harness.run_steps(2);
     harness.key_press(Key::Enter);
     harness.run_steps(2);
-    assert_eq!(harness.state().tab, pledge_explorer::ui::tables::Tab::Events);
+    assert_eq!(harness.state().tab, pledge_explorer::model::Collection::Events);
     assert!(harness.query_by_label("NATO Vilnius Summit").is_some());
 }
 
@@ -353,7 +354,7 @@ fn a_large_dataset_opens_and_is_searched_in_the_background_while_frames_keep_com
     let path = folder.path().join("large.json");
     std::fs::write(&path, pledge_explorer::synthetic::dataset_json(60_000, 3)).unwrap();
     let mut harness = app();
-    harness.state_mut().request(AppCommand::OpenFile(path.clone()));
+    harness.state_mut().request(Message::OpenFile(path.clone()));
     harness.run_steps(2);
     assert!(harness.state().is_busy(), "the load runs on a worker");
     let opening = format!("Opening {}…", path.display());
@@ -385,7 +386,7 @@ fn a_large_dataset_opens_and_is_searched_in_the_background_while_frames_keep_com
 fn the_problems_list_and_the_log_open_and_a_problem_selects_its_record() {
     let mut harness = app();
     // Clearing the title of the first commitment makes a warning.
-    harness.state_mut().request(AppCommand::Show(pledge_explorer::ui::tables::Tab::Commitments));
+    harness.state_mut().request(UserCommand::ShowCommitments);
     harness.run_steps(2);
     harness.get_by_label("Defence Production Action Plan (DPAP)").click();
     harness.run_steps(2);
@@ -395,8 +396,8 @@ fn the_problems_list_and_the_log_open_and_a_problem_selects_its_record() {
     harness.run_steps(2);
     assert!(harness.query_by_label("the commitment has no title").is_some(), "shown next to the field");
     harness.get_by_label("0 errors, 1 warnings").click();
-    harness.state_mut().request(AppCommand::Show(pledge_explorer::ui::tables::Tab::Events));
-    harness.state_mut().request(AppCommand::ShowLog);
+    harness.state_mut().request(UserCommand::ShowEvents);
+    harness.state_mut().request(UserCommand::ShowLog);
     harness.run_steps(3);
     assert!(harness.query_by_label("Problems (1)").is_some());
     assert!(harness.query_by_label("Message Log").is_some());
@@ -431,7 +432,7 @@ fn clicking_a_header_sorts_by_quantity_then_reverses() {
         ["nspa-155mm", "patriot-gemt", "patriot-gemt-deu"],
         "the framework's orders beneath it"
     );
-    assert_eq!(harness.state().settings.sorts["Acquisitions"].column, "Quantity", "remembered in the settings");
+    assert_eq!(harness.state().settings.sorts["acquisitions"].column, "quantity", "remembered by key in the settings");
     harness.get_by_label("Quantity ⏷").click();
     harness.run_steps(2);
     assert_eq!(shown(&harness)[0], "patriot-gemt", "a third click restores the dataset's order");
@@ -509,7 +510,7 @@ fn copying_rows_gives_tab_separated_text() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "System\tCategory\tBuyers\tAgency\tStage\tQuantity\tValue\tDate\tDelivery\tConfidence\tSources"
+        "System\tCategory\tBuyers\tAgency\tStage\tQuantity\tValue\tDate\tDelivery\tSources\tConfidence"
     );
     assert!(lines[1].starts_with("155 mm artillery shell\tammunition\t\tNATO Support and Procurement Agency (NSPA)\tcontracted\t≈ 220,000 rounds\tEUR 1.1 bn\t23 Jan 2024"), "{}", lines[1]);
     assert!(lines[2].starts_with("Stinger anti-aircraft missile\t"), "{}", lines[2]);
@@ -559,8 +560,8 @@ fn plots_switch_grouping_and_measure_and_a_bar_click_filters_the_tables() {
     click_at(&mut harness, bar);
     let app = harness.state();
     assert_eq!(app.main, pledge_explorer::ui::MainView::Tables, "the click shows the tables");
-    assert_eq!(app.tables.filter.systems, ["Patriot GEM-T missile".to_owned()].into());
-    assert_eq!(app.tables.filter.stages, [Stage::Contracted].into());
+    assert_eq!(app.filter.systems, ["Patriot GEM-T missile".to_owned()].into());
+    assert_eq!(app.filter.stages, [Stage::Contracted].into());
     assert_eq!(shown(&harness).len(), 5, "the framework and its four national orders");
 }
 
@@ -571,7 +572,7 @@ fn the_plot_exports_as_svg() {
     let mut harness = app();
     harness.get_by_label("Plots").click();
     harness.run_steps(3);
-    harness.state_mut().request(AppCommand::ExportPlotTo { path: path.clone(), png: false });
+    harness.state_mut().request(Message::ExportPlotTo { path: path.clone(), png: false });
     harness.run_steps(2);
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("aircraft · planned · exact: 850"), "{}", &svg[..200]);
@@ -614,7 +615,7 @@ fn the_timeline_exports_as_svg() {
     let mut harness = app();
     harness.get_by_label("Timeline").click();
     harness.run_steps(3);
-    harness.state_mut().request(AppCommand::ExportTimelineTo { path: path.clone(), png: false });
+    harness.state_mut().request(Message::ExportTimelineTo { path: path.clone(), png: false });
     harness.run_steps(2);
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.contains("NATO Washington Summit (75th anniversary)"));
@@ -622,7 +623,7 @@ fn the_timeline_exports_as_svg() {
 
 #[test]
 fn save_report_asks_what_to_write_and_writes_it_in_the_background() {
-    use pledge_explorer::cli::ReportFormat;
+    use pledge_explorer::report::ReportFormat;
     use pledge_explorer::ui::dialogs::ReportChoice;
     let mut harness = app();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
@@ -639,8 +640,8 @@ fn save_report_asks_what_to_write_and_writes_it_in_the_background() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("briefing.html");
     harness.state_mut().report_choice = Some(ReportChoice::new("Briefing".into()));
-    harness.state_mut().tables.filter.stages = [pledge_explorer::model::Stage::Planned].into();
-    harness.state_mut().request(AppCommand::SaveReportTo(path.clone()));
+    harness.state_mut().filter.stages = [pledge_explorer::model::Stage::Planned].into();
+    harness.state_mut().request(Message::SaveReportTo(path.clone()));
     step_until(&mut harness, "the report", |app| !app.is_busy() && path.exists());
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.contains("<title>Briefing</title>") && html.contains("Filter: stage: planned"));
@@ -656,7 +657,7 @@ fn save_report_asks_what_to_write_and_writes_it_in_the_background() {
     harness.run_steps(2);
     let pdf = folder.path().join("briefing.pdf");
     harness.state_mut().report_choice = Some(choice);
-    harness.state_mut().request(AppCommand::SaveReportTo(pdf.clone()));
+    harness.state_mut().request(Message::SaveReportTo(pdf.clone()));
     step_until(&mut harness, "the PDF report", |app| !app.is_busy() && pdf.exists());
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }

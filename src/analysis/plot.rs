@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::model::{Currency, Stage};
 
-use super::volumes::{GroupBy, MoneyTally, QuantityTally, VolumeRow, Volumes};
+use super::volumes::{GroupBy, GroupKey, MoneyTally, QuantityTally, VolumeRow, Volumes};
 
 /// What the bars measure: a count of one unit, or money in one currency. Never a mix.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -80,6 +80,9 @@ pub struct PlotData {
     pub measure: Measure,
     /// The groups along the x axis, in order (chronological for years and quarters).
     pub groups: Vec<String>,
+    /// The aggregation's key of each group, for mapping a bar back to its records.
+    #[serde(skip)]
+    pub keys: Vec<GroupKey>,
     /// One series per stage present, in stage order.
     pub series: Vec<StageSeries>,
     /// Records with no group (no date for a time axis, no buyer…), not drawn.
@@ -121,20 +124,20 @@ pub fn available_measures(volumes: &Volumes) -> Vec<Measure> {
 
 /// The bars for `measure` from `volumes` (grouped as the user chose).
 pub fn plot_data(volumes: &Volumes, measure: &Measure) -> PlotData {
-    let groups: Vec<String> = {
-        let mut seen = Vec::new();
-        for row in volumes.rows.iter().filter(|row| row.group != "(none)") {
-            if seen.last() != Some(&row.group) && !seen.contains(&row.group) {
-                seen.push(row.group.clone());
+    let (keys, groups) = {
+        let mut seen: Vec<(GroupKey, String)> = Vec::new();
+        for row in volumes.rows.iter().filter(|row| row.key != GroupKey::Missing) {
+            if !seen.iter().any(|(key, _)| *key == row.key) {
+                seen.push((row.key, row.group.clone()));
             }
         }
-        calendar(volumes.group_by, seen)
+        calendar(seen).into_iter().unzip::<_, _, Vec<GroupKey>, Vec<String>>()
     };
-    let position = |group: &str| groups.iter().position(|g| g == group);
+    let position = |key: GroupKey| keys.iter().position(|k| *k == key);
     let mut series: Vec<StageSeries> = Vec::new();
     let mut ungrouped = 0;
     for row in &volumes.rows {
-        let Some(group) = position(&row.group) else {
+        let Some(group) = position(row.key) else {
             ungrouped += row.records;
             continue;
         };
@@ -180,31 +183,26 @@ pub fn plot_data(volumes: &Volumes, measure: &Measure) -> PlotData {
     }
     series.retain(|s| s.records.iter().any(|&r| r > 0));
     let groups = groups.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(g, _)| g).collect();
-    PlotData { group_by: volumes.group_by, measure: measure.clone(), groups, series, ungrouped, without_figure }
+    let keys = keys.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(g, _)| g).collect();
+    PlotData { group_by: volumes.group_by, measure: measure.clone(), groups, keys, series, ungrouped, without_figure }
 }
 
 /// For a time axis, every year or quarter from the first group to the last, so that the axis is a
 /// calendar: a year with no orders is an empty slot, not a missing one.
-fn calendar(group_by: GroupBy, groups: Vec<String>) -> Vec<String> {
-    let parse = |group: &String| -> Option<(i32, i32)> {
-        match group_by {
-            GroupBy::Year => group.parse().ok().map(|year| (year, 1)),
-            GroupBy::Quarter => {
-                let (year, quarter) = group.split_once(" Q")?;
-                Some((year.parse().ok()?, quarter.parse().ok()?))
-            }
-            _ => None,
-        }
-    };
-    let periods: Option<Vec<(i32, i32)>> = groups.iter().map(parse).collect();
-    let (Some(periods), true) = (periods, matches!(group_by, GroupBy::Year | GroupBy::Quarter)) else { return groups };
-    let (Some(first), Some(last)) = (periods.iter().min(), periods.iter().max()) else { return groups };
-    let per_year = if group_by == GroupBy::Year { 1 } else { 4 };
-    let index = |(year, part): (i32, i32)| year * per_year + part - 1;
-    (index(*first)..=index(*last))
-        .map(|i| match group_by {
-            GroupBy::Year => i.to_string(),
-            _ => format!("{} Q{}", i.div_euclid(4), i.rem_euclid(4) + 1),
+fn calendar(groups: Vec<(GroupKey, String)>) -> Vec<(GroupKey, String)> {
+    let periods: Option<Vec<i32>> = groups.iter().map(|(key, _)| key.period_index()).collect();
+    let (Some(periods), Some((first_key, _))) = (periods, groups.first()) else { return groups };
+    let (Some(&first), Some(&last)) = (periods.iter().min(), periods.iter().max()) else { return groups };
+    let first_key = *first_key;
+    (first..=last)
+        .filter_map(|index| first_key.period_at(index))
+        .map(|key| {
+            let name = match key {
+                GroupKey::Year(year) => year.to_string(),
+                GroupKey::Quarter(year, quarter) => format!("{year} Q{quarter}"),
+                _ => String::new(),
+            };
+            (key, name)
         })
         .collect()
 }

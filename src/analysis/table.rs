@@ -7,14 +7,16 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::fields::{SortKey as Key, sort_keys};
 use crate::model::{Collection, Dataset, Symbol};
 
 use super::filter::{Filter, filtered};
 use super::volumes::{GroupBy, VolumeRow, volumes};
 
-/// Sort by a column, ascending or descending. Records without a value in the column come last.
+/// Sort by a field, ascending or descending. Records without a value in the field come last.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Sort {
+    /// The field's key in its collection's field table ("quantity").
     pub column: String,
     pub descending: bool,
 }
@@ -61,94 +63,10 @@ pub fn build(
     TableModel { rows, matched, total: dataset.len(collection), totals }
 }
 
-/// A value to sort by.
-#[derive(Clone, Debug, PartialEq)]
-enum Key {
-    Missing,
-    Number(f64),
-    Symbol(Symbol),
-    Text(String),
-}
-
-fn key(dataset: &Dataset, collection: Collection, column: &str, index: usize) -> Key {
-    let symbol = |s: Option<Symbol>| s.map_or(Key::Missing, Key::Symbol);
-    let date = |d: Option<crate::model::FuzzyDate>| d.map_or(Key::Missing, |d| Key::Number(f64::from(d.sort_key())));
-    let text = |t: &str| if t.is_empty() { Key::Missing } else { Key::Text(t.to_lowercase()) };
-    let order = |position: Option<usize>| position.map_or(Key::Missing, |p| Key::Number(p as f64));
-    match collection {
-        Collection::Acquisitions => {
-            let Some(a) = dataset.acquisitions.get(index) else { return Key::Missing };
-            match column {
-                "System" => Key::Symbol(a.system),
-                "Category" => Key::Symbol(a.category),
-                "Buyers" => a.buyers.first().map_or(Key::Missing, |&b| Key::Text(dataset.actor_name(b).to_lowercase())),
-                "Agency" => symbol(a.agency),
-                "Stage" => order(Some(a.stage as usize)),
-                "Quantity" => a.quantity.as_ref().and_then(|q| q.count).map_or(Key::Missing, |c| Key::Number(c as f64)),
-                "Value" => a.value.map_or(Key::Missing, |v| Key::Number(v.amount)),
-                "Date" => date(a.date),
-                "Delivery" => date(a.delivery),
-                "Confidence" => order(Some(a.confidence as usize)),
-                "Sources" => symbol(a.sources.first().copied()),
-                _ => Key::Missing,
-            }
-        }
-        Collection::Commitments => {
-            let Some(c) = dataset.commitments.get(index) else { return Key::Missing };
-            match column {
-                "Title" => text(&c.title),
-                "Kind" => order(Some(c.kind as usize)),
-                "Origin" => symbol(c.origin),
-                "Category" => symbol(c.category),
-                "Parties" => symbol(c.parties.first().copied()),
-                "Status" => order(Some(c.status as usize)),
-                "Adopted" => date(c.adopted),
-                "Horizon" => date(c.horizon),
-                "Value" => c.value.map_or(Key::Missing, |v| Key::Number(v.amount)),
-                "Sources" => symbol(c.provenance.sources.first().copied()),
-                _ => Key::Missing,
-            }
-        }
-        Collection::Events => {
-            let Some(e) = dataset.events.get(index) else { return Key::Missing };
-            match column {
-                "Date" => date(Some(e.date)),
-                "Kind" => order(Some(e.kind as usize)),
-                "Title" => text(&e.title),
-                "Location" => text(&e.location),
-                "Confidence" => order(Some(e.provenance.confidence as usize)),
-                "Sources" => symbol(e.provenance.sources.first().copied()),
-                _ => Key::Missing,
-            }
-        }
-        Collection::Sources => {
-            let Some(s) = dataset.sources.get(index) else { return Key::Missing };
-            match column {
-                "Id" => Key::Symbol(s.id),
-                "Title" => text(&s.title),
-                "Publisher" => text(&s.publisher),
-                "Published" => date(s.published),
-                "Link" => text(&s.url),
-                _ => Key::Missing,
-            }
-        }
-        Collection::Actors => {
-            let Some(a) = dataset.actors.get(index) else { return Key::Missing };
-            match column {
-                "Id" => Key::Symbol(a.id),
-                "Name" => text(&a.name),
-                "Kind" => order(Some(a.kind as usize)),
-                "Notes" => text(&a.provenance.notes),
-                _ => Key::Missing,
-            }
-        }
-    }
-}
-
 /// Sorts `rows` (stably) by `sort`. Symbols are ranked once by their text, so that a million rows
 /// compare numbers rather than strings.
 pub fn sort_rows(dataset: &Dataset, collection: Collection, rows: &mut [u32], sort: &Sort) {
-    let keys: Vec<Key> = rows.iter().map(|&row| key(dataset, collection, &sort.column, row as usize)).collect();
+    let keys = sort_keys(dataset, collection, &sort.column, rows);
     let mut symbols: Vec<Symbol> =
         keys.iter().filter_map(|k| if let Key::Symbol(s) = k { Some(*s) } else { None }).collect();
     symbols.sort_unstable();
@@ -261,7 +179,7 @@ mod tests {
     #[test]
     fn sorting_by_quantity_orders_rows_and_puts_unknowns_last() {
         let dataset = default_dataset();
-        let sort = Sort { column: "Quantity".into(), descending: true };
+        let sort = Sort { column: "quantity".into(), descending: true };
         let model = build(&dataset, Collection::Acquisitions, &Filter::default(), Some(&sort), &BTreeSet::new());
         let top: Vec<_> = model.rows.iter().take(3).map(|r| system_and_buyer(&dataset, r)).collect();
         assert_eq!(top[0], ("nspa-155mm -".to_owned(), 0));
@@ -280,12 +198,12 @@ mod tests {
     #[test]
     fn sorting_is_stable_and_reversible() {
         let dataset = default_dataset();
-        let ascending = Sort { column: "Stage".into(), descending: false };
+        let ascending = Sort { column: "stage".into(), descending: false };
         let mut rows: Vec<u32> = (0..dataset.acquisitions.len() as u32).collect();
         sort_rows(&dataset, Collection::Acquisitions, &mut rows, &ascending);
         let planned: Vec<u32> = rows.iter().copied().take(2).collect();
         assert_eq!(planned, [10, 11], "planned first, in dataset order");
-        let descending = Sort { column: "Stage".into(), descending: true };
+        let descending = Sort { column: "stage".into(), descending: true };
         sort_rows(&dataset, Collection::Acquisitions, &mut rows, &descending);
         assert_eq!(rows[rows.len() - 2..], [10, 11]);
     }

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use jiff::{Span, Unit};
 
 use crate::model::{Collection, Dataset, EventKind, FuzzyDate};
+use crate::palette::LaneKind;
 
 use super::filter::{Filter, filtered};
 
@@ -91,6 +92,7 @@ pub struct Item {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
     pub title: String,
+    pub kind: LaneKind,
     /// Items of this lane, as positions in [`Timeline::items`], sorted by start.
     pub items: Vec<usize>,
 }
@@ -118,10 +120,10 @@ pub struct Timeline {
 pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
     let mut timeline = Timeline::default();
     let mut lanes: Vec<Lane> = Vec::new();
-    let lane_of = |title: String, lanes: &mut Vec<Lane>| match lanes.iter().position(|l| l.title == title) {
+    let lane_of = |title: String, kind, lanes: &mut Vec<Lane>| match lanes.iter().position(|l| l.title == title) {
         Some(index) => index,
         None => {
-            lanes.push(Lane { title, items: Vec::new() });
+            lanes.push(Lane { title, kind, items: Vec::new() });
             lanes.len() - 1
         }
     };
@@ -131,7 +133,7 @@ pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
             None => timeline.undated += 1,
         };
 
-    let events_lane = lane_of("Summits and events".to_owned(), &mut lanes);
+    let events_lane = lane_of("Summits and events".to_owned(), LaneKind::Events, &mut lanes);
     for row in filtered(dataset, Collection::Events, filter) {
         let event = &dataset.events[row as usize];
         let extent = extent(&event.date);
@@ -166,7 +168,7 @@ pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
             .origin
             .and_then(|id| dataset.events.iter().find(|e| e.id == id))
             .map_or_else(|| "Other commitments".to_owned(), |e| e.title.clone());
-        let lane = lane_of(format!("Commitments: {origin}"), &mut lanes);
+        let lane = lane_of(format!("Commitments: {origin}"), LaneKind::Commitments, &mut lanes);
         let span = match (commitment.adopted, commitment.horizon) {
             (Some(adopted), Some(horizon)) => merge(extent(&adopted), extent(&horizon)),
             (Some(date), None) | (None, Some(date)) => extent(&date),
@@ -182,7 +184,11 @@ pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
     let mut delivery = Vec::new();
     for &row in &acquisition_rows {
         let acquisition = &dataset.acquisitions[row as usize];
-        let lane = lane_of(format!("Acquisitions: {}", dataset.text(acquisition.category)), &mut lanes);
+        let lane = lane_of(
+            format!("Acquisitions: {}", dataset.text(acquisition.category)),
+            LaneKind::Acquisitions,
+            &mut lanes,
+        );
         let label = acquisition_label(dataset, row as usize);
         let parent = acquisition.parent.and_then(|p| position_of_id.get(&p)).map(|&p| (Collection::Acquisitions, p));
         push(
@@ -198,7 +204,7 @@ pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
         }
     }
     if !delivery.is_empty() {
-        let lane = lane_of("Delivery and acquisition windows".to_owned(), &mut lanes);
+        let lane = lane_of("Delivery and acquisition windows".to_owned(), LaneKind::Deliveries, &mut lanes);
         for (window, label, row) in delivery {
             timeline.items.push(Item {
                 lane,

@@ -92,7 +92,11 @@ pub struct MoneyTally {
 /// One group at one stage.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VolumeRow {
+    /// The group's name, as readers see it.
     pub group: String,
+    /// The group as the aggregation keyed it: what a bar maps back to.
+    #[serde(skip)]
+    pub key: GroupKey,
     pub stage: Stage,
     pub records: u32,
     /// Records bought jointly by several buyers (only when grouping by buyer, where they count under each).
@@ -120,7 +124,7 @@ pub struct Volumes {
 
 /// The group a record falls in: interned text, a year, a stage, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum GroupKey {
+pub enum GroupKey {
     Missing,
     Year(i16),
     /// Year and quarter (1 to 4).
@@ -344,7 +348,28 @@ pub fn group_names(dataset: &Dataset, record: &Acquisition, group_by: GroupBy) -
     keys.into_iter().map(|key| group_name(dataset, key)).collect()
 }
 
-fn group_name(dataset: &Dataset, key: GroupKey) -> String {
+impl GroupKey {
+    /// The calendar slot of a year or a quarter, counted in its own steps (years, or quarters since year 0).
+    pub fn period_index(self) -> Option<i32> {
+        match self {
+            GroupKey::Year(year) => Some(i32::from(year)),
+            GroupKey::Quarter(year, quarter) => Some(i32::from(year) * 4 + i32::from(quarter) - 1),
+            _ => None,
+        }
+    }
+
+    /// The period at `index` of the same steps as `self` (a year for a year, a quarter for a quarter).
+    pub fn period_at(self, index: i32) -> Option<GroupKey> {
+        let year = |value: i32| i16::try_from(value).ok();
+        match self {
+            GroupKey::Year(_) => year(index).map(GroupKey::Year),
+            GroupKey::Quarter(..) => Some(GroupKey::Quarter(year(index.div_euclid(4))?, index.rem_euclid(4) as u8 + 1)),
+            _ => None,
+        }
+    }
+}
+
+pub fn group_name(dataset: &Dataset, key: GroupKey) -> String {
     match key {
         GroupKey::Missing => "(none)".to_owned(),
         GroupKey::Year(year) => year.to_string(),
@@ -409,6 +434,7 @@ fn finish(dataset: &Dataset, cells: HashMap<(GroupKey, Stage), Cell>) -> Vec<Vol
         .into_iter()
         .map(|((key, stage), cell)| VolumeRow {
             group: name(key),
+            key,
             stage,
             records: cell.records,
             joint: cell.joint,

@@ -1,13 +1,15 @@
-//! The desktop app: the open document, the command loop, worker threads for dialogs and files,
-//! autosave, settings. Views in `ui` read this state and push [`AppCommand`]s; only this module
+//! The desktop app: the open document, the frame loop, worker threads for dialogs and files, autosave,
+//! settings. Views in `ui` read the shared state (`crate::context`) and send [`Message`]s; only this module
 //! changes the document, through [`Document::apply`], so every edit has an undo step.
+//!
+//! Where things are: [`command_handling`] carries out user commands and messages, `records` adds, copies,
+//! deletes and edits records, `exports` writes plots, the timeline and reports, `autosave` keeps the
+//! recovery copy and recovers from a view that failed, `tasks` runs work on worker threads.
 
-mod commands;
-mod document;
-pub mod history;
-mod notifications;
-pub mod recovery;
-pub mod settings;
+mod autosave;
+pub mod command_handling;
+mod exports;
+mod records;
 mod tasks;
 
 use std::path::PathBuf;
@@ -15,18 +17,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use commands::AppCommand;
-pub use document::Document;
-pub use notifications::{Level, Notifications};
+pub use tasks::TaskError;
 
+use crate::analysis::filter::Filter;
+use crate::context::recovery::{self, RecoveryStore};
+use crate::context::{Document, Guarded, Message, Notifications, PathPurpose, Settings, UserCommand, settings};
 use crate::model::Collection;
 use crate::ui;
-use crate::ui::dialogs::{Dialogs, Guarded, PathPurpose};
-use crate::ui::tables::Tab;
-use history::Edit;
-use recovery::RecoveryStore;
-use settings::Settings;
-use tasks::{Outcome, Tasks};
+use crate::ui::dialogs::Dialogs;
+use tasks::Tasks;
 
 /// Opens the main window on `file`, or on the embedded default dataset.
 pub fn run_gui(file: Option<PathBuf>) -> ExitCode {
@@ -76,7 +75,10 @@ pub struct StartOptions {
 pub struct PledgeApp {
     pub document: Document,
     pub settings: Settings,
-    pub tab: Tab,
+    /// The table shown when the tables are.
+    pub tab: Collection,
+    /// The filter of the tables, which the timeline, plots and reports share.
+    pub filter: Filter,
     /// The selected record: its collection and position.
     pub selection: Option<(Collection, usize)>,
     pub notifications: Notifications,
@@ -98,8 +100,8 @@ pub struct PledgeApp {
     quit_confirmed: bool,
     /// True once the app asked the window to close.
     pub quit_requested: bool,
-    /// Commands pushed outside the frame loop (start-up, tests), run at the next frame.
-    pending: Vec<AppCommand>,
+    /// Messages sent outside the frame loop (start-up, tests), handled at the next frame.
+    pending: Vec<Message>,
     /// The unsaved dataset for the panic handler (None when everything is saved), updated on change.
     pub unsaved: Arc<recovery::Unsaved>,
     unsaved_generation: Option<u64>,
@@ -114,7 +116,8 @@ impl PledgeApp {
     pub fn new(options: StartOptions) -> Self {
         let mut app = PledgeApp {
             document: Document::default_dataset(),
-            tab: Tab::Acquisitions,
+            tab: Collection::Acquisitions,
+            filter: Filter::default(),
             selection: None,
             notifications: Notifications::default(),
             tables: Default::default(),
@@ -149,475 +152,19 @@ impl PledgeApp {
             }
         }
         if let Some(path) = options.file {
-            app.pending.push(AppCommand::OpenFile(path));
+            app.pending.push(Message::OpenFile(path));
         }
         app
     }
 
-    /// Queues a command for the next frame.
-    pub fn request(&mut self, command: AppCommand) {
-        self.pending.push(command);
+    /// Queues a message (or a user command) for the next frame.
+    pub fn request(&mut self, message: impl Into<Message>) {
+        self.pending.push(message.into());
     }
 
     /// True while a file dialog, load or save runs in the background.
     pub fn is_busy(&self) -> bool {
         self.tasks.is_busy()
-    }
-
-    /// Runs a command, asking first where it would drop unsaved changes.
-    pub fn run(&mut self, command: AppCommand, ctx: &egui::Context) {
-        log::debug!("command: {}", command.label());
-        match command {
-            AppCommand::New => self.guarded(Guarded::New, ctx),
-            AppCommand::Open => self.guarded(Guarded::Open, ctx),
-            AppCommand::OpenPath => self.guarded(Guarded::OpenPath, ctx),
-            AppCommand::OpenFile(path) => self.guarded(Guarded::OpenFile(path), ctx),
-            AppCommand::ImportCsv => self.guarded(Guarded::ImportCsv, ctx),
-            AppCommand::Quit => self.guarded(Guarded::Quit, ctx),
-            AppCommand::Save => match self.document.path.clone() {
-                Some(path) => self.save_to(path, ctx),
-                None => self.pick(PathPurpose::SaveAs, ctx),
-            },
-            AppCommand::SaveAs => self.pick(PathPurpose::SaveAs, ctx),
-            AppCommand::SaveTo(path) => self.save_to(path, ctx),
-            AppCommand::ExportCsv => self.pick(PathPurpose::ExportCsv, ctx),
-            AppCommand::SaveReport => {
-                let title = if self.document.dataset.meta.title.is_empty() {
-                    self.document.display_name()
-                } else {
-                    self.document.dataset.meta.title.clone()
-                };
-                self.dialogs.report =
-                    Some(self.report_choice.clone().unwrap_or_else(|| ui::dialogs::ReportChoice::new(title)));
-            }
-            AppCommand::SaveReportTo(path) => self.write_report(path, ctx),
-            AppCommand::ExportCsvTo(path) => {
-                self.tasks.export_csv(self.document.dataset.clone(), path, ctx);
-            }
-            AppCommand::Undo => match self.document.undo() {
-                Some((label, target)) => {
-                    self.select_after_edit(target);
-                    self.notifications.info(format!("Undid {label}"));
-                }
-                None => self.notifications.info("Nothing to undo"),
-            },
-            AppCommand::Redo => match self.document.redo() {
-                Some((label, target)) => {
-                    self.select_after_edit(target);
-                    self.notifications.info(format!("Redid {label}"));
-                }
-                None => self.notifications.info("Nothing to redo"),
-            },
-            AppCommand::Find => self.tables.focus_search = true,
-            AppCommand::AddRecord => self.add_record(),
-            AppCommand::DuplicateRecord => self.duplicate_record(),
-            AppCommand::DeleteRecord => self.delete_record(),
-            AppCommand::Show(tab) => {
-                self.main = ui::MainView::Tables;
-                if self.tab != tab {
-                    self.tab = tab;
-                    self.selection = None;
-                }
-            }
-            AppCommand::ShowPlots => self.main = ui::MainView::Plots,
-            AppCommand::ShowTimeline => self.main = ui::MainView::Timeline,
-            AppCommand::ExportTimeline { png } => {
-                self.main = ui::MainView::Timeline;
-                self.pick(if png { PathPurpose::TimelinePng } else { PathPurpose::TimelineSvg }, ctx);
-            }
-            AppCommand::ExportTimelineTo { path, png } => self.export_timeline(path, png, ctx),
-            AppCommand::ExportPlot { png } => {
-                self.main = ui::MainView::Plots;
-                self.pick(if png { PathPurpose::ExportPng } else { PathPurpose::ExportSvg }, ctx);
-            }
-            AppCommand::ExportPlotTo { path, png } => self.export_plot(path, png, ctx),
-            AppCommand::FilterToBar { group_by, group, stage } => {
-                match ui::plots::filter_for_bar(&self.tables.filter, group_by, &group, stage) {
-                    Some(filter) => {
-                        self.tables.filter = filter;
-                        self.main = ui::MainView::Tables;
-                        self.tab = Tab::Acquisitions;
-                        self.selection = None;
-                        self.notifications.info(format!("The tables show the records of {group}, {}", stage.label()));
-                    }
-                    None => self.notifications.error(format!("Cannot filter the tables to “{group}”")),
-                }
-            }
-            AppCommand::ToggleEditor => self.settings.editor_open = !self.settings.editor_open,
-            AppCommand::ShowProblems => self.dialogs.problems_open = true,
-            AppCommand::ShowLog => self.dialogs.log_open = true,
-            AppCommand::CommandPalette => self.dialogs.open_palette(),
-            AppCommand::SetTheme(theme) => self.settings.theme = theme,
-            AppCommand::SortBy(tab, sort) => match sort {
-                Some(sort) => {
-                    self.settings.sorts.insert(tab.label().to_owned(), sort);
-                }
-                None => {
-                    self.settings.sorts.remove(tab.label());
-                }
-            },
-            AppCommand::ShowEditor => self.settings.editor_open = true,
-            AppCommand::SealUndoStep => self.document.history.seal(),
-            AppCommand::Notify(text) => self.notifications.info(text),
-            AppCommand::RetryView => self.failed_view = None,
-            AppCommand::Select(collection, index) => {
-                if self.main == ui::MainView::Plots {
-                    self.main = ui::MainView::Tables;
-                }
-                self.tab = Tab::of(collection);
-                self.selection = Some((collection, index));
-                self.tables.scroll_to_selection = true;
-            }
-            AppCommand::ReplaceRecord { index, record, field } => {
-                let record = self.document.record_from_wire(&record);
-                let collection = record.collection();
-                let label = format!("edit of {field}");
-                self.document.apply(Edit::Replace { index, record }, label, Some((collection, index, field)));
-            }
-        }
-    }
-
-    /// Runs an action that replaces or closes the document, asking first if there are unsaved changes.
-    fn guarded(&mut self, action: Guarded, ctx: &egui::Context) {
-        if self.document.is_modified() && !matches!(action, Guarded::Quit if self.quit_confirmed) {
-            self.dialogs.guard = Some(action);
-        } else {
-            self.proceed(action, ctx);
-        }
-    }
-
-    /// Runs a guarded action once the user has answered (or nothing was at stake).
-    pub fn proceed(&mut self, action: Guarded, ctx: &egui::Context) {
-        log::debug!("proceeding with {action:?}");
-        match action {
-            Guarded::New => {
-                self.discard_recovery();
-                self.replace_document(Document::empty());
-            }
-            Guarded::Open => self.pick(PathPurpose::Open, ctx),
-            Guarded::OpenPath => self.dialogs.open_path(PathPurpose::Open, None),
-            Guarded::ImportCsv => self.pick(PathPurpose::ImportCsv, ctx),
-            Guarded::OpenFile(path) => self.tasks.load(path, ctx),
-            Guarded::Quit => {
-                self.quit_confirmed = true;
-                self.quit_requested = true;
-                self.discard_recovery_if_clean();
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-        }
-    }
-
-    /// The user chose Discard in the unsaved-changes question.
-    pub fn discard_and_proceed(&mut self, action: Guarded, ctx: &egui::Context) {
-        self.discard_recovery();
-        // From here on the old document's changes are let go: mark it clean so the action goes through.
-        self.document.mark_saved();
-        self.proceed(action, ctx);
-    }
-
-    /// The user chose Save in the unsaved-changes question: save, then carry on.
-    pub fn save_and_proceed(&mut self, action: Guarded, ctx: &egui::Context) {
-        self.tasks.after_save = Some(action);
-        self.run(AppCommand::Save, ctx);
-    }
-
-    fn pick(&mut self, purpose: PathPurpose, ctx: &egui::Context) {
-        // The path field shows this in full; the native dialog uses only the file name.
-        let folder = self
-            .document
-            .path
-            .as_ref()
-            .and_then(|path| path.parent().map(PathBuf::from))
-            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
-            .unwrap_or_default();
-        let suggested = match purpose {
-            PathPurpose::SaveAs => Some(folder.join(format!("{}.json", file_stem(&self.document)))),
-            PathPurpose::ExportCsv => Some(folder.join(format!("{}-csv", file_stem(&self.document)))),
-            PathPurpose::ExportSvg => Some(folder.join(format!("{}-plot.svg", file_stem(&self.document)))),
-            PathPurpose::ExportPng => Some(folder.join(format!("{}-plot.png", file_stem(&self.document)))),
-            PathPurpose::TimelineSvg => Some(folder.join(format!("{}-timeline.svg", file_stem(&self.document)))),
-            PathPurpose::TimelinePng => Some(folder.join(format!("{}-timeline.png", file_stem(&self.document)))),
-            PathPurpose::Report => {
-                let extension = self.report_choice.as_ref().map_or("html", |c| c.extension());
-                Some(folder.join(format!("{}-report.{extension}", file_stem(&self.document))))
-            }
-            PathPurpose::Open | PathPurpose::ImportCsv => Some(folder.join("")),
-        }
-        .map(|path| path.display().to_string());
-        self.tasks.pick(purpose, suggested, ctx);
-    }
-
-    fn save_to(&mut self, path: PathBuf, ctx: &egui::Context) {
-        let state = self.document.begin_save();
-        self.tasks.save(self.document.dataset.clone(), path, state, ctx);
-    }
-
-    fn replace_document(&mut self, document: Document) {
-        self.document = document;
-        self.selection = None;
-        self.autosaved_generation = self.document.generation;
-        self.tables = Default::default();
-        self.editor = Default::default();
-    }
-
-    fn discard_recovery(&mut self) {
-        if let Some(store) = &self.recovery {
-            store.remove();
-        }
-    }
-
-    fn discard_recovery_if_clean(&mut self) {
-        if !self.document.is_modified() {
-            self.discard_recovery();
-        }
-    }
-
-    /// Restores the recovery copy offered at start-up.
-    pub fn restore_recovered(&mut self) {
-        if let Some(recovered) = self.dialogs.recovery.take() {
-            let mut document = Document::new(recovered.dataset, recovered.path, recovered.origin);
-            document.mark_modified();
-            self.replace_document(document);
-            self.notifications.info(format!(
-                "Restored the unsaved work of {}; save it to keep it",
-                recovery::describe_time(&recovered.saved_at)
-            ));
-        }
-    }
-
-    pub fn discard_recovered(&mut self) {
-        self.dialogs.recovery = None;
-        self.discard_recovery();
-        self.notifications.info("Discarded the recovered work");
-    }
-
-    fn select_after_edit(&mut self, target: Option<(Collection, usize)>) {
-        if let Some((collection, index)) = target {
-            self.tab = Tab::of(collection);
-            self.selection = Some((collection, index));
-        } else if let Some((collection, index)) = self.selection
-            && index >= self.document.dataset.len(collection)
-        {
-            self.selection = index.checked_sub(1).map(|i| (collection, i));
-        }
-    }
-
-    /// Writes the plot on screen: SVG from its figures, PNG from the pixels of its area.
-    fn export_plot(&mut self, path: PathBuf, png: bool, ctx: &egui::Context) {
-        let title = format!("{} · {}", self.document.display_name(), self.tables.filter.describe());
-        if !png {
-            let Some(data) = self.plots.data() else {
-                self.notifications.error("There is no plot to export: no acquisition has a figure in this measure");
-                return;
-            };
-            let svg = crate::report::svg::bar_chart_svg(data, &self.plots.chart_options(&title));
-            let written = crate::io::save::save_atomic(&path, |out| out.write_all(svg.as_bytes()));
-            match written {
-                Ok(()) => self.notifications.info(format!("Exported the plot to {}", path.display())),
-                Err(error) => self.notifications.error(error.to_string()),
-            }
-            return;
-        }
-        let Some(rect) = self.plots.plot_rect else {
-            self.notifications.error("Show the plot before exporting it as PNG");
-            return;
-        };
-        self.tasks.export_png(rect, ctx.pixels_per_point(), path, ctx);
-    }
-
-    /// Writes the report chosen in the report dialog, on a worker thread.
-    fn write_report(&mut self, path: PathBuf, ctx: &egui::Context) {
-        let Some(choice) = self.report_choice.clone() else {
-            self.notifications.error("Choose what to report first: File > Save Report…");
-            return;
-        };
-        let filter = if choice.use_filter { self.tables.filter.clone() } else { Default::default() };
-        let options = crate::report::ReportOptions {
-            title: choice.title.clone(),
-            filter,
-            timeline: choice.timeline,
-            charts: choice.charts,
-            tables: choice.tables,
-            ..crate::report::ReportOptions::new("", Default::default())
-        };
-        self.tasks.report(self.document.dataset.clone(), options, choice.format, path, ctx);
-    }
-
-    /// Writes the timeline as shown: SVG from its placement, PNG from the pixels of its area.
-    fn export_timeline(&mut self, path: PathBuf, png: bool, ctx: &egui::Context) {
-        if png {
-            match self.timeline.area {
-                Some(rect) => self.tasks.export_png(rect, ctx.pixels_per_point(), path, ctx),
-                None => self.notifications.error("Show the timeline before exporting it as PNG"),
-            }
-            return;
-        }
-        let Some(timeline) = self.timeline.timeline() else {
-            self.notifications.error("Show the timeline before exporting it");
-            return;
-        };
-        let title = format!("{} · {}", self.document.display_name(), self.tables.filter.describe());
-        let svg = crate::report::svg::timeline_svg(timeline, self.timeline.range, &title, 1200.0);
-        match crate::io::save::save_atomic(&path, |out| out.write_all(svg.as_bytes())) {
-            Ok(()) => self.notifications.info(format!("Exported the timeline to {}", path.display())),
-            Err(error) => self.notifications.error(error.to_string()),
-        }
-    }
-
-    fn add_record(&mut self) {
-        let collection = self.tab.collection();
-        let id = self.document.dataset.unused_id(&format!("new-{}", singular(collection)));
-        let today = jiff::ZonedDateTime::now().date().to_string();
-        let cells = crate::io::csv::blank_cells(collection, &id, &today);
-        match crate::io::csv::record_from_cells(collection, &cells) {
-            Ok(wire) => {
-                let record = self.document.record_from_wire(&wire);
-                let index = self.document.dataset.len(collection);
-                self.document.apply(Edit::Insert { index, record }, format!("add {id}"), None);
-                self.selection = Some((collection, index));
-                self.tables.scroll_to_selection = true;
-                self.settings.editor_open = true;
-            }
-            Err(error) => self.notifications.error(format!("Could not add a record: {error}")),
-        }
-    }
-
-    fn duplicate_record(&mut self) {
-        let Some((collection, index)) = self.selection else {
-            self.notifications.info("Select a record to duplicate");
-            return;
-        };
-        let Some(mut record) = self.document.dataset.record(collection, index) else { return };
-        let base = format!("{}-copy", self.document.dataset.text(record.id()));
-        let id = self.document.dataset.unused_id(&base);
-        record.set_id(self.document.intern(&id));
-        self.document.apply(Edit::Insert { index: index + 1, record }, format!("duplicate as {id}"), None);
-        self.selection = Some((collection, index + 1));
-        self.tables.scroll_to_selection = true;
-    }
-
-    fn delete_record(&mut self) {
-        let Some((collection, index)) = self.selection else {
-            self.notifications.info("Select a record to delete");
-            return;
-        };
-        let Some(record) = self.document.dataset.record(collection, index) else { return };
-        let id = self.document.dataset.text(record.id()).to_owned();
-        self.document.apply(Edit::Remove { collection, index }, format!("delete {id}"), None);
-        self.select_after_edit(None);
-        self.notifications.info(format!("Deleted {id} (Undo brings it back)"));
-    }
-
-    /// Takes what the workers finished.
-    fn collect_outcomes(&mut self, ctx: &egui::Context) {
-        while let Some(outcome) = self.tasks.next_outcome() {
-            match outcome {
-                Outcome::Picked { purpose, path: Some(path) } => match purpose {
-                    PathPurpose::Open | PathPurpose::ImportCsv => self.tasks.load(path, ctx),
-                    PathPurpose::SaveAs => self.save_to(path, ctx),
-                    PathPurpose::ExportCsv => self.run(AppCommand::ExportCsvTo(path), ctx),
-                    PathPurpose::ExportSvg => self.export_plot(path, false, ctx),
-                    PathPurpose::ExportPng => self.export_plot(path, true, ctx),
-                    PathPurpose::TimelineSvg => self.export_timeline(path, false, ctx),
-                    PathPurpose::TimelinePng => self.export_timeline(path, true, ctx),
-                    PathPurpose::Report => self.write_report(path, ctx),
-                },
-                Outcome::Picked { path: None, .. } => self.tasks.after_save = None,
-                Outcome::NoNativeDialog { purpose, suggested } => {
-                    self.notifications.info("No native file dialog is available here: type the path instead");
-                    self.dialogs.open_path(purpose, suggested);
-                }
-                Outcome::Loaded(loaded) => match *loaded {
-                    Ok(document) => {
-                        if let Some(path) = &document.path {
-                            self.settings.remember(path);
-                        }
-                        let problems = document.problems.len();
-                        let mut message = format!("Opened {}", document.origin);
-                        if problems > 0 {
-                            message.push_str(&format!(" ({problems} problems: see View > Problems)"));
-                        }
-                        self.notifications.info(message);
-                        self.replace_document(document);
-                    }
-                    Err(error) => self.notifications.error(error.to_string()),
-                },
-                Outcome::Saved { path, state, result: Ok(()) } => {
-                    self.settings.remember(&path);
-                    self.document.saved_as(path.clone(), state);
-                    self.discard_recovery_if_clean();
-                    self.notifications.info(format!("Saved {}", path.display()));
-                    if let Some(action) = self.tasks.after_save.take() {
-                        self.proceed(action, ctx);
-                    }
-                }
-                Outcome::Saved { result: Err(error), .. } => {
-                    self.tasks.after_save = None;
-                    self.notifications.error(format!("{error}. Your changes are still here, not saved."));
-                }
-                Outcome::Exported { path, result } => match result {
-                    Ok(()) => self.notifications.info(format!("Exported the CSV tables to {}", path.display())),
-                    Err(error) => self.notifications.error(error),
-                },
-                Outcome::Autosaved(result) => {
-                    if let Err(error) = result {
-                        self.notifications.error(format!("Could not write the recovery copy: {error}"));
-                    }
-                }
-            }
-        }
-    }
-
-    /// After a view panicked: log it, keep unsaved work in the recovery copy now, and tell the user.
-    fn view_failed(&mut self, message: String) {
-        let view = self.main.label();
-        log::error!("the {view} view failed: {message}");
-        let kept = match (&self.recovery, self.document.is_modified()) {
-            (Some(store), true) => {
-                let document = &self.document;
-                match store.write(&document.dataset, &document.origin, document.path.as_deref()) {
-                    Ok(()) => format!(" Your unsaved changes are also kept in {}.", store.path().display()),
-                    Err(error) => format!(" Keeping a recovery copy failed too: {error}. Save your work now."),
-                }
-            }
-            _ => String::new(),
-        };
-        self.notifications.error(format!(
-            "The {view} view failed and was stopped: {message}. Your data is unchanged and the other views work.{kept}"
-        ));
-        self.failed_view = Some((self.main, message));
-    }
-
-    fn autosave(&mut self, ctx: &egui::Context) {
-        // Keep the panic handler's reference current: once per change, nothing per frame. An edit moves
-        // the dataset (copy-on-write), which leaves the old weak reference empty until this runs again.
-        let unsaved_state = self.document.is_modified().then_some(self.document.generation);
-        if unsaved_state != self.unsaved_generation
-            && let Ok(mut unsaved) = self.unsaved.lock()
-        {
-            let document = &self.document;
-            *unsaved = unsaved_state
-                .map(|_| (Arc::downgrade(&document.dataset), document.origin.clone(), document.path.clone()));
-            self.unsaved_generation = unsaved_state;
-        }
-        let Some(store) = &self.recovery else { return };
-        if !self.document.is_modified() {
-            return;
-        }
-        ctx.request_repaint_after(self.autosave_interval);
-        if self.document.generation != self.autosaved_generation
-            && self.last_autosave.elapsed() >= self.autosave_interval
-        {
-            self.last_autosave = Instant::now();
-            self.autosaved_generation = self.document.generation;
-            let document = &self.document;
-            self.tasks.autosave(
-                store.clone(),
-                document.dataset.clone(),
-                document.origin.clone(),
-                document.path.clone(),
-            );
-        }
     }
 }
 
@@ -636,16 +183,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|text| (*text).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "an unknown error".to_owned())
-}
-
-fn singular(collection: Collection) -> &'static str {
-    match collection {
-        Collection::Actors => "actor",
-        Collection::Sources => "source",
-        Collection::Events => "event",
-        Collection::Commitments => "commitment",
-        Collection::Acquisitions => "acquisition",
-    }
 }
 
 impl eframe::App for PledgeApp {
@@ -668,24 +205,21 @@ impl eframe::App for PledgeApp {
 
         let mut commands = std::mem::take(&mut self.pending);
         if !self.dialogs.is_modal_open() {
-            commands.extend(AppCommand::from_shortcuts(&ctx));
+            commands.extend(UserCommand::from_shortcuts(&ctx).into_iter().map(Message::Command));
             let dropped: Vec<PathBuf> =
                 ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
-            commands.extend(dropped.into_iter().take(1).map(AppCommand::OpenFile));
+            commands.extend(dropped.into_iter().take(1).map(Message::OpenFile));
         }
 
         let modified = if self.document.is_modified() { "• " } else { "" };
         let title = format!("{modified}{} — Pledge Explorer", self.document.display_name());
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
 
-        // The views read the filter while the tables edit it: they get this frame's copy (a few sets).
-        let shown_filter = self.tables.filter.clone();
         let view = ui::View {
             document: &self.document,
             settings: &self.settings,
             tab: self.tab,
             main: self.main,
-            filter: &shown_filter,
             selection: self.selection,
             busy: self.tasks.busy_label(),
         };
@@ -710,20 +244,20 @@ impl eframe::App for PledgeApp {
                     panic!("a deliberate panic (PLEDGE_EXPLORER_PANIC_IN_VIEW)");
                 }
                 match self.main {
-                    ui::MainView::Tables => ui::tables::tables_ui(&view, &mut self.tables, &mut commands, ui),
+                    ui::MainView::Tables => {
+                        ui::tables::tables_ui(&view, &mut self.filter, &mut self.tables, &mut commands, ui);
+                    }
                     ui::MainView::Timeline => {
-                        ui::timeline::timeline_ui(&view, &self.tables.filter, &mut self.timeline, &mut commands, ui);
+                        ui::timeline::timeline_ui(&view, &self.filter, &mut self.timeline, &mut commands, ui);
                     }
-                    ui::MainView::Plots => {
-                        ui::plots::plots_ui(&view, &self.tables.filter, &mut self.plots, &mut commands, ui)
-                    }
+                    ui::MainView::Plots => ui::plots::plots_ui(&view, &self.filter, &mut self.plots, &mut commands, ui),
                 }
             }));
             if let Err(payload) = outcome {
                 panicked = Some(panic_message(payload.as_ref()));
             }
         });
-        ui::dialogs::windows_ui(&view, &self.notifications, &mut self.dialogs, &mut commands, ui);
+        ui::dialogs::windows_ui(&view, &self.filter, &self.notifications, &mut self.dialogs, &mut commands, ui);
         ui::messages::toasts_ui(&self.notifications, ui);
         if let Some(message) = panicked {
             self.view_failed(message);
@@ -742,8 +276,8 @@ impl eframe::App for PledgeApp {
                 }
             }
         }
-        for command in commands {
-            self.run(command, &ctx);
+        for message in commands {
+            self.handle(message, &ctx);
         }
     }
 

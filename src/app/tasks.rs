@@ -7,12 +7,23 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
+use crate::context::recovery::RecoveryStore;
+use crate::context::{Document, Guarded, PathPurpose};
 use crate::io::LoadError;
+use crate::io::save::SaveError;
 use crate::model::Dataset;
-use crate::ui::dialogs::{Guarded, PathPurpose};
+use crate::report::{ReportError, ReportFormat};
 
-use super::document::Document;
-use super::recovery::RecoveryStore;
+/// Why work on a worker thread failed; each says the file it was writing.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    #[error(transparent)]
+    Save(#[from] SaveError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("{}: {message}", path.display())]
+    Image { path: PathBuf, message: String },
+}
 
 /// A native dialog that answers faster than this was not shown: rfd returns at once, as if cancelled,
 /// where there is no portal and no zenity. A person cannot cancel that fast.
@@ -22,9 +33,9 @@ pub enum Outcome {
     Picked { purpose: PathPurpose, path: Option<PathBuf> },
     NoNativeDialog { purpose: PathPurpose, suggested: Option<String> },
     Loaded(Box<Result<Document, LoadError>>),
-    Saved { path: PathBuf, state: u64, result: Result<(), String> },
-    Exported { path: PathBuf, result: Result<(), String> },
-    Autosaved(Result<(), String>),
+    Saved { path: PathBuf, state: u64, result: Result<(), SaveError> },
+    Exported { path: PathBuf, result: Result<(), TaskError> },
+    Autosaved(Result<(), SaveError>),
 }
 
 pub struct Tasks {
@@ -108,7 +119,7 @@ impl Tasks {
     pub fn save(&mut self, dataset: Arc<Dataset>, path: PathBuf, state: u64, ctx: &egui::Context) {
         let label = format!("Saving {}…", path.display());
         self.spawn(&label, ctx, move || {
-            let result = crate::io::save::save_json(&dataset, &path).map_err(|error| error.to_string());
+            let result = crate::io::save::save_json(&dataset, &path);
             Outcome::Saved { path, state, result }
         });
     }
@@ -116,7 +127,7 @@ impl Tasks {
     pub fn export_csv(&mut self, dataset: Arc<Dataset>, path: PathBuf, ctx: &egui::Context) {
         let label = format!("Exporting to {}…", path.display());
         self.spawn(&label, ctx, move || {
-            let result = crate::io::csv::export_folder(&dataset, &path).map_err(|error| error.to_string());
+            let result = crate::io::csv::export_folder(&dataset, &path).map_err(TaskError::from);
             Outcome::Exported { path, result }
         });
     }
@@ -126,13 +137,13 @@ impl Tasks {
         &mut self,
         dataset: Arc<Dataset>,
         options: crate::report::ReportOptions,
-        format: crate::cli::ReportFormat,
+        format: ReportFormat,
         path: PathBuf,
         ctx: &egui::Context,
     ) {
         let label = format!("Writing the report {}…", path.display());
         self.spawn(&label, ctx, move || {
-            let result = crate::cli::write_report(&dataset, &options, format, &path);
+            let result = crate::report::write_report(&dataset, &options, format, &path).map_err(TaskError::from);
             Outcome::Exported { path, result }
         });
     }
@@ -167,22 +178,23 @@ pub fn write_png(
     rect: egui::Rect,
     pixels_per_point: f32,
     path: &std::path::Path,
-) -> Result<(), String> {
+) -> Result<(), TaskError> {
+    let fail = |message: &str| TaskError::Image { path: path.to_owned(), message: message.to_owned() };
     let bounds = egui::Rect::from_min_size(
         egui::Pos2::ZERO,
         egui::vec2(image.size[0] as f32, image.size[1] as f32) / pixels_per_point,
     );
     let rect = rect.intersect(bounds);
     if !rect.is_positive() {
-        return Err("the plot is not on screen".to_owned());
+        return Err(fail("the plot is not on screen"));
     }
     let region = image.region(&rect, Some(pixels_per_point));
     let bytes: Vec<u8> = region.pixels.iter().flat_map(|pixel| pixel.to_srgba_unmultiplied()).collect();
     let buffer = image::RgbaImage::from_raw(region.size[0] as u32, region.size[1] as u32, bytes)
-        .ok_or_else(|| "the screenshot has an unexpected size".to_owned())?;
+        .ok_or_else(|| fail("the screenshot has an unexpected size"))?;
     let mut encoded = Vec::new();
     buffer
         .write_to(&mut std::io::Cursor::new(&mut encoded), image::ImageFormat::Png)
-        .map_err(|error| error.to_string())?;
-    crate::io::save::save_atomic(path, |out| out.write_all(&encoded)).map_err(|error| error.to_string())
+        .map_err(|error| fail(&error.to_string()))?;
+    Ok(crate::io::save::save_atomic(path, |out| out.write_all(&encoded))?)
 }

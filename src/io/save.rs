@@ -15,7 +15,7 @@ pub struct SaveError {
 }
 
 impl SaveError {
-    fn new(path: &Path, error: &std::io::Error) -> Self {
+    pub fn new(path: &Path, error: &std::io::Error) -> Self {
         SaveError { path: path.to_owned(), message: super::io_message(error) }
     }
 }

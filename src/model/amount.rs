@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::Vocabulary;
 use super::intern::Symbol;
 
 /// How a source qualifies a count.
@@ -55,6 +56,22 @@ impl QuantityQualifier {
             QuantityQualifier::About => "≈ ",
             QuantityQualifier::Estimate => "est. ",
         }
+    }
+}
+
+impl Vocabulary for QuantityQualifier {
+    const ALL: &'static [QuantityQualifier] = &QuantityQualifier::ALL;
+    const CHOICES: &'static [(&'static str, &'static str)] = &[
+        ("exact", "exact"),
+        ("up_to", "up to"),
+        ("at_least", "at least"),
+        ("about", "about"),
+        ("estimate", "estimate"),
+        ("unknown", "unknown"),
+    ];
+
+    fn position(self) -> usize {
+        self as usize
     }
 }
 
@@ -133,11 +150,24 @@ impl MoneyQualifier {
     }
 }
 
+impl Vocabulary for MoneyQualifier {
+    const ALL: &'static [MoneyQualifier] = &MoneyQualifier::ALL;
+    const CHOICES: &'static [(&'static str, &'static str)] =
+        &[("exact", "exact"), ("about", "about"), ("almost", "almost"), ("up_to", "up to")];
+
+    fn position(self) -> usize {
+        self as usize
+    }
+}
+
 /// An ISO 4217 alphabetic code: three upper-case ASCII letters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency([u8; 3]);
 
 impl Currency {
+    /// ISO 4217's code for "no currency".
+    pub const NONE: Currency = Currency(*b"XXX");
+
     /// Accepts any three upper-case letters; whether ISO 4217 knows the code is a validation question.
     pub fn parse(code: &str) -> Option<Currency> {
         let bytes: [u8; 3] = code.as_bytes().try_into().ok()?;

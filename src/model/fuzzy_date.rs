@@ -70,6 +70,11 @@ impl PartialDate {
         Ok(PartialDate { year, month: month.unwrap_or(0), day: day.unwrap_or(0), qualifier: DateQualifier::default() })
     }
 
+    /// A whole year, exact; years outside 0000–9999 are brought to the nearest end.
+    pub fn of_year(year: i16) -> Self {
+        PartialDate { year: year.clamp(0, 9999), month: 0, day: 0, qualifier: DateQualifier::default() }
+    }
+
     pub fn with_qualifier(mut self, qualifier: DateQualifier) -> Self {
         self.qualifier = qualifier;
         self

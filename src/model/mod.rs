@@ -5,6 +5,7 @@
 //! File formats live in `io`, which converts to and from this model.
 
 mod amount;
+pub mod fields;
 mod fuzzy_date;
 mod intern;
 pub mod validate;
@@ -21,13 +22,27 @@ pub use intern::{Interner, Symbol};
 /// allocation for up to four.
 pub type Symbols = smallvec::SmallVec<[Symbol; 4]>;
 
-/// Declares a closed vocabulary: its serde names (snake_case), its labels, and the list of all values.
+/// A closed list of values, each with its file name (the JSON and CSV word, "up_to") and its label ("up to").
+pub trait Vocabulary: Copy + Eq + 'static {
+    const ALL: &'static [Self];
+    /// (file name, label) of every value, in the order of `ALL`.
+    const CHOICES: &'static [(&'static str, &'static str)];
+
+    /// The position of the value in `ALL`.
+    fn position(self) -> usize;
+
+    /// The word in files.
+    fn key(self) -> &'static str {
+        Self::CHOICES[self.position()].0
+    }
+}
+
+/// Declares a closed vocabulary: its file names, its labels, and the list of all values.
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $label:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident $key:literal => $label:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $key)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -37,18 +52,27 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $label),+ }
             }
         }
+
+        impl Vocabulary for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            const CHOICES: &'static [(&'static str, &'static str)] = &[$(($key, $label)),+];
+
+            fn position(self) -> usize {
+                self as usize
+            }
+        }
     };
 }
 
 vocabulary! {
     /// How far an acquisition has gone. Stages are never added together.
     Stage {
-        Planned => "planned",
-        Announced => "announced",
-        Contracted => "contracted",
-        Delivering => "delivering",
-        Delivered => "delivered",
-        Cancelled => "cancelled",
+        Planned "planned" => "planned",
+        Announced "announced" => "announced",
+        Contracted "contracted" => "contracted",
+        Delivering "delivering" => "delivering",
+        Delivered "delivered" => "delivered",
+        Cancelled "cancelled" => "cancelled",
     }
 }
 
@@ -56,54 +80,54 @@ vocabulary! {
     /// How well the record is supported: high (official, or several independent sources agree),
     /// medium (one good secondary source), low (inferred).
     Confidence {
-        High => "high",
-        Medium => "medium",
-        Low => "low",
+        High "high" => "high",
+        Medium "medium" => "medium",
+        Low "low" => "low",
     }
 }
 
 vocabulary! {
     ActorKind {
-        State => "state",
-        Organisation => "organisation",
-        Company => "company",
+        State "state" => "state",
+        Organisation "organisation" => "organisation",
+        Company "company" => "company",
         /// A group named as a whole by a source ("Allies across Europe and Canada").
-        Group => "group",
+        Group "group" => "group",
     }
 }
 
 vocabulary! {
     EventKind {
-        Summit => "summit",
-        Agreement => "agreement",
-        Contract => "contract",
-        Announcement => "announcement",
-        Delivery => "delivery",
-        Other => "other",
+        Summit "summit" => "summit",
+        Agreement "agreement" => "agreement",
+        Contract "contract" => "contract",
+        Announcement "announcement" => "announcement",
+        Delivery "delivery" => "delivery",
+        Other "other" => "other",
     }
 }
 
 vocabulary! {
     CommitmentKind {
-        ActionPlan => "action plan",
-        Pledge => "pledge",
+        ActionPlan "action_plan" => "action plan",
+        Pledge "pledge" => "pledge",
         /// One action of a pledge or plan.
-        Action => "action",
-        Target => "target",
-        Programme => "programme",
-        Regulation => "regulation",
-        Strategy => "strategy",
-        Other => "other",
+        Action "action" => "action",
+        Target "target" => "target",
+        Programme "programme" => "programme",
+        Regulation "regulation" => "regulation",
+        Strategy "strategy" => "strategy",
+        Other "other" => "other",
     }
 }
 
 vocabulary! {
     CommitmentStatus {
-        Proposed => "proposed",
-        Adopted => "adopted",
-        InProgress => "in progress",
-        Completed => "completed",
-        Lapsed => "lapsed",
+        Proposed "proposed" => "proposed",
+        Adopted "adopted" => "adopted",
+        InProgress "in_progress" => "in progress",
+        Completed "completed" => "completed",
+        Lapsed "lapsed" => "lapsed",
     }
 }
 
@@ -137,8 +161,39 @@ impl Collection {
         }
     }
 
+    /// The order of the tables in the app.
+    pub const IN_VIEW_ORDER: [Collection; 5] = [
+        Collection::Acquisitions,
+        Collection::Commitments,
+        Collection::Events,
+        Collection::Sources,
+        Collection::Actors,
+    ];
+
     pub fn from_key(key: &str) -> Option<Collection> {
         Collection::ALL.into_iter().find(|collection| collection.key() == key)
+    }
+
+    /// The name of its table: "Acquisitions".
+    pub fn label(self) -> &'static str {
+        match self {
+            Collection::Actors => "Actors",
+            Collection::Sources => "Sources",
+            Collection::Events => "Events",
+            Collection::Commitments => "Commitments",
+            Collection::Acquisitions => "Acquisitions",
+        }
+    }
+
+    /// One of its records: "acquisition".
+    pub fn singular(self) -> &'static str {
+        match self {
+            Collection::Actors => "actor",
+            Collection::Sources => "source",
+            Collection::Events => "event",
+            Collection::Commitments => "commitment",
+            Collection::Acquisitions => "acquisition",
+        }
     }
 }
 

@@ -6,6 +6,9 @@ pub mod html;
 pub mod markdown;
 pub mod pdf;
 pub mod svg;
+mod write;
+
+pub use write::{ReportError, ReportFormat, write_report};
 
 use std::collections::BTreeMap;
 
@@ -13,6 +16,7 @@ use crate::analysis::filter::{Filter, filtered};
 use crate::analysis::plot::{PlotData, available_measures, plot_data};
 use crate::analysis::timeline::{layout, vilnius_to_washington};
 use crate::analysis::volumes::{GroupBy, VolumeRow, volumes};
+use crate::model::fields;
 use crate::model::{Collection, Dataset, FuzzyDate, Symbol, count_text};
 
 /// What a report contains.
@@ -124,41 +128,22 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
             })
             .collect()
     };
-    let date = |d: Option<FuzzyDate>| d.map(|d| d.human()).unwrap_or_default();
-    let names = |ids: &[Symbol]| ids.iter().map(|&id| dataset.actor_name(id)).collect::<Vec<_>>().join(", ");
+    let commitment_columns = report_columns(Collection::Commitments, COMMITMENT_COLUMNS);
     let commitments = commitment_rows
         .iter()
-        .filter_map(|&row| dataset.commitments.get(row as usize))
-        .map(|c| Row {
-            cells: vec![
-                c.title.clone(),
-                c.kind.label().to_owned(),
-                c.status.label().to_owned(),
-                names(&c.parties),
-                date(c.adopted),
-                date(c.horizon),
-                c.value.map(|v| v.display()).unwrap_or_default(),
-                c.provenance.confidence.label().to_owned(),
-            ],
-            citations: cite(&c.provenance.sources),
+        .filter_map(|&row| {
+            let sources = &dataset.commitments.get(row as usize)?.provenance.sources;
+            let cells = fields::shown_row(dataset, Collection::Commitments, row as usize, &commitment_columns);
+            Some(Row { cells, citations: cite(sources) })
         })
         .collect();
+    let acquisition_columns = report_columns(Collection::Acquisitions, ACQUISITION_COLUMNS);
     let acquisitions = acquisition_rows
         .iter()
-        .filter_map(|&row| dataset.acquisitions.get(row as usize))
-        .map(|a| Row {
-            cells: vec![
-                dataset.text(a.system).to_owned(),
-                dataset.text(a.category).to_owned(),
-                names(&a.buyers),
-                a.stage.label().to_owned(),
-                a.quantity.as_ref().map(|q| q.display(dataset.text_or_empty(q.unit))).unwrap_or_default(),
-                a.value.map(|v| v.display()).unwrap_or_default(),
-                date(a.date),
-                date(a.delivery),
-                a.confidence.label().to_owned(),
-            ],
-            citations: cite(&a.sources),
+        .filter_map(|&row| {
+            let sources = &dataset.acquisitions.get(row as usize)?.sources;
+            let cells = fields::shown_row(dataset, Collection::Acquisitions, row as usize, &acquisition_columns);
+            Some(Row { cells, citations: cite(sources) })
         })
         .collect();
     let mut sources: Vec<Citation> = numbers
@@ -208,31 +193,22 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         totals: by_category.totals,
         timeline_svg,
         charts,
-        commitment_columns: vec![
-            "Commitment",
-            "Kind",
-            "Status",
-            "Parties",
-            "Adopted",
-            "Horizon",
-            "Value",
-            "Confidence",
-        ],
+        commitment_columns: commitment_columns.iter().map(|spec| spec.label).collect(),
         commitments,
-        acquisition_columns: vec![
-            "System",
-            "Category",
-            "Buyers",
-            "Stage",
-            "Quantity",
-            "Value",
-            "Date",
-            "Delivery",
-            "Confidence",
-        ],
+        acquisition_columns: acquisition_columns.iter().map(|spec| spec.label).collect(),
         acquisitions,
         sources,
     }
+}
+
+/// The fields of the report's tables, by key.
+const COMMITMENT_COLUMNS: &[&str] =
+    &["title", "kind", "status", "parties", "adopted", "horizon", "value", "confidence"];
+const ACQUISITION_COLUMNS: &[&str] =
+    &["system", "category", "buyers", "stage", "quantity", "value", "date", "delivery", "confidence"];
+
+fn report_columns(collection: Collection, keys: &[&str]) -> Vec<&'static fields::Spec> {
+    keys.iter().filter_map(|key| fields::spec(collection, key)).collect()
 }
 
 /// "[1][3]" for a row's citations.

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use crate::analysis::plot::{Part, PlotData};
 use crate::analysis::timeline::{Timeline, place_labels, ticks as timeline_ticks};
-use crate::model::{Stage, group_thousands, short_amount};
+use crate::model::{group_thousands, short_amount};
+use crate::palette::stage_rgb;
 
 /// How to draw the chart.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,18 +24,6 @@ pub struct ChartOptions {
 impl Default for ChartOptions {
     fn default() -> Self {
         ChartOptions { title: String::new(), stacked: false, log: false, width: 900.0, height: 480.0 }
-    }
-}
-
-/// The colour of a stage, as RGB; shared with the plots view so exports look like the screen.
-pub fn stage_rgb(stage: Stage) -> [u8; 3] {
-    match stage {
-        Stage::Planned => [150, 150, 160],
-        Stage::Announced => [150, 100, 220],
-        Stage::Contracted => [40, 110, 210],
-        Stage::Delivering => [0, 150, 140],
-        Stage::Delivered => [40, 150, 60],
-        Stage::Cancelled => [200, 60, 60],
     }
 }
 
@@ -279,12 +268,8 @@ pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: 
             y + lane_height / 2.0 + 4.0,
             escape(&truncate(&lane.title, 32))
         );
-        let color = match lane.title.split(':').next().unwrap_or("") {
-            t if t.starts_with("Summits") => "rgb(190,120,20)",
-            "Commitments" => "rgb(60,130,50)",
-            t if t.starts_with("Delivery") => "rgb(20,130,140)",
-            _ => "rgb(40,100,200)",
-        };
+        let [r, g, b] = lane.kind.rgb(false);
+        let color = format!("rgb({r},{g},{b})");
         let mut labels = Vec::new();
         let _ = write!(svg, r#"<g clip-path="url(#plot)">"#);
         for &index in &lane.items {

@@ -3,111 +3,13 @@
 
 use std::path::PathBuf;
 
-use crate::app::recovery::{Recovered, describe_time};
-use crate::app::{AppCommand, Notifications};
-use crate::cli::ReportFormat;
+use crate::analysis::filter::Filter;
+use crate::context::recovery::{Recovered, describe_time};
+use crate::context::{Guarded, Message, Notifications, PathPurpose, UserCommand};
 use crate::model::validate::Severity;
+use crate::report::ReportFormat;
 
 use super::View;
-
-/// An action that would drop unsaved changes, held while the user is asked.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Guarded {
-    New,
-    Open,
-    OpenPath,
-    OpenFile(PathBuf),
-    ImportCsv,
-    Quit,
-}
-
-impl Guarded {
-    fn verb(&self) -> &'static str {
-        match self {
-            Guarded::New => "starting a new dataset",
-            Guarded::Open | Guarded::OpenPath | Guarded::OpenFile(_) | Guarded::ImportCsv => "opening another file",
-            Guarded::Quit => "quitting",
-        }
-    }
-}
-
-/// What a file dialog or the path field is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PathPurpose {
-    Open,
-    ImportCsv,
-    SaveAs,
-    ExportCsv,
-    ExportSvg,
-    ExportPng,
-    TimelineSvg,
-    TimelinePng,
-    Report,
-}
-
-impl PathPurpose {
-    /// The native dialog for this purpose (shown on a worker thread).
-    pub fn native_dialog(self, suggested: Option<&str>) -> rfd::FileDialog {
-        let dialog = rfd::FileDialog::new();
-        let dialog = match self {
-            PathPurpose::Open => dialog
-                .set_title("Open a dataset")
-                .add_filter("Pledge Explorer dataset", &["json"])
-                .add_filter("CSV table", &["csv"]),
-            PathPurpose::ImportCsv => dialog.set_title("Import a CSV table").add_filter("CSV table", &["csv"]),
-            PathPurpose::SaveAs => {
-                dialog.set_title("Save the dataset").add_filter("Pledge Explorer dataset", &["json"])
-            }
-            PathPurpose::ExportCsv => dialog.set_title("Export the CSV tables into a folder"),
-            PathPurpose::ExportSvg => dialog.set_title("Export the plot as SVG").add_filter("SVG image", &["svg"]),
-            PathPurpose::ExportPng => dialog.set_title("Export the plot as PNG").add_filter("PNG image", &["png"]),
-            PathPurpose::TimelineSvg => {
-                dialog.set_title("Export the timeline as SVG").add_filter("SVG image", &["svg"])
-            }
-            PathPurpose::TimelinePng => {
-                dialog.set_title("Export the timeline as PNG").add_filter("PNG image", &["png"])
-            }
-            PathPurpose::Report => dialog.set_title("Save the report"),
-        };
-        let suggested = suggested.map(std::path::Path::new);
-        let dialog = match suggested.and_then(|path| path.parent()).filter(|folder| folder.is_dir()) {
-            Some(folder) => dialog.set_directory(folder),
-            None => dialog,
-        };
-        let names_a_file = !matches!(self, PathPurpose::Open | PathPurpose::ImportCsv | PathPurpose::ExportCsv);
-        match suggested.and_then(|path| path.file_name()).filter(|_| names_a_file) {
-            Some(name) => dialog.set_file_name(name.to_string_lossy()),
-            None => dialog,
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            PathPurpose::Open => "Open a file",
-            PathPurpose::ImportCsv => "Import a CSV table",
-            PathPurpose::SaveAs => "Save As",
-            PathPurpose::ExportCsv => "Export CSV into a folder",
-            PathPurpose::ExportSvg => "Export the plot as SVG",
-            PathPurpose::ExportPng => "Export the plot as PNG",
-            PathPurpose::TimelineSvg => "Export the timeline as SVG",
-            PathPurpose::TimelinePng => "Export the timeline as PNG",
-            PathPurpose::Report => "Save the report",
-        }
-    }
-
-    fn command(self, path: PathBuf) -> AppCommand {
-        match self {
-            PathPurpose::Open | PathPurpose::ImportCsv => AppCommand::OpenFile(path),
-            PathPurpose::SaveAs => AppCommand::SaveTo(path),
-            PathPurpose::ExportCsv => AppCommand::ExportCsvTo(path),
-            PathPurpose::ExportSvg => AppCommand::ExportPlotTo { path, png: false },
-            PathPurpose::ExportPng => AppCommand::ExportPlotTo { path, png: true },
-            PathPurpose::TimelineSvg => AppCommand::ExportTimelineTo { path, png: false },
-            PathPurpose::TimelinePng => AppCommand::ExportTimelineTo { path, png: true },
-            PathPurpose::Report => AppCommand::SaveReportTo(path),
-        }
-    }
-}
 
 /// What the report dialog asks: format, title, sections, and whether the table filter applies.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,12 +28,7 @@ impl ReportChoice {
     }
 
     pub fn extension(&self) -> &'static str {
-        match self.format {
-            ReportFormat::Html => "html",
-            ReportFormat::Md => "md",
-            ReportFormat::Csv => "csv",
-            ReportFormat::Pdf => "pdf",
-        }
+        self.format.extension()
     }
 }
 
@@ -186,16 +83,17 @@ impl Dialogs {
 
 pub fn windows_ui(
     view: &View<'_>,
+    filter: &Filter,
     notifications: &Notifications,
     dialogs: &mut Dialogs,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
     let ctx = ui.ctx().clone();
     guard_ui(view, dialogs, &ctx);
     path_ui(dialogs, commands, &ctx);
     recovery_ui(dialogs, &ctx);
-    report_ui(view, dialogs, &ctx);
+    report_ui(filter, dialogs, &ctx);
     palette_ui(dialogs, commands, &ctx);
     problems_ui(view, dialogs, commands, &ctx);
     super::messages::log_window_ui(notifications, &mut dialogs.log_open, &ctx);
@@ -232,7 +130,7 @@ fn guard_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
     }
 }
 
-fn path_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Context) {
+fn path_ui(dialogs: &mut Dialogs, commands: &mut Vec<Message>, ctx: &egui::Context) {
     let Some((purpose, text)) = &mut dialogs.path else { return };
     let purpose = *purpose;
     let mut close = false;
@@ -250,7 +148,7 @@ fn path_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Co
         ui.horizontal(|ui| {
             let accept = ui.add_enabled(!text.trim().is_empty(), egui::Button::new("OK")).clicked();
             if (accept || entered) && !text.trim().is_empty() {
-                commands.push(purpose.command(PathBuf::from(text.trim())));
+                commands.push(purpose.message(PathBuf::from(text.trim())));
                 close = true;
             }
             if ui.button("Cancel").clicked() {
@@ -263,7 +161,7 @@ fn path_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Co
     }
 }
 
-fn report_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
+fn report_ui(filter: &Filter, dialogs: &mut Dialogs, ctx: &egui::Context) {
     let Some(choice) = &mut dialogs.report else { return };
     let mut answer = None;
     let mut close = false;
@@ -290,7 +188,7 @@ fn report_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
                 ui.checkbox(&mut choice.tables, "Tables");
             });
         });
-        ui.checkbox(&mut choice.use_filter, format!("Only what the tables show ({})", view.filter.describe()));
+        ui.checkbox(&mut choice.use_filter, format!("Only what the tables show ({})", filter.describe()));
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             if ui.button("Save…").clicked() {
@@ -336,7 +234,7 @@ fn recovery_ui(dialogs: &mut Dialogs, ctx: &egui::Context) {
     }
 }
 
-fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Context) {
+fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<Message>, ctx: &egui::Context) {
     let Some(query) = &mut dialogs.palette else { return };
     let mut close = false;
     let modal = egui::Modal::new(egui::Id::unique("command_palette")).show(ctx, |ui| {
@@ -347,22 +245,22 @@ fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui:
             field.request_focus();
         }
         let needle = query.to_lowercase();
-        let matches: Vec<AppCommand> = AppCommand::palette()
+        let matches: Vec<UserCommand> = UserCommand::ALL
             .into_iter()
-            .filter(|command| *command != AppCommand::CommandPalette)
+            .filter(|command| *command != UserCommand::CommandPalette)
             .filter(|command| command.label().to_lowercase().contains(&needle))
             .collect();
         if ui.input(|i| i.key_pressed(egui::Key::Enter))
-            && let Some(first) = matches.first()
+            && let Some(&first) = matches.first()
         {
-            commands.push(first.clone());
+            commands.push(first.into());
             close = true;
         }
         egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
             for command in matches {
                 let button = egui::Button::new(command.label()).shortcut_text(command.shortcut_text(ui.ctx()));
                 if ui.add_sized([ui.available_width(), 22.0], button).clicked() {
-                    commands.push(command);
+                    commands.push(command.into());
                     close = true;
                 }
             }
@@ -373,7 +271,7 @@ fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui:
     }
 }
 
-fn problems_ui(view: &View<'_>, dialogs: &mut Dialogs, commands: &mut Vec<AppCommand>, ctx: &egui::Context) {
+fn problems_ui(view: &View<'_>, dialogs: &mut Dialogs, commands: &mut Vec<Message>, ctx: &egui::Context) {
     let problems = &view.document.problems.list;
     egui::Window::new(format!("Problems ({})", problems.len()))
         .id(egui::Id::unique("problems_window"))
@@ -397,7 +295,7 @@ fn problems_ui(view: &View<'_>, dialogs: &mut Dialogs, commands: &mut Vec<AppCom
                     if response.clicked()
                         && let Some(collection) = problem.place.collection
                     {
-                        commands.push(AppCommand::Select(collection, problem.place.index));
+                        commands.push(Message::Select(collection, problem.place.index));
                     }
                 }
             });

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::app::AppCommand;
-use crate::io::csv::{CellError, ColumnKind, column_kind, columns, record_cells, record_from_cells};
+use crate::context::{Message, UserCommand};
+use crate::model::fields::{self, FieldError, Kind};
 use crate::model::{Collection, Dataset};
 
 use super::View;
@@ -15,31 +15,31 @@ const MAX_CHOICES: usize = 2_000;
 
 #[derive(Default)]
 pub struct EditorState {
-    /// The record whose cells are in `cells`, and the generation they were read at.
+    /// The record whose fields' text is in `cells`, and the generation they were read at.
     shown: Option<(Collection, usize, u64)>,
     cells: Vec<String>,
-    /// The first cell that does not parse, if any; the record is not changed until it does.
-    error: Option<CellError>,
+    /// The first field that does not read, if any; the record is not changed until it does.
+    error: Option<FieldError>,
     /// Ids and names to pick references from, per collection, for `choices_generation`.
     choices: HashMap<Collection, Vec<(String, String)>>,
     choices_generation: Option<u64>,
 }
 
-pub fn editor_panel_ui(view: &View<'_>, state: &mut EditorState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+pub fn editor_panel_ui(view: &View<'_>, state: &mut EditorState, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     egui::Panel::right("record_editor").resizable(true).default_size(380.0).min_size(280.0).show(ui, |ui| {
         ui.add_space(4.0);
         ui.heading("Record");
         let Some((collection, index)) = view.selection.filter(|(c, i)| *i < view.document.dataset.len(*c)) else {
             ui.label("Select a row to see and edit all of its fields.");
             if ui.button("Add Record").clicked() {
-                commands.push(AppCommand::AddRecord);
+                commands.push(UserCommand::AddRecord.into());
             }
             return;
         };
         let generation = view.document.generation;
         if state.shown != Some((collection, index, generation)) {
             state.shown = Some((collection, index, generation));
-            state.cells = record_cells(&view.document.dataset, collection, index);
+            state.cells = fields::texts(&view.document.dataset, collection, index);
             state.error = None;
         }
         if state.choices_generation != Some(generation) {
@@ -49,10 +49,10 @@ pub fn editor_panel_ui(view: &View<'_>, state: &mut EditorState, commands: &mut 
         ui.horizontal(|ui| {
             ui.label(format!("{} #{}", collection.key(), index + 1));
             if ui.button("Duplicate").clicked() {
-                commands.push(AppCommand::DuplicateRecord);
+                commands.push(UserCommand::DuplicateRecord.into());
             }
             if ui.button("Delete").clicked() {
-                commands.push(AppCommand::DeleteRecord);
+                commands.push(UserCommand::DeleteRecord.into());
             }
         });
         ui.separator();
@@ -67,33 +67,33 @@ fn fields_ui(
     state: &mut EditorState,
     collection: Collection,
     index: usize,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
     let problems: Vec<_> = view.document.problems.of_record(collection, index).collect();
     let mut changed = None;
-    for (position, &column) in columns(collection).iter().enumerate() {
+    for (position, spec) in fields::specs(collection).into_iter().enumerate() {
+        let column = spec.key;
         ui.add_space(4.0);
-        let label = ui.label(egui::RichText::new(humanise(column)).strong());
-        let kind = column_kind(collection, column);
+        let label = ui.label(egui::RichText::new(spec.label).strong());
         let cell = &mut state.cells[position];
-        let edited = match &kind {
-            ColumnKind::Vocabulary(values) => vocabulary_ui(column, values, cell, label.id, ui),
-            ColumnKind::Reference { target, list } => {
-                let choices = target.and_then(|t| state.choices.get(&t)).filter(|c| c.len() <= MAX_CHOICES);
-                reference_ui(column, *list, choices.map(Vec::as_slice), cell, label.id, ui)
+        let edited = match spec.kind {
+            Kind::Vocabulary(values) => vocabulary_ui(column, !spec.required, values, cell, label.id, ui),
+            Kind::Reference(_) | Kind::References(_) | Kind::AnyReferences => {
+                let choices = spec.kind.target().and_then(|t| state.choices.get(&t)).filter(|c| c.len() <= MAX_CHOICES);
+                reference_ui(spec.label, spec.kind.is_list(), choices.map(Vec::as_slice), cell, label.id, ui)
             }
-            ColumnKind::LongText => {
+            Kind::LongText => {
                 let edit = egui::TextEdit::multiline(cell).desired_rows(3).desired_width(f32::INFINITY);
                 ui.add(edit).labelled_by(label.id).changed()
             }
-            ColumnKind::Date => {
+            Kind::Date => {
                 let edit = egui::TextEdit::singleline(cell)
                     .desired_width(f32::INFINITY)
                     .hint_text("EDTF: 2024-07-10, 2024-01, 2024?, 2024~/2029~");
                 ui.add(edit).labelled_by(label.id).changed()
             }
-            ColumnKind::Text | ColumnKind::Number => {
+            Kind::Id | Kind::Text | Kind::Word | Kind::Count | Kind::Amount | Kind::Currency | Kind::Year => {
                 let edit = egui::TextEdit::singleline(cell).desired_width(f32::INFINITY);
                 ui.add(edit).labelled_by(label.id).changed()
             }
@@ -101,7 +101,7 @@ fn fields_ui(
         if edited {
             changed = Some(column);
         }
-        if let Some(error) = state.error.as_ref().filter(|e| e.column == column) {
+        if let Some(error) = state.error.as_ref().filter(|e| e.key == column) {
             ui.colored_label(ui.visuals().error_fg_color, &error.message);
         }
         for problem in problems.iter().filter(|p| problem_column(p.place.field) == column) {
@@ -113,15 +113,17 @@ fn fields_ui(
         }
     }
     if let Some(field) = changed {
-        match record_from_cells(collection, &state.cells) {
-            Ok(record) => {
+        // Read into a scratch pool: only whether the text reads matters here; the app reads it again
+        // into the dataset's own pool.
+        match fields::read_texts(collection, &state.cells, &mut Default::default()) {
+            Ok(_) => {
                 state.error = None;
                 // The app applies this before the next frame: keep the text as typed rather than
                 // re-reading it in its canonical form while the user is still typing.
                 if let Some(shown) = &mut state.shown {
                     shown.2 += 1;
                 }
-                commands.push(AppCommand::ReplaceRecord { index, record: Box::new(record), field });
+                commands.push(Message::SetFields { collection, index, texts: state.cells.clone(), field });
             }
             Err(error) => state.error = Some(error),
         }
@@ -130,7 +132,8 @@ fn fields_ui(
 
 fn vocabulary_ui(
     column: &str,
-    values: &[(String, &'static str)],
+    optional: bool,
+    values: &[(&'static str, &'static str)],
     cell: &mut String,
     label: egui::Id,
     ui: &mut egui::Ui,
@@ -139,11 +142,11 @@ fn vocabulary_ui(
     let mut changed = false;
     let combo = egui::ComboBox::from_id_salt(column).selected_text(current).width(ui.available_width() - 8.0);
     let response = combo.show_ui(ui, |ui| {
-        if cell.is_empty() || column.ends_with("_qualifier") {
+        if cell.is_empty() || optional {
             changed |= ui.selectable_value(cell, String::new(), "(none)").changed();
         }
         for (name, text) in values {
-            changed |= ui.selectable_value(cell, name.clone(), *text).changed();
+            changed |= ui.selectable_value(cell, (*name).to_owned(), *text).changed();
         }
     });
     response.response.labelled_by(label);
@@ -151,7 +154,7 @@ fn vocabulary_ui(
 }
 
 fn reference_ui(
-    column: &str,
+    field: &str,
     list: bool,
     choices: Option<&[(String, String)]>,
     cell: &mut String,
@@ -187,16 +190,9 @@ fn reference_ui(
                 }
             });
         });
-        menu.response.on_hover_text(format!("Pick {}", humanise(column).to_lowercase()));
+        menu.response.on_hover_text(format!("Pick {}", field.to_lowercase()));
     });
     changed
-}
-
-/// "quantity_qualifier" → "Quantity qualifier".
-fn humanise(column: &str) -> String {
-    let text = column.replace('_', " ");
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The editor column a validation problem's field belongs to ("quantity.count" → "quantity").

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::app::{AppCommand, Level, Notifications};
+use crate::context::{Level, Message, Notifications};
 
 pub fn toasts_ui(notifications: &Notifications, ui: &mut egui::Ui) {
     let now = Instant::now();
@@ -51,7 +51,7 @@ pub fn log_window_ui(notifications: &Notifications, open: &mut bool, ctx: &egui:
 }
 
 /// What stands in for a view that failed: what happened, that the data is safe, and a way to retry.
-pub fn view_failed_ui(view: &str, message: &str, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+pub fn view_failed_ui(view: &str, message: &str, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     ui.add_space(24.0);
     ui.vertical_centered(|ui| {
         ui.heading(format!("The {view} view failed"));
@@ -61,7 +61,7 @@ pub fn view_failed_ui(view: &str, message: &str, commands: &mut Vec<AppCommand>,
         ui.label("The details are in View > Message Log; please report them with the steps that led here.");
         ui.add_space(8.0);
         if ui.button("Try again").clicked() {
-            commands.push(AppCommand::RetryView);
+            commands.push(Message::RetryView);
         }
     });
 }

@@ -1,5 +1,5 @@
-//! Views: one file per view. They read the app's state through a [`View`] and push
-//! [`AppCommand`](crate::app::AppCommand)s; none of them changes the document.
+//! Views: one file per view. They read the shared state (`crate::context`) through a [`View`] and send
+//! [`Message`](crate::context::Message)s; none of them changes the document, and none imports the app.
 
 pub mod derived;
 pub mod dialogs;
@@ -11,8 +11,7 @@ pub mod status_bar;
 pub mod tables;
 pub mod timeline;
 
-use crate::app::Document;
-use crate::app::settings::Settings;
+use crate::context::{Document, Settings};
 use crate::model::Collection;
 
 /// What the central area shows: a table, the timeline or the plots.
@@ -38,12 +37,11 @@ impl MainView {
 pub struct View<'a> {
     pub document: &'a Document,
     pub settings: &'a Settings,
-    pub tab: tables::Tab,
+    /// The table shown when the tables are.
+    pub tab: Collection,
     /// What the central area shows.
     pub main: MainView,
     pub selection: Option<(Collection, usize)>,
     /// What runs in the background, if anything ("Saving …").
     pub busy: Option<&'a str>,
-    /// The filter of the tables, which the timeline, plots and reports share.
-    pub filter: &'a crate::analysis::filter::Filter,
 }

@@ -10,10 +10,11 @@ use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints};
 
 use crate::analysis::filter::{Filter, OrderPeriod, filtered};
 use crate::analysis::plot::{Measure, Part, PlotData, available_measures, plot_data};
-use crate::analysis::volumes::{GroupBy, Volumes, group_names, volumes};
-use crate::app::AppCommand;
+use crate::analysis::volumes::{GroupBy, GroupKey, Volumes, group_names, volumes};
+use crate::context::{Message, UserCommand};
 use crate::model::{Collection, Dataset, Stage};
-use crate::report::svg::{ChartOptions, axis_value, format_value, part_opacity, stage_rgb};
+use crate::palette::stage_rgb;
+use crate::report::svg::{ChartOptions, axis_value, format_value, part_opacity};
 
 use super::View;
 use super::derived::{BACKGROUND_ROWS, Derived};
@@ -122,7 +123,7 @@ pub fn plots_ui(
     view: &View<'_>,
     filter: &Filter,
     state: &mut PlotsState,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
     state.refresh(&view.document.dataset, view.document.generation, filter, ui.ctx());
@@ -181,7 +182,7 @@ pub fn plots_ui(
     plot_ui(&data, selected, state, commands, ui);
 }
 
-fn controls_ui(state: &mut PlotsState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+fn controls_ui(state: &mut PlotsState, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     ui.horizontal_wrapped(|ui| {
         let grouping = GROUPINGS.iter().find(|(g, _)| *g == state.group_by).map_or("", |(_, label)| label);
         let label = ui.label("Group by");
@@ -214,10 +215,10 @@ fn controls_ui(state: &mut PlotsState, commands: &mut Vec<AppCommand>, ui: &mut 
         ui.radio_value(&mut state.log, true, "Log");
         ui.separator();
         if ui.button("Export SVG…").clicked() {
-            commands.push(AppCommand::ExportPlot { png: false });
+            commands.push(UserCommand::ExportPlotSvg.into());
         }
         if ui.button("Export PNG…").clicked() {
-            commands.push(AppCommand::ExportPlot { png: true });
+            commands.push(UserCommand::ExportPlotPng.into());
         }
     });
 }
@@ -248,7 +249,7 @@ fn plot_ui(
     data: &Arc<PlotData>,
     selected: Option<(Vec<String>, Stage)>,
     state: &mut PlotsState,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
     let highlight = ui.visuals().strong_text_color();
@@ -370,12 +371,10 @@ fn plot_ui(
         && let Some(position) = response.response.interact_pointer_pos()
     {
         let point = response.transform.value_from_position(position);
-        if let Some((group, stage)) = bar_at(data, stacked, log, point.x, point.y) {
-            commands.push(AppCommand::FilterToBar {
-                group_by: data.group_by,
-                group: data.groups[group].clone(),
-                stage,
-            });
+        if let Some((group, stage)) = bar_at(data, stacked, log, point.x, point.y)
+            && let Some(&key) = data.keys.get(group)
+        {
+            commands.push(Message::FilterToBar { group_by: data.group_by, group: key, stage });
         }
     }
 }
@@ -409,20 +408,26 @@ fn bar_at(data: &PlotData, stacked: bool, log: bool, x: f64, y: f64) -> Option<(
 
 /// The filter that shows a bar's records in the tables: the current filter narrowed to the bar's group
 /// and stage, matched by the same keys the aggregation grouped by.
-pub fn filter_for_bar(base: &Filter, group_by: GroupBy, group: &str, stage: Stage) -> Option<Filter> {
+pub fn filter_for_bar(
+    base: &Filter,
+    dataset: &Dataset,
+    group_by: GroupBy,
+    group: GroupKey,
+    stage: Stage,
+) -> Option<Filter> {
     let mut filter = base.clone();
     filter.stages = [stage].into();
-    match group_by {
-        GroupBy::Category => filter.categories = [group.to_owned()].into(),
-        GroupBy::System => filter.systems = [group.to_owned()].into(),
-        GroupBy::Buyer => filter.buyers = [group.to_owned()].into(),
-        GroupBy::Agency => filter.agencies = [group.to_owned()].into(),
-        GroupBy::Stage => {}
-        GroupBy::Year => filter.order_period = Some(OrderPeriod::Year(group.parse().ok()?)),
-        GroupBy::Quarter => {
-            let (year, quarter) = group.split_once(" Q")?;
-            filter.order_period = Some(OrderPeriod::Quarter(year.parse().ok()?, quarter.parse().ok()?));
+    match (group_by, group) {
+        (GroupBy::Category, GroupKey::Text(symbol)) => filter.categories = [dataset.text(symbol).to_owned()].into(),
+        (GroupBy::System, GroupKey::Text(symbol)) => filter.systems = [dataset.text(symbol).to_owned()].into(),
+        (GroupBy::Buyer, GroupKey::Text(symbol)) => filter.buyers = [dataset.text(symbol).to_owned()].into(),
+        (GroupBy::Agency, GroupKey::Text(symbol)) => filter.agencies = [dataset.text(symbol).to_owned()].into(),
+        (GroupBy::Stage, _) => {}
+        (GroupBy::Year, GroupKey::Year(year)) => filter.order_period = Some(OrderPeriod::Year(year)),
+        (GroupBy::Quarter, GroupKey::Quarter(year, quarter)) => {
+            filter.order_period = Some(OrderPeriod::Quarter(year, quarter));
         }
+        _ => return None,
     }
     Some(filter)
 }

@@ -1,16 +1,11 @@
 //! The status bar: file, unsaved state, record counts, validation problems, background work.
 
-use crate::app::{AppCommand, Level, Notifications};
+use crate::context::{Level, Message, Notifications, UserCommand};
 use crate::model::Collection;
 
 use super::View;
 
-pub fn status_bar_ui(
-    view: &View<'_>,
-    notifications: &Notifications,
-    commands: &mut Vec<AppCommand>,
-    ui: &mut egui::Ui,
-) {
+pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     let document = view.document;
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -31,7 +26,7 @@ pub fn status_bar_ui(
             let text = format!("{errors} errors, {warnings} warnings");
             let color = if errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
             if ui.link(egui::RichText::new(text).color(color)).on_hover_text("Show the problems list").clicked() {
-                commands.push(AppCommand::ShowProblems);
+                commands.push(UserCommand::ShowProblems.into());
             }
             if let Some(label) = view.busy {
                 ui.separator();

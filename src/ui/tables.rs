@@ -11,136 +11,17 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::filter::Filter;
 use crate::analysis::table::{DisplayRow, Sort, TableModel, build};
-use crate::app::AppCommand;
-use crate::io::csv::{record_cells, record_from_cells};
+use crate::context::{Message, UserCommand};
+use crate::model::fields::{self, Spec};
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol, count_text};
 
 use super::derived::{BACKGROUND_ROWS, Derived};
 use super::{MainView, View};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tab {
-    Acquisitions,
-    Commitments,
-    Events,
-    Sources,
-    Actors,
-}
-
-impl Tab {
-    /// The dataset column a table column edits in place, where the cell is a simple value.
-    fn editable_column(self, title: &str) -> Option<&'static str> {
-        Some(match (self, title) {
-            (Tab::Acquisitions, "System") => "system",
-            (Tab::Acquisitions, "Category") | (Tab::Commitments, "Category") => "category",
-            (Tab::Acquisitions, "Stage") => "stage",
-            (Tab::Acquisitions, "Date") | (Tab::Events, "Date") => "date",
-            (Tab::Acquisitions, "Delivery") => "delivery",
-            (Tab::Acquisitions | Tab::Events, "Confidence") => "confidence",
-            (Tab::Commitments | Tab::Events | Tab::Sources, "Title") => "title",
-            (Tab::Commitments, "Status") => "status",
-            (Tab::Commitments, "Adopted") => "adopted",
-            (Tab::Commitments, "Horizon") => "horizon",
-            (Tab::Events | Tab::Actors, "Kind") => "kind",
-            (Tab::Events, "Location") => "location",
-            (Tab::Sources, "Publisher") => "publisher",
-            (Tab::Sources, "Published") => "published",
-            (Tab::Sources, "Link") => "url",
-            (Tab::Actors, "Name") => "name",
-            (Tab::Actors, "Notes") => "notes",
-            _ => return None,
-        })
-    }
-
-    pub const ALL: [Tab; 5] = [Tab::Acquisitions, Tab::Commitments, Tab::Events, Tab::Sources, Tab::Actors];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Tab::Acquisitions => "Acquisitions",
-            Tab::Commitments => "Commitments",
-            Tab::Events => "Events",
-            Tab::Sources => "Sources",
-            Tab::Actors => "Actors",
-        }
-    }
-
-    pub fn columns(self) -> &'static [(&'static str, f32)] {
-        match self {
-            Tab::Acquisitions => &[
-                ("System", 220.0),
-                ("Category", 160.0),
-                ("Buyers", 180.0),
-                ("Agency", 90.0),
-                ("Stage", 90.0),
-                ("Quantity", 170.0),
-                ("Value", 130.0),
-                ("Date", 100.0),
-                ("Delivery", 120.0),
-                ("Confidence", 80.0),
-                ("Sources", 200.0),
-            ],
-            Tab::Commitments => &[
-                ("Title", 320.0),
-                ("Kind", 90.0),
-                ("Origin", 160.0),
-                ("Category", 140.0),
-                ("Parties", 160.0),
-                ("Status", 90.0),
-                ("Adopted", 100.0),
-                ("Horizon", 130.0),
-                ("Value", 110.0),
-                ("Sources", 200.0),
-            ],
-            Tab::Events => &[
-                ("Date", 170.0),
-                ("Kind", 100.0),
-                ("Title", 380.0),
-                ("Location", 140.0),
-                ("Confidence", 80.0),
-                ("Sources", 200.0),
-            ],
-            Tab::Sources => {
-                &[("Id", 170.0), ("Title", 380.0), ("Publisher", 180.0), ("Published", 100.0), ("Link", 300.0)]
-            }
-            Tab::Actors => &[("Id", 150.0), ("Name", 320.0), ("Kind", 120.0), ("Notes", 400.0)],
-        }
-    }
-
-    pub fn of(collection: Collection) -> Tab {
-        match collection {
-            Collection::Actors => Tab::Actors,
-            Collection::Sources => Tab::Sources,
-            Collection::Events => Tab::Events,
-            Collection::Commitments => Tab::Commitments,
-            Collection::Acquisitions => Tab::Acquisitions,
-        }
-    }
-
-    pub fn collection(self) -> Collection {
-        match self {
-            Tab::Actors => Collection::Actors,
-            Tab::Sources => Collection::Sources,
-            Tab::Events => Collection::Events,
-            Tab::Commitments => Collection::Commitments,
-            Tab::Acquisitions => Collection::Acquisitions,
-        }
-    }
-
-    pub fn rows(self, dataset: &Dataset) -> usize {
-        match self {
-            Tab::Acquisitions => dataset.acquisitions.len(),
-            Tab::Commitments => dataset.commitments.len(),
-            Tab::Events => dataset.events.len(),
-            Tab::Sources => dataset.sources.len(),
-            Tab::Actors => dataset.actors.len(),
-        }
-    }
-}
-
 /// What the rows were built from; a new key means a rebuild.
 #[derive(Clone, Debug, PartialEq)]
 struct ModelKey {
-    tab: Tab,
+    collection: Collection,
     generation: u64,
     filter: Filter,
     sort: Option<Sort>,
@@ -150,6 +31,7 @@ struct ModelKey {
 /// A cell being edited in place.
 struct CellEdit {
     index: usize,
+    /// The field's key.
     column: &'static str,
     text: String,
     error: Option<String>,
@@ -170,8 +52,6 @@ struct FilterChoices {
 /// Table state that outlives a frame.
 #[derive(Default)]
 pub struct TablesState {
-    /// The filter of the tables, which the timeline, plots and reports share.
-    pub filter: Filter,
     /// Typed dates of the range filter, kept as typed until they parse.
     date_text: (String, String),
     /// Parents whose national orders or actions are hidden, by id.
@@ -200,19 +80,19 @@ impl TablesState {
     }
 
     /// The rows on screen: rebuilt when the key changed, in the background for large data.
-    fn refresh(&mut self, view: &View<'_>, ctx: &egui::Context) {
-        let tab = view.tab;
+    fn refresh(&mut self, view: &View<'_>, filter: &Filter, ctx: &egui::Context) {
+        let collection = view.tab;
         let key = ModelKey {
-            tab,
+            collection,
             generation: view.document.generation,
-            filter: self.filter.clone(),
-            sort: view.settings.sorts.get(tab.label()).cloned(),
+            filter: filter.clone(),
+            sort: view.settings.sorts.get(collection.key()).cloned(),
             collapsed: self.collapsed.clone(),
         };
         let dataset = view.document.dataset.clone();
-        let large = dataset.len(tab.collection()) > BACKGROUND_ROWS;
+        let large = dataset.len(collection) > BACKGROUND_ROWS;
         self.model.refresh(key, large, ctx, move |key| {
-            build(&dataset, key.tab.collection(), &key.filter, key.sort.as_ref(), &key.collapsed)
+            build(&dataset, key.collection, &key.filter, key.sort.as_ref(), &key.collapsed)
         });
     }
 
@@ -254,27 +134,34 @@ impl TablesState {
     }
 }
 
-pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+/// The table of `view.tab`. `filter` is the filter of the tables, which the timeline, plots and reports
+/// share: the filter menus and the search field edit it here.
+pub fn tables_ui(
+    view: &View<'_>,
+    filter: &mut Filter,
+    state: &mut TablesState,
+    commands: &mut Vec<Message>,
+    ui: &mut egui::Ui,
+) {
     let dataset = &view.document.dataset;
-    state.refresh(view, ui.ctx());
+    state.refresh(view, filter, ui.ctx());
     state.refresh_choices(dataset, view.document.generation);
     ui.horizontal_wrapped(|ui| {
-        let search =
-            egui::TextEdit::singleline(&mut state.filter.text).hint_text("Search (Ctrl+F)").desired_width(220.0);
+        let search = egui::TextEdit::singleline(&mut filter.text).hint_text("Search (Ctrl+F)").desired_width(220.0);
         let search = ui.add(search).accessible_name("Search");
         if std::mem::take(&mut state.focus_search) {
             search.request_focus();
         }
-        filter_menus_ui(view.tab, state, ui);
-        if !state.filter.is_empty() && ui.button("Clear filters").clicked() {
-            state.filter = Filter::default();
+        filter_menus_ui(view.tab, filter, state, ui);
+        if !filter.is_empty() && ui.button("Clear filters").clicked() {
+            *filter = Filter::default();
             state.date_text = Default::default();
         }
     });
     ui.horizontal(|ui| {
         let model = state.model();
         let shown = format!("{} of {}", count_text(model.matched), count_text(model.total));
-        ui.label(shown).on_hover_text(format!("Filter: {}", state.filter.describe()));
+        ui.label(shown).on_hover_text(format!("Filter: {}", filter.describe()));
         if state.model.is_updating() {
             ui.spinner();
             ui.label("Updating…");
@@ -284,7 +171,7 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
         }
         ui.separator();
         if ui.button("Add").on_hover_text("Add a record to this table").clicked() {
-            commands.push(AppCommand::AddRecord);
+            commands.push(UserCommand::AddRecord.into());
         }
     });
     if !state.model().totals.is_empty() {
@@ -299,28 +186,26 @@ pub fn tables_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Ap
 }
 
 /// The row of views: one tab per collection, then the plots.
-pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
-        for candidate in Tab::ALL {
-            let label = format!("{} ({})", candidate.label(), count_text(candidate.rows(&view.document.dataset)));
+        for candidate in Collection::IN_VIEW_ORDER {
+            let label = format!("{} ({})", candidate.label(), count_text(view.document.dataset.len(candidate)));
             if ui.selectable_label(view.main == MainView::Tables && candidate == view.tab, label).clicked() {
-                commands.push(AppCommand::Show(candidate));
+                commands.push(UserCommand::show(candidate).into());
             }
         }
         ui.separator();
         if ui.selectable_label(view.main == MainView::Timeline, "Timeline").clicked() {
-            commands.push(AppCommand::ShowTimeline);
+            commands.push(UserCommand::ShowTimeline.into());
         }
         if ui.selectable_label(view.main == MainView::Plots, "Plots").clicked() {
-            commands.push(AppCommand::ShowPlots);
+            commands.push(UserCommand::ShowPlots.into());
         }
     });
 }
 
-fn filter_menus_ui(tab: Tab, state: &mut TablesState, ui: &mut egui::Ui) {
-    let collection = tab.collection();
+fn filter_menus_ui(collection: Collection, filter: &mut Filter, state: &mut TablesState, ui: &mut egui::Ui) {
     let acquisitions_or_commitments = matches!(collection, Collection::Acquisitions | Collection::Commitments);
-    let filter = &mut state.filter;
     let choices = &state.choices;
     if acquisitions_or_commitments {
         let categories: Vec<(String, String)> = choices.categories.iter().map(|c| (c.clone(), c.clone())).collect();
@@ -339,7 +224,7 @@ fn filter_menus_ui(tab: Tab, state: &mut TablesState, ui: &mut egui::Ui) {
         set_menu_ui("Origin", &choices.origins, &mut filter.origins, ui);
         let levels: Vec<(Confidence, String)> = Confidence::ALL.iter().map(|&c| (c, c.label().to_owned())).collect();
         set_menu_ui("Confidence", &levels, &mut filter.confidence, ui);
-        date_range_ui(state, ui);
+        date_range_ui(filter, state, ui);
     }
 }
 
@@ -368,7 +253,7 @@ fn set_menu_ui<T: Ord + Clone>(title: &str, options: &[(T, String)], chosen: &mu
     });
 }
 
-fn date_range_ui(state: &mut TablesState, ui: &mut egui::Ui) {
+fn date_range_ui(filter: &mut Filter, state: &mut TablesState, ui: &mut egui::Ui) {
     let (from, to) = &mut state.date_text;
     ui.label("Dates");
     let from_field = ui.add(egui::TextEdit::singleline(from).hint_text("from 2023").desired_width(80.0));
@@ -380,8 +265,8 @@ fn date_range_ui(state: &mut TablesState, ui: &mut egui::Ui) {
         // A bound applies once it parses; the range uses the widest reading of each ("2024" to "2024"
         // is the whole year).
         let parse = |text: &str| FuzzyDate::parse(text).ok();
-        state.filter.from = parse(from).and_then(|d| d.earliest());
-        state.filter.to = parse(to).and_then(|d| d.latest());
+        filter.from = parse(from).and_then(|d| d.earliest());
+        filter.to = parse(to).and_then(|d| d.latest());
     }
 }
 
@@ -416,55 +301,64 @@ fn totals_lines(model: &TableModel, ui: &mut egui::Ui) {
 }
 
 /// F2 edits the selected row, Ctrl+C copies the selected rows; not while a text field has the keys.
-fn keyboard(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+fn keyboard(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     if ui.memory(|m| m.focused().is_some()) {
         return;
     }
-    let tab = view.tab;
-    let Some(index) = view.selection.filter(|(c, _)| *c == tab.collection()).map(|(_, i)| i) else { return };
+    let collection = view.tab;
+    let Some(index) = view.selection.filter(|(c, _)| *c == collection).map(|(_, i)| i) else { return };
     if ui.input(|i| i.key_pressed(egui::Key::F2))
-        && let Some(column) = tab.columns().iter().find_map(|(title, _)| tab.editable_column(title))
+        && let Some(column) = fields::columns(collection).into_iter().find(|spec| spec.cell_edit)
     {
-        start_editing(&view.document.dataset, tab, index, column, state);
+        start_editing(&view.document.dataset, collection, index, column.key, state);
     }
     let copied = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
     if copied {
         let mut rows: BTreeSet<usize> = state.marked.clone();
         rows.insert(index);
-        ui.ctx().copy_text(rows_as_tsv(&view.document.dataset, tab, &rows));
-        commands.push(AppCommand::Notify(format!("Copied {} rows as tab-separated text", rows.len())));
+        ui.ctx().copy_text(rows_as_tsv(&view.document.dataset, collection, &rows));
+        commands.push(Message::Notify(format!("Copied {} rows as tab-separated text", rows.len())));
     }
 }
 
-fn start_editing(dataset: &Dataset, tab: Tab, index: usize, column: &'static str, state: &mut TablesState) {
-    let collection = tab.collection();
-    let position = crate::io::csv::columns(collection).iter().position(|c| *c == column);
-    let text = position.and_then(|p| record_cells(dataset, collection, index).into_iter().nth(p)).unwrap_or_default();
+fn start_editing(
+    dataset: &Dataset,
+    collection: Collection,
+    index: usize,
+    column: &'static str,
+    state: &mut TablesState,
+) {
+    let text = fields::text(dataset, collection, index, column);
     state.editing = Some(CellEdit { index, column, text, error: None });
 }
 
 /// Header and rows as tab-separated text, as a spreadsheet pastes it.
-pub fn rows_as_tsv(dataset: &Dataset, tab: Tab, rows: &BTreeSet<usize>) -> String {
+pub fn rows_as_tsv(dataset: &Dataset, collection: Collection, rows: &BTreeSet<usize>) -> String {
     let clean = |cell: &str| cell.replace(['\t', '\n', '\r'], " ");
-    let mut lines = vec![tab.columns().iter().map(|(title, _)| *title).collect::<Vec<_>>().join("\t")];
+    let columns = fields::columns(collection);
+    let mut lines = vec![columns.iter().map(|spec| spec.label).collect::<Vec<_>>().join("\t")];
     for &row in rows {
-        lines.push(row_cells(dataset, tab, row).iter().map(|cell| clean(cell)).collect::<Vec<_>>().join("\t"));
+        let cells = fields::shown_row(dataset, collection, row, &columns);
+        lines.push(cells.iter().map(|cell| clean(cell)).collect::<Vec<_>>().join("\t"));
     }
     let mut text = lines.join("\n");
     text.push('\n');
     text
 }
 
-fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppCommand>, ui: &mut egui::Ui) {
+fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     let dataset = &view.document.dataset;
-    let tab = view.tab;
-    let selected = view.selection.filter(|(collection, _)| *collection == tab.collection()).map(|(_, index)| index);
-    let columns = tab.columns();
-    let sort = view.settings.sorts.get(tab.label()).cloned();
+    let collection = view.tab;
+    let selected = view.selection.filter(|(c, _)| *c == collection).map(|(_, index)| index);
+    let columns = fields::columns(collection);
+    let sort = view.settings.sorts.get(collection.key()).cloned();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let model = state.model.value().cloned().unwrap_or_default();
+    // Column widths are remembered per table by egui under this id: named by the collection and its
+    // fields' keys, so that a table whose fields change starts afresh rather than with shifted widths.
+    let keys: Vec<&str> = columns.iter().map(|spec| spec.key).collect();
     let mut table = TableBuilder::new(ui)
-        .id_salt(tab.label())
+        .id_salt((collection.key(), keys))
         .striped(true)
         .resizable(true)
         .sense(egui::Sense::click())
@@ -475,15 +369,15 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppComm
     {
         table = table.scroll_to_row(position, Some(egui::Align::Center));
     }
-    for (_, width) in columns {
-        table = table.column(Column::initial(*width).at_least(40.0).clip(true));
+    for spec in &columns {
+        table = table.column(Column::initial(spec.column.unwrap_or(120.0)).at_least(40.0).clip(true));
     }
     table
         .header(row_height, |mut header| {
-            for (title, _) in columns {
+            for spec in &columns {
                 header.col(|ui| {
                     let arrow = match &sort {
-                        Some(s) if s.column == *title => {
+                        Some(s) if s.column == spec.key => {
                             if s.descending {
                                 " ⏷"
                             } else {
@@ -493,18 +387,18 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppComm
                         _ => "",
                     };
                     let button =
-                        egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false);
+                        egui::Button::new(egui::RichText::new(format!("{}{arrow}", spec.label)).strong()).frame(false);
                     let response =
                         ui.add(button).on_hover_text("Sort by this column; again to reverse; a third time to unsort");
                     if response.clicked() {
                         let next = match &sort {
-                            Some(s) if s.column == *title && !s.descending => {
-                                Some(Sort { column: title.to_string(), descending: true })
+                            Some(s) if s.column == spec.key && !s.descending => {
+                                Some(Sort { column: spec.key.to_owned(), descending: true })
                             }
-                            Some(s) if s.column == *title => None,
-                            _ => Some(Sort { column: title.to_string(), descending: false }),
+                            Some(s) if s.column == spec.key => None,
+                            _ => Some(Sort { column: spec.key.to_owned(), descending: false }),
                         };
-                        commands.push(AppCommand::SortBy(tab, next));
+                        commands.push(Message::SortBy(collection, next));
                     }
                 });
             }
@@ -514,11 +408,14 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppComm
                 let display = model.rows[row.index()];
                 let index = display.index as usize;
                 row.set_selected(selected == Some(index) || state.marked.contains(&index));
-                let cells = row_cells(dataset, tab, index);
-                for (position, ((title, _), cell)) in columns.iter().zip(cells).enumerate() {
-                    row.col(|ui| {
-                        cell_ui(dataset, tab, display, position, title, cell, state, commands, ui);
+                let cells = fields::shown_row(dataset, collection, index, &columns);
+                // Where each cell is on screen, as the user resized them, to find a double-clicked column.
+                let mut spans = Vec::with_capacity(columns.len());
+                for (position, (spec, cell)) in columns.iter().zip(cells).enumerate() {
+                    let (rect, _) = row.col(|ui| {
+                        cell_ui(dataset, collection, display, position, spec, cell, state, commands, ui);
                     });
+                    spans.push(rect.x_range());
                 }
                 let response = row.response();
                 if response.clicked() {
@@ -527,14 +424,9 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppComm
                 }
                 if response.double_clicked() {
                     let pointer = response.interact_pointer_pos().map_or(0.0, |p| p.x);
-                    // The double-clicked column: the first whose right edge is past the pointer.
-                    let mut right = response.rect.left();
-                    let title = columns.iter().find(|(_, width)| {
-                        right += width;
-                        pointer <= right
-                    });
-                    if let Some(column) = title.and_then(|(t, _)| tab.editable_column(t)) {
-                        start_editing(dataset, tab, index, column, state);
+                    let column = spans.iter().position(|span| span.contains(pointer)).map(|position| columns[position]);
+                    if let Some(spec) = column.filter(|spec| spec.cell_edit) {
+                        start_editing(dataset, collection, index, spec.key, state);
                     }
                 }
                 response.context_menu(|ui| {
@@ -547,25 +439,24 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<AppComm
 #[allow(clippy::too_many_arguments)]
 fn cell_ui(
     dataset: &Dataset,
-    tab: Tab,
+    collection: Collection,
     display: DisplayRow,
     position: usize,
-    title: &str,
+    spec: &Spec,
     cell: String,
     state: &mut TablesState,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
     let index = display.index as usize;
-    let editable = tab.editable_column(title);
-    if let Some(edit) = state.editing.as_mut().filter(|e| e.index == index && Some(e.column) == editable) {
+    if let Some(edit) = state.editing.as_mut().filter(|e| e.index == index && e.column == spec.key) {
         let field = ui.add(egui::TextEdit::singleline(&mut edit.text).desired_width(f32::INFINITY));
-        let field = field.accessible_name(format!("Edit {title}"));
+        let field = field.accessible_name(format!("Edit {}", spec.label));
         field.request_focus();
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             state.editing = None;
         } else if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            commit_edit(dataset, tab, state, commands);
+            commit_edit(dataset, collection, state, commands);
         }
         return;
     }
@@ -573,7 +464,7 @@ fn cell_ui(
         ui.add_space(16.0 * f32::from(display.depth));
     }
     if position == 0 && display.children > 0 {
-        let id = record_id(dataset, tab, index);
+        let id = record_id(dataset, collection, index);
         let collapsed = state.collapsed.contains(&id);
         let (sign, hint) =
             if collapsed { ("+", "Show the records beneath") } else { ("−", "Hide the records beneath") };
@@ -587,35 +478,34 @@ fn cell_ui(
         }
     }
     let visuals = ui.visuals();
-    let text = match (tab, title) {
-        (Tab::Acquisitions, "Stage") => {
-            let stage = dataset.acquisitions.get(index).map(|a| a.stage);
-            egui::RichText::new(cell).color(stage.map_or(visuals.text_color(), |s| stage_color(s, visuals)))
-        }
-        (_, "Confidence") => egui::RichText::new(cell.clone()).color(confidence_color(&cell, visuals)),
-        _ => egui::RichText::new(cell),
+    let color = match (collection, spec.key) {
+        (Collection::Acquisitions, "stage") => dataset.acquisitions.get(index).map(|a| stage_color(a.stage, visuals)),
+        (_, "confidence") => record_confidence(dataset, collection, index).map(|c| confidence_color(c, visuals)),
+        _ => None,
+    };
+    let text = egui::RichText::new(cell);
+    let text = match color {
+        Some(color) => text.color(color),
+        None => text,
     };
     ui.add(egui::Label::new(text).truncate().selectable(false));
 }
 
-fn commit_edit(dataset: &Dataset, tab: Tab, state: &mut TablesState, commands: &mut Vec<AppCommand>) {
+fn commit_edit(dataset: &Dataset, collection: Collection, state: &mut TablesState, commands: &mut Vec<Message>) {
     let Some(edit) = state.editing.as_mut() else { return };
-    let collection = tab.collection();
-    let mut cells = record_cells(dataset, collection, edit.index);
-    if let Some(position) = crate::io::csv::columns(collection).iter().position(|c| *c == edit.column) {
-        cells[position] = edit.text.trim().to_owned();
+    let mut texts = fields::texts(dataset, collection, edit.index);
+    if let Some(position) = fields::position(collection, edit.column) {
+        texts[position] = edit.text.trim().to_owned();
     }
-    match record_from_cells(collection, &cells) {
-        Ok(record) => {
-            commands.push(AppCommand::ReplaceRecord {
-                index: edit.index,
-                record: Box::new(record),
-                field: edit.column,
-            });
-            commands.push(AppCommand::SealUndoStep);
+    // Read into a scratch pool: only whether the text reads matters here; the app reads it again into
+    // the dataset's own pool.
+    match fields::read_texts(collection, &texts, &mut Default::default()) {
+        Ok(_) => {
+            commands.push(Message::SetFields { collection, index: edit.index, texts, field: edit.column });
+            commands.push(Message::SealUndoStep);
             state.editing = None;
         }
-        Err(error) => edit.error = Some(format!("{}: {}", error.column, error.message)),
+        Err(error) => edit.error = Some(error.to_string()),
     }
 }
 
@@ -625,9 +515,9 @@ fn select(
     index: usize,
     modifiers: egui::Modifiers,
     state: &mut TablesState,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
 ) {
-    let collection = view.tab.collection();
+    let collection = view.tab;
     let current = view.selection.filter(|(c, _)| *c == collection).map(|(_, i)| i);
     if modifiers.command {
         // Ctrl-click marks or unmarks rows for copying, keeping the current one.
@@ -651,37 +541,31 @@ fn select(
     }
     state.marked.clear();
     state.editing = None;
-    commands.push(AppCommand::Select(collection, index));
+    commands.push(Message::Select(collection, index));
 }
 
-fn row_menu_ui(
-    view: &View<'_>,
-    index: usize,
-    state: &mut TablesState,
-    commands: &mut Vec<AppCommand>,
-    ui: &mut egui::Ui,
-) {
-    let tab = view.tab;
+fn row_menu_ui(view: &View<'_>, index: usize, state: &mut TablesState, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
+    let collection = view.tab;
     let dataset = &view.document.dataset;
     if ui.button("Edit in the Record Editor").clicked() {
-        commands.push(AppCommand::Select(tab.collection(), index));
-        commands.push(AppCommand::ShowEditor);
+        commands.push(Message::Select(collection, index));
+        commands.push(Message::ShowEditor);
     }
     if ui.button("Copy").clicked() {
         let mut rows = state.marked.clone();
         rows.insert(index);
-        ui.ctx().copy_text(rows_as_tsv(dataset, tab, &rows));
-        commands.push(AppCommand::Notify(format!("Copied {} rows as tab-separated text", rows.len())));
+        ui.ctx().copy_text(rows_as_tsv(dataset, collection, &rows));
+        commands.push(Message::Notify(format!("Copied {} rows as tab-separated text", rows.len())));
     }
     if ui.button("Duplicate").clicked() {
-        commands.push(AppCommand::Select(tab.collection(), index));
-        commands.push(AppCommand::DuplicateRecord);
+        commands.push(Message::Select(collection, index));
+        commands.push(UserCommand::DuplicateRecord.into());
     }
     if ui.button("Delete").clicked() {
-        commands.push(AppCommand::Select(tab.collection(), index));
-        commands.push(AppCommand::DeleteRecord);
+        commands.push(Message::Select(collection, index));
+        commands.push(UserCommand::DeleteRecord.into());
     }
-    let links: Vec<(String, String)> = source_links(dataset, tab, index);
+    let links: Vec<(String, String)> = source_links(dataset, collection, index);
     if !links.is_empty() {
         ui.separator();
         for (title, url) in links {
@@ -693,13 +577,15 @@ fn row_menu_ui(
 }
 
 /// The http(s) links of the sources a record cites (or of the source itself); other schemes never open.
-fn source_links(dataset: &Dataset, tab: Tab, index: usize) -> Vec<(String, String)> {
-    let cited: Vec<Symbol> = match tab {
-        Tab::Acquisitions => dataset.acquisitions.get(index).map(|a| a.sources.to_vec()).unwrap_or_default(),
-        Tab::Commitments => dataset.commitments.get(index).map(|c| c.provenance.sources.clone()).unwrap_or_default(),
-        Tab::Events => dataset.events.get(index).map(|e| e.provenance.sources.clone()).unwrap_or_default(),
-        Tab::Sources => dataset.sources.get(index).map(|s| vec![s.id]).unwrap_or_default(),
-        Tab::Actors => dataset.actors.get(index).map(|a| a.provenance.sources.clone()).unwrap_or_default(),
+fn source_links(dataset: &Dataset, collection: Collection, index: usize) -> Vec<(String, String)> {
+    let cited: Vec<Symbol> = match collection {
+        Collection::Acquisitions => dataset.acquisitions.get(index).map(|a| a.sources.to_vec()).unwrap_or_default(),
+        Collection::Commitments => {
+            dataset.commitments.get(index).map(|c| c.provenance.sources.clone()).unwrap_or_default()
+        }
+        Collection::Events => dataset.events.get(index).map(|e| e.provenance.sources.clone()).unwrap_or_default(),
+        Collection::Sources => dataset.sources.get(index).map(|s| vec![s.id]).unwrap_or_default(),
+        Collection::Actors => dataset.actors.get(index).map(|a| a.provenance.sources.clone()).unwrap_or_default(),
     };
     cited
         .iter()
@@ -708,86 +594,32 @@ fn source_links(dataset: &Dataset, tab: Tab, index: usize) -> Vec<(String, Strin
         .collect()
 }
 
-fn record_id(dataset: &Dataset, tab: Tab, index: usize) -> String {
-    dataset.record(tab.collection(), index).map(|r| dataset.text(r.id()).to_owned()).unwrap_or_default()
+fn record_id(dataset: &Dataset, collection: Collection, index: usize) -> String {
+    dataset.record(collection, index).map(|r| dataset.text(r.id()).to_owned()).unwrap_or_default()
+}
+
+/// The confidence of a record, for colouring its cell.
+fn record_confidence(dataset: &Dataset, collection: Collection, index: usize) -> Option<Confidence> {
+    match collection {
+        Collection::Acquisitions => dataset.acquisitions.get(index).map(|r| r.confidence),
+        Collection::Commitments => dataset.commitments.get(index).map(|r| r.provenance.confidence),
+        Collection::Events => dataset.events.get(index).map(|r| r.provenance.confidence),
+        Collection::Actors => dataset.actors.get(index).map(|r| r.provenance.confidence),
+        Collection::Sources => None,
+    }
 }
 
 /// Stages at a glance, in the same colours as the plots and exports; lightened on a dark background.
 pub fn stage_color(stage: Stage, visuals: &egui::Visuals) -> egui::Color32 {
-    let [r, g, b] = crate::report::svg::stage_rgb(stage);
+    let [r, g, b] = crate::palette::stage_rgb(stage);
     let color = egui::Color32::from_rgb(r, g, b);
     if visuals.dark_mode { color.lerp_to_gamma(egui::Color32::WHITE, 0.35) } else { color }
 }
 
-fn confidence_color(label: &str, visuals: &egui::Visuals) -> egui::Color32 {
-    match label {
-        "high" => stage_color(Stage::Delivered, visuals),
-        "medium" => visuals.warn_fg_color,
-        "low" => visuals.error_fg_color,
-        _ => visuals.text_color(),
-    }
-}
-
-/// The text of each cell of one row, as the source put it.
-fn row_cells(dataset: &Dataset, tab: Tab, index: usize) -> Vec<String> {
-    let names = |ids: &[Symbol]| ids.iter().map(|&id| dataset.actor_name(id)).collect::<Vec<_>>().join(", ");
-    let ids = |ids: &[Symbol]| ids.iter().map(|&id| dataset.text(id)).collect::<Vec<_>>().join(", ");
-    let date = |date: Option<FuzzyDate>| date.map(|d| d.human()).unwrap_or_default();
-    match tab {
-        Tab::Acquisitions => {
-            let Some(r) = dataset.acquisitions.get(index) else { return Vec::new() };
-            vec![
-                dataset.text(r.system).to_owned(),
-                dataset.text(r.category).to_owned(),
-                names(&r.buyers),
-                r.agency.map(|a| dataset.actor_name(a).to_owned()).unwrap_or_default(),
-                r.stage.label().to_owned(),
-                r.quantity.as_ref().map(|q| q.display(dataset.text_or_empty(q.unit))).unwrap_or_default(),
-                r.value.map(|v| v.display()).unwrap_or_default(),
-                date(r.date),
-                date(r.delivery),
-                r.confidence.label().to_owned(),
-                ids(&r.sources),
-            ]
-        }
-        Tab::Commitments => {
-            let Some(r) = dataset.commitments.get(index) else { return Vec::new() };
-            let origin = r
-                .origin
-                .and_then(|id| dataset.events.iter().find(|e| e.id == id))
-                .map(|e| e.title.clone())
-                .unwrap_or_default();
-            vec![
-                r.title.clone(),
-                r.kind.label().to_owned(),
-                origin,
-                dataset.text_or_empty(r.category).to_owned(),
-                names(&r.parties),
-                r.status.label().to_owned(),
-                date(r.adopted),
-                date(r.horizon),
-                r.value.map(|v| v.display()).unwrap_or_default(),
-                ids(&r.provenance.sources),
-            ]
-        }
-        Tab::Events => {
-            let Some(r) = dataset.events.get(index) else { return Vec::new() };
-            vec![
-                r.date.human(),
-                r.kind.label().to_owned(),
-                r.title.clone(),
-                r.location.clone(),
-                r.provenance.confidence.label().to_owned(),
-                ids(&r.provenance.sources),
-            ]
-        }
-        Tab::Sources => {
-            let Some(r) = dataset.sources.get(index) else { return Vec::new() };
-            vec![dataset.text(r.id).to_owned(), r.title.clone(), r.publisher.clone(), date(r.published), r.url.clone()]
-        }
-        Tab::Actors => {
-            let Some(r) = dataset.actors.get(index) else { return Vec::new() };
-            vec![dataset.text(r.id).to_owned(), r.name.clone(), r.kind.label().to_owned(), r.provenance.notes.clone()]
-        }
+fn confidence_color(confidence: Confidence, visuals: &egui::Visuals) -> egui::Color32 {
+    match confidence {
+        Confidence::High => stage_color(Stage::Delivered, visuals),
+        Confidence::Medium => visuals.warn_fg_color,
+        Confidence::Low => visuals.error_fg_color,
     }
 }

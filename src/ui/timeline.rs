@@ -12,8 +12,9 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
 use crate::analysis::filter::Filter;
 use crate::analysis::timeline::{Item, Timeline, date_of, layout, place_labels, ticks, vilnius_to_washington};
-use crate::app::AppCommand;
+use crate::context::{Message, UserCommand};
 use crate::model::{Collection, Dataset};
+use crate::palette::LaneKind;
 use crate::report::svg::truncate;
 
 use super::View;
@@ -136,7 +137,7 @@ pub fn timeline_ui(
     view: &View<'_>,
     filter: &Filter,
     state: &mut TimelineState,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
     let dataset = &view.document.dataset;
@@ -160,10 +161,10 @@ pub fn timeline_ui(
             .on_hover_text("Connect frameworks to their orders and pledges to their actions");
         ui.separator();
         if ui.button("Export SVG…").clicked() {
-            commands.push(AppCommand::ExportTimeline { png: false });
+            commands.push(UserCommand::ExportTimelineSvg.into());
         }
         if ui.button("Export PNG…").clicked() {
-            commands.push(AppCommand::ExportTimeline { png: true });
+            commands.push(UserCommand::ExportTimelinePng.into());
         }
         ui.separator();
         let (from, to) = state.range;
@@ -262,22 +263,10 @@ fn interact(state: &mut TimelineState, response: &egui::Response, rect: Rect, ui
     }
 }
 
-/// The colour of a lane's items, from its kind.
-fn lane_color(title: &str, visuals: &egui::Visuals) -> Color32 {
-    let dark = visuals.dark_mode;
-    let pick = |light: (u8, u8, u8), darker: (u8, u8, u8)| {
-        let (r, g, b) = if dark { light } else { darker };
-        Color32::from_rgb(r, g, b)
-    };
-    if title.starts_with("Summits") {
-        pick((230, 180, 90), (170, 110, 20))
-    } else if title.starts_with("Commitments") {
-        pick((150, 200, 120), (50, 120, 40))
-    } else if title.starts_with("Delivery") {
-        pick((120, 200, 210), (20, 120, 130))
-    } else {
-        pick((120, 170, 250), (30, 90, 190))
-    }
+/// The colour of a lane's items, from its kind, in the palette the SVG export uses.
+fn lane_color(kind: LaneKind, visuals: &egui::Visuals) -> Color32 {
+    let [r, g, b] = kind.rgb(visuals.dark_mode);
+    Color32::from_rgb(r, g, b)
 }
 
 fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect, ui: &egui::Ui) {
@@ -318,9 +307,12 @@ fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect
             x0.max(area.left())..=x1.max(x0 + 2.0).min(area.right()),
             rect.top() + 14.0..=rect.bottom(),
         );
-        plot_painter.rect_filled(band, 0.0, lane_color("Summits", visuals).gamma_multiply(0.18));
-        let galley =
-            painter.layout_no_wrap(summit.title.clone(), FontId::proportional(12.0), lane_color("Summits", visuals));
+        plot_painter.rect_filled(band, 0.0, lane_color(LaneKind::Events, visuals).gamma_multiply(0.18));
+        let galley = painter.layout_no_wrap(
+            summit.title.clone(),
+            FontId::proportional(12.0),
+            lane_color(LaneKind::Events, visuals),
+        );
         let width = galley.size().x;
         if place_labels(&[(x0, width)], 0.0)[0]
             && summit_labels.iter().all(|(x, w)| x0 >= x + w + 6.0 || x0 + width + 6.0 <= *x)
@@ -347,7 +339,7 @@ fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect
             FontId::proportional(12.0),
             text_color,
         );
-        let color = lane_color(&lane.title, visuals);
+        let color = lane_color(lane.kind, visuals);
         let (starts, longest) = &placed.index[lane_index];
         // Items that can reach into view: those starting before its end, and not ending before its start.
         let first = starts.partition_point(|&s| s < range.0 - longest);
@@ -537,7 +529,7 @@ fn hover_and_click(
     timeline: &Timeline,
     state: &TimelineState,
     response: &egui::Response,
-    commands: &mut Vec<AppCommand>,
+    commands: &mut Vec<Message>,
 ) {
     let Some(pointer) = response.hover_pos().or_else(|| response.interact_pointer_pos()) else { return };
     let Some(&(_, item_index)) = state.hits.iter().rev().find(|(rect, _)| rect.expand(2.0).contains(pointer)) else {
@@ -545,7 +537,7 @@ fn hover_and_click(
     };
     let item = &timeline.items[item_index];
     if response.clicked() {
-        commands.push(AppCommand::Select(item.record.0, item.record.1));
+        commands.push(Message::Select(item.record.0, item.record.1));
     }
     let details = describe(&view.document.dataset, item);
     response.clone().on_hover_ui_at_pointer(|ui| {

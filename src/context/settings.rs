@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::table::Sort;
+use crate::model::{Collection, fields};
 
 /// The key under which eframe stores the settings.
 pub const STORAGE_KEY: &str = "pledge-explorer-settings";
@@ -19,7 +20,7 @@ pub struct Settings {
     /// Most recent first.
     pub recent_files: Vec<PathBuf>,
     pub editor_open: bool,
-    /// The sort of each table, by tab name.
+    /// The sort of each table, by the collection's key ("acquisitions"), naming the field by its key.
     pub sorts: BTreeMap<String, Sort>,
 }
 
@@ -42,7 +43,27 @@ impl Settings {
     }
 
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
-        storage.and_then(|storage| eframe::get_value(storage, STORAGE_KEY)).unwrap_or_default()
+        let settings: Settings =
+            storage.and_then(|storage| eframe::get_value(storage, STORAGE_KEY)).unwrap_or_default();
+        settings.migrated()
+    }
+
+    /// Settings of earlier versions kept sorts by the table's title and the column's ("Acquisitions",
+    /// "Quantity"): they are moved to the stable keys. A sort naming nothing known is dropped.
+    fn migrated(mut self) -> Settings {
+        let sorts = std::mem::take(&mut self.sorts);
+        for (table, mut sort) in sorts {
+            let collection = Collection::from_key(&table)
+                .or_else(|| Collection::ALL.into_iter().find(|collection| collection.label() == table));
+            let Some(collection) = collection else { continue };
+            let field = fields::spec(collection, &sort.column)
+                .or_else(|| fields::specs(collection).into_iter().find(|spec| spec.label == sort.column));
+            if let Some(field) = field {
+                sort.column = field.key.to_owned();
+                self.sorts.insert(collection.key().to_owned(), sort);
+            }
+        }
+        self
     }
 }
 
@@ -67,6 +88,22 @@ mod tests {
         let partial: Settings = ron_like_json("{\"editor_open\": false}");
         assert_eq!(partial, Settings { editor_open: false, ..Settings::default() });
         assert!(serde_json::from_str::<Settings>("{\"theme\": 17}").is_err(), "eframe then gives None: defaults");
+    }
+
+    #[test]
+    fn sorts_saved_by_title_load_by_key() {
+        let old: Settings = ron_like_json(
+            r#"{"sorts": {"Acquisitions": {"column": "Quantity", "descending": true},
+                          "Sources": {"column": "Link", "descending": false},
+                          "Gone": {"column": "Quantity", "descending": false},
+                          "Events": {"column": "No such column", "descending": false}}}"#,
+        );
+        let sorts = old.migrated().sorts;
+        assert_eq!(sorts.len(), 2, "{sorts:?}");
+        assert_eq!(sorts["acquisitions"], Sort { column: "quantity".into(), descending: true });
+        assert_eq!(sorts["sources"], Sort { column: "url".into(), descending: false });
+        let current = Settings { sorts: sorts.clone(), ..Settings::default() };
+        assert_eq!(current.migrated().sorts, sorts, "keys stay as they are");
     }
 
     fn ron_like_json(text: &str) -> Settings {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::io::save::SaveError;
 use crate::io::wire::DatasetFile;
 use crate::io::{self, LoadError, convert};
 use crate::model::Dataset;
@@ -66,8 +67,8 @@ impl RecoveryStore {
     }
 
     /// Writes the recovery copy atomically.
-    pub fn write(&self, dataset: &Dataset, origin: &str, path: Option<&Path>) -> Result<(), String> {
-        std::fs::create_dir_all(&self.folder).map_err(|error| format!("{}: {}", self.folder.display(), error))?;
+    pub fn write(&self, dataset: &Dataset, origin: &str, path: Option<&Path>) -> Result<(), SaveError> {
+        std::fs::create_dir_all(&self.folder).map_err(|error| SaveError::new(&self.folder, &error))?;
         let file = RecoveryFileView {
             saved_at: jiff::Timestamp::now().to_string(),
             origin,
@@ -79,7 +80,6 @@ impl RecoveryStore {
             serde_json::to_writer(&mut out, &file)?;
             std::io::Write::flush(&mut out)
         })
-        .map_err(|error| error.to_string())
     }
 
     /// Reads the recovery copy, if there is one.

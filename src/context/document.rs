@@ -149,8 +149,9 @@ impl Document {
 
     /// A record in the model from its file form, its strings interned into the dataset's pool.
     /// Interning changes no record, so it is not an undo step.
-    pub fn record_from_wire(&mut self, record: &crate::io::convert::WireRecord<'_>) -> crate::model::Record {
-        crate::io::convert::record_from_wire(record, &mut Arc::make_mut(&mut self.dataset).strings)
+    /// The string pool, to read a record into (interning copies the dataset if a worker holds it).
+    pub fn strings_mut(&mut self) -> &mut crate::model::Interner {
+        &mut Arc::make_mut(&mut self.dataset).strings
     }
 
     pub fn intern(&mut self, text: &str) -> crate::model::Symbol {

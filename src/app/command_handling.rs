@@ -1,0 +1,332 @@
+//! Carrying out what the user asked: user commands (menus, shortcuts, the palette), the messages views
+//! send, the answers of dialogs and what worker threads finished.
+
+use std::path::PathBuf;
+
+use crate::context::recovery;
+use crate::context::{Document, Guarded, Message, PathPurpose, UserCommand};
+use crate::model::Collection;
+use crate::ui;
+
+use super::tasks::Outcome;
+use super::{PledgeApp, file_stem};
+
+impl PledgeApp {
+    /// Runs a user command, asking first where it would drop unsaved changes.
+    pub fn run(&mut self, command: UserCommand, ctx: &egui::Context) {
+        log::debug!("command: {}", command.label());
+        if let Some(collection) = command.shown_table() {
+            self.show_table(collection);
+            return;
+        }
+        if let Some(theme) = command.theme() {
+            self.settings.theme = theme;
+            return;
+        }
+        match command {
+            UserCommand::New => self.guarded(Guarded::New, ctx),
+            UserCommand::Open => self.guarded(Guarded::Open, ctx),
+            UserCommand::OpenPath => self.guarded(Guarded::OpenPath, ctx),
+            UserCommand::ImportCsv => self.guarded(Guarded::ImportCsv, ctx),
+            UserCommand::Quit => self.guarded(Guarded::Quit, ctx),
+            UserCommand::Save => match self.document.path.clone() {
+                Some(path) => self.save_to(path, ctx),
+                None => self.pick(PathPurpose::SaveAs, ctx),
+            },
+            UserCommand::SaveAs => self.pick(PathPurpose::SaveAs, ctx),
+            UserCommand::ExportCsv => self.pick(PathPurpose::ExportCsv, ctx),
+            UserCommand::SaveReport => {
+                let title = if self.document.dataset.meta.title.is_empty() {
+                    self.document.display_name()
+                } else {
+                    self.document.dataset.meta.title.clone()
+                };
+                self.dialogs.report =
+                    Some(self.report_choice.clone().unwrap_or_else(|| ui::dialogs::ReportChoice::new(title)));
+            }
+            UserCommand::Undo => match self.document.undo() {
+                Some((label, target)) => {
+                    self.select_after_edit(target);
+                    self.notifications.info(format!("Undid {label}"));
+                }
+                None => self.notifications.info("Nothing to undo"),
+            },
+            UserCommand::Redo => match self.document.redo() {
+                Some((label, target)) => {
+                    self.select_after_edit(target);
+                    self.notifications.info(format!("Redid {label}"));
+                }
+                None => self.notifications.info("Nothing to redo"),
+            },
+            UserCommand::Find => self.tables.focus_search = true,
+            UserCommand::AddRecord => self.add_record(),
+            UserCommand::DuplicateRecord => self.duplicate_record(),
+            UserCommand::DeleteRecord => self.delete_record(),
+            UserCommand::ShowPlots => self.main = ui::MainView::Plots,
+            UserCommand::ShowTimeline => self.main = ui::MainView::Timeline,
+            UserCommand::ExportTimelineSvg | UserCommand::ExportTimelinePng => {
+                self.main = ui::MainView::Timeline;
+                let png = command == UserCommand::ExportTimelinePng;
+                self.pick(if png { PathPurpose::TimelinePng } else { PathPurpose::TimelineSvg }, ctx);
+            }
+            UserCommand::ExportPlotSvg | UserCommand::ExportPlotPng => {
+                self.main = ui::MainView::Plots;
+                let png = command == UserCommand::ExportPlotPng;
+                self.pick(if png { PathPurpose::ExportPng } else { PathPurpose::ExportSvg }, ctx);
+            }
+            UserCommand::ToggleEditor => self.settings.editor_open = !self.settings.editor_open,
+            UserCommand::ShowProblems => self.dialogs.problems_open = true,
+            UserCommand::ShowLog => self.dialogs.log_open = true,
+            UserCommand::CommandPalette => self.dialogs.open_palette(),
+            // Handled above, with their table or theme.
+            UserCommand::ShowAcquisitions
+            | UserCommand::ShowCommitments
+            | UserCommand::ShowEvents
+            | UserCommand::ShowSources
+            | UserCommand::ShowActors
+            | UserCommand::ThemeSystem
+            | UserCommand::ThemeLight
+            | UserCommand::ThemeDark => {}
+        }
+    }
+
+    /// Handles a message from a view, a dialog, a test or the start-up.
+    pub fn handle(&mut self, message: Message, ctx: &egui::Context) {
+        match message {
+            Message::Command(command) => self.run(command, ctx),
+            Message::OpenFile(path) => self.guarded(Guarded::OpenFile(path), ctx),
+            Message::SaveTo(path) => self.save_to(path, ctx),
+            Message::SaveReportTo(path) => self.write_report(path, ctx),
+            Message::ExportCsvTo(path) => self.tasks.export_csv(self.document.dataset.clone(), path, ctx),
+            Message::ExportTimelineTo { path, png } => self.export_timeline(path, png, ctx),
+            Message::ExportPlotTo { path, png } => self.export_plot(path, png, ctx),
+            Message::FilterToBar { group_by, group, stage } => {
+                let dataset = &self.document.dataset;
+                let name = crate::analysis::volumes::group_name(dataset, group);
+                match ui::plots::filter_for_bar(&self.filter, dataset, group_by, group, stage) {
+                    Some(filter) => {
+                        self.filter = filter;
+                        self.show_table(Collection::Acquisitions);
+                        self.selection = None;
+                        self.notifications.info(format!("The tables show the records of {name}, {}", stage.label()));
+                    }
+                    None => self.notifications.error(format!("Cannot filter the tables to “{name}”")),
+                }
+            }
+            Message::SortBy(collection, sort) => match sort {
+                Some(sort) => {
+                    self.settings.sorts.insert(collection.key().to_owned(), sort);
+                }
+                None => {
+                    self.settings.sorts.remove(collection.key());
+                }
+            },
+            Message::ShowEditor => self.settings.editor_open = true,
+            Message::SealUndoStep => self.document.history.seal(),
+            Message::Notify(text) => self.notifications.info(text),
+            Message::RetryView => self.failed_view = None,
+            Message::Select(collection, index) => {
+                if self.main == ui::MainView::Plots {
+                    self.main = ui::MainView::Tables;
+                }
+                self.tab = collection;
+                self.selection = Some((collection, index));
+                self.tables.scroll_to_selection = true;
+            }
+            Message::SetFields { collection, index, texts, field } => self.set_fields(collection, index, &texts, field),
+        }
+    }
+
+    fn show_table(&mut self, collection: Collection) {
+        self.main = ui::MainView::Tables;
+        if self.tab != collection {
+            self.tab = collection;
+            self.selection = None;
+        }
+    }
+
+    /// Runs an action that replaces or closes the document, asking first if there are unsaved changes.
+    fn guarded(&mut self, action: Guarded, ctx: &egui::Context) {
+        if self.document.is_modified() && !matches!(action, Guarded::Quit if self.quit_confirmed) {
+            self.dialogs.guard = Some(action);
+        } else {
+            self.proceed(action, ctx);
+        }
+    }
+
+    /// Runs a guarded action once the user has answered (or nothing was at stake).
+    pub fn proceed(&mut self, action: Guarded, ctx: &egui::Context) {
+        log::debug!("proceeding with {action:?}");
+        match action {
+            Guarded::New => {
+                self.discard_recovery();
+                self.replace_document(Document::empty());
+            }
+            Guarded::Open => self.pick(PathPurpose::Open, ctx),
+            Guarded::OpenPath => self.dialogs.open_path(PathPurpose::Open, None),
+            Guarded::ImportCsv => self.pick(PathPurpose::ImportCsv, ctx),
+            Guarded::OpenFile(path) => self.tasks.load(path, ctx),
+            Guarded::Quit => {
+                self.quit_confirmed = true;
+                self.quit_requested = true;
+                self.discard_recovery_if_clean();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// The user chose Discard in the unsaved-changes question.
+    pub fn discard_and_proceed(&mut self, action: Guarded, ctx: &egui::Context) {
+        self.discard_recovery();
+        // From here on the old document's changes are let go: mark it clean so the action goes through.
+        self.document.mark_saved();
+        self.proceed(action, ctx);
+    }
+
+    /// The user chose Save in the unsaved-changes question: save, then carry on.
+    pub fn save_and_proceed(&mut self, action: Guarded, ctx: &egui::Context) {
+        self.tasks.after_save = Some(action);
+        self.run(UserCommand::Save, ctx);
+    }
+
+    pub(super) fn pick(&mut self, purpose: PathPurpose, ctx: &egui::Context) {
+        // The path field shows this in full; the native dialog uses only the file name.
+        let folder = self
+            .document
+            .path
+            .as_ref()
+            .and_then(|path| path.parent().map(PathBuf::from))
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .unwrap_or_default();
+        let suggested = match purpose {
+            PathPurpose::SaveAs => Some(folder.join(format!("{}.json", file_stem(&self.document)))),
+            PathPurpose::ExportCsv => Some(folder.join(format!("{}-csv", file_stem(&self.document)))),
+            PathPurpose::ExportSvg => Some(folder.join(format!("{}-plot.svg", file_stem(&self.document)))),
+            PathPurpose::ExportPng => Some(folder.join(format!("{}-plot.png", file_stem(&self.document)))),
+            PathPurpose::TimelineSvg => Some(folder.join(format!("{}-timeline.svg", file_stem(&self.document)))),
+            PathPurpose::TimelinePng => Some(folder.join(format!("{}-timeline.png", file_stem(&self.document)))),
+            PathPurpose::Report => {
+                let extension = self.report_choice.as_ref().map_or("html", |c| c.extension());
+                Some(folder.join(format!("{}-report.{extension}", file_stem(&self.document))))
+            }
+            PathPurpose::Open | PathPurpose::ImportCsv => Some(folder.join("")),
+        }
+        .map(|path| path.display().to_string());
+        self.tasks.pick(purpose, suggested, ctx);
+    }
+
+    fn save_to(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let state = self.document.begin_save();
+        self.tasks.save(self.document.dataset.clone(), path, state, ctx);
+    }
+
+    pub(super) fn replace_document(&mut self, document: Document) {
+        self.document = document;
+        self.selection = None;
+        self.autosaved_generation = self.document.generation;
+        self.tables = Default::default();
+        self.editor = Default::default();
+    }
+
+    pub(super) fn discard_recovery(&mut self) {
+        if let Some(store) = &self.recovery {
+            store.remove();
+        }
+    }
+
+    fn discard_recovery_if_clean(&mut self) {
+        if !self.document.is_modified() {
+            self.discard_recovery();
+        }
+    }
+
+    /// Restores the recovery copy offered at start-up.
+    pub fn restore_recovered(&mut self) {
+        if let Some(recovered) = self.dialogs.recovery.take() {
+            let mut document = Document::new(recovered.dataset, recovered.path, recovered.origin);
+            document.mark_modified();
+            self.replace_document(document);
+            self.notifications.info(format!(
+                "Restored the unsaved work of {}; save it to keep it",
+                recovery::describe_time(&recovered.saved_at)
+            ));
+        }
+    }
+
+    pub fn discard_recovered(&mut self) {
+        self.dialogs.recovery = None;
+        self.discard_recovery();
+        self.notifications.info("Discarded the recovered work");
+    }
+
+    pub(super) fn select_after_edit(&mut self, target: Option<(Collection, usize)>) {
+        if let Some((collection, index)) = target {
+            self.tab = collection;
+            self.selection = Some((collection, index));
+        } else if let Some((collection, index)) = self.selection
+            && index >= self.document.dataset.len(collection)
+        {
+            self.selection = index.checked_sub(1).map(|i| (collection, i));
+        }
+    }
+
+    /// Takes what the workers finished.
+    pub(super) fn collect_outcomes(&mut self, ctx: &egui::Context) {
+        while let Some(outcome) = self.tasks.next_outcome() {
+            match outcome {
+                Outcome::Picked { purpose, path: Some(path) } => match purpose {
+                    PathPurpose::Open | PathPurpose::ImportCsv => self.tasks.load(path, ctx),
+                    PathPurpose::SaveAs => self.save_to(path, ctx),
+                    PathPurpose::ExportCsv => self.handle(Message::ExportCsvTo(path), ctx),
+                    PathPurpose::ExportSvg => self.export_plot(path, false, ctx),
+                    PathPurpose::ExportPng => self.export_plot(path, true, ctx),
+                    PathPurpose::TimelineSvg => self.export_timeline(path, false, ctx),
+                    PathPurpose::TimelinePng => self.export_timeline(path, true, ctx),
+                    PathPurpose::Report => self.write_report(path, ctx),
+                },
+                Outcome::Picked { path: None, .. } => self.tasks.after_save = None,
+                Outcome::NoNativeDialog { purpose, suggested } => {
+                    self.notifications.info("No native file dialog is available here: type the path instead");
+                    self.dialogs.open_path(purpose, suggested);
+                }
+                Outcome::Loaded(loaded) => match *loaded {
+                    Ok(document) => {
+                        if let Some(path) = &document.path {
+                            self.settings.remember(path);
+                        }
+                        let problems = document.problems.len();
+                        let mut message = format!("Opened {}", document.origin);
+                        if problems > 0 {
+                            message.push_str(&format!(" ({problems} problems: see View > Problems)"));
+                        }
+                        self.notifications.info(message);
+                        self.replace_document(document);
+                    }
+                    Err(error) => self.notifications.error(error.to_string()),
+                },
+                Outcome::Saved { path, state, result: Ok(()) } => {
+                    self.settings.remember(&path);
+                    self.document.saved_as(path.clone(), state);
+                    self.discard_recovery_if_clean();
+                    self.notifications.info(format!("Saved {}", path.display()));
+                    if let Some(action) = self.tasks.after_save.take() {
+                        self.proceed(action, ctx);
+                    }
+                }
+                Outcome::Saved { result: Err(error), .. } => {
+                    self.tasks.after_save = None;
+                    self.notifications.error(format!("{error}. Your changes are still here, not saved."));
+                }
+                Outcome::Exported { path, result } => match result {
+                    Ok(()) => self.notifications.info(format!("Exported the CSV tables to {}", path.display())),
+                    Err(error) => self.notifications.error(error.to_string()),
+                },
+                Outcome::Autosaved(result) => {
+                    if let Err(error) = result {
+                        self.notifications.error(format!("Could not write the recovery copy: {error}"));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Record edits: add, duplicate, delete, and fields set from their text; each one undoable step.
+
+use crate::context::history::Edit;
+use crate::model::fields;
+use crate::model::{Collection, FuzzyDate, PartialDate};
+
+use super::PledgeApp;
+
+impl PledgeApp {
+    pub(super) fn add_record(&mut self) {
+        let collection = self.tab;
+        let id = self.document.dataset.unused_id(&format!("new-{}", collection.singular()));
+        let today = jiff::ZonedDateTime::now().date();
+        let today = PartialDate::new(today.year(), Some(today.month() as u8), Some(today.day() as u8))
+            .map_or(FuzzyDate::Single(PartialDate::of_year(today.year())), FuzzyDate::Single);
+        let texts = fields::blank_texts(collection, &id, today);
+        match fields::read_texts(collection, &texts, self.document.strings_mut()) {
+            Ok(record) => {
+                let index = self.document.dataset.len(collection);
+                self.document.apply(Edit::Insert { index, record }, format!("add {id}"), None);
+                self.selection = Some((collection, index));
+                self.tables.scroll_to_selection = true;
+                self.settings.editor_open = true;
+            }
+            Err(error) => self.notifications.error(format!("Could not add a record: {error}")),
+        }
+    }
+
+    pub(super) fn duplicate_record(&mut self) {
+        let Some((collection, index)) = self.selection else {
+            self.notifications.info("Select a record to duplicate");
+            return;
+        };
+        let Some(mut record) = self.document.dataset.record(collection, index) else { return };
+        let base = format!("{}-copy", self.document.dataset.text(record.id()));
+        let id = self.document.dataset.unused_id(&base);
+        record.set_id(self.document.intern(&id));
+        self.document.apply(Edit::Insert { index: index + 1, record }, format!("duplicate as {id}"), None);
+        self.selection = Some((collection, index + 1));
+        self.tables.scroll_to_selection = true;
+    }
+
+    pub(super) fn delete_record(&mut self) {
+        let Some((collection, index)) = self.selection else {
+            self.notifications.info("Select a record to delete");
+            return;
+        };
+        let Some(record) = self.document.dataset.record(collection, index) else { return };
+        let id = self.document.dataset.text(record.id()).to_owned();
+        self.document.apply(Edit::Remove { collection, index }, format!("delete {id}"), None);
+        self.select_after_edit(None);
+        self.notifications.info(format!("Deleted {id} (Undo brings it back)"));
+    }
+
+    /// Sets a record's fields from their text (the record editor, a table cell), as one undo step per field
+    /// typed into. The view checked the text; a failure here is reported, never applied in part.
+    pub(super) fn set_fields(&mut self, collection: Collection, index: usize, texts: &[String], field: &'static str) {
+        match fields::read_texts(collection, texts, self.document.strings_mut()) {
+            Ok(record) => {
+                let label = format!("edit of {field}");
+                self.document.apply(Edit::Replace { index, record }, label, Some((collection, index, field)));
+            }
+            Err(error) => self.notifications.error(format!("Could not change the record: {error}")),
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! What views send the app besides user commands: messages that carry data (a record edited, a path
+//! picked, a row selected, a sort chosen). The app handles them after the frame's views have run.
+
+use std::path::PathBuf;
+
+use crate::analysis::table::Sort;
+use crate::analysis::volumes::GroupBy;
+use crate::model::{Collection, Stage};
+
+use super::UserCommand;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message {
+    /// A command the user invoked from a button, a menu or the palette.
+    Command(UserCommand),
+    /// Open this file (recent files, drag-and-drop, the path field, tests).
+    OpenFile(PathBuf),
+    /// Save to this path (the path field, tests).
+    SaveTo(PathBuf),
+    /// Write the report chosen in the report dialog to this path.
+    SaveReportTo(PathBuf),
+    /// Export the CSV tables into this folder.
+    ExportCsvTo(PathBuf),
+    ExportTimelineTo {
+        path: PathBuf,
+        png: bool,
+    },
+    ExportPlotTo {
+        path: PathBuf,
+        png: bool,
+    },
+    /// Select a record (tables, problems list, timeline, plots).
+    Select(Collection, usize),
+    /// Sort a table by a field, or restore the dataset's order.
+    SortBy(Collection, Option<Sort>),
+    ShowEditor,
+    /// Set fields of a record from their text (the record editor, a table cell): `texts` holds every
+    /// field in table order; `field` is the key of the one edited, which groups typing into one undo step.
+    SetFields {
+        collection: Collection,
+        index: usize,
+        texts: Vec<String>,
+        field: &'static str,
+    },
+    /// End the current undo step (an in-place cell edit is one step of its own).
+    SealUndoStep,
+    /// Say something in a toast and the log.
+    Notify(String),
+    /// Draw a view again after it failed (panicked) and was replaced by an explanation.
+    RetryView,
+    /// Show in the tables the records of one bar of the plot.
+    FilterToBar {
+        group_by: GroupBy,
+        /// The bar's group, as the aggregation keys it (an id, a category, a period).
+        group: crate::analysis::volumes::GroupKey,
+        stage: Stage,
+    },
+}
+
+impl From<UserCommand> for Message {
+    fn from(command: UserCommand) -> Self {
+        Message::Command(command)
+    }
+}

@@ -1,0 +1,80 @@
+//! Writing a report to a file, the same for the app and the command line: the format chosen, the file
+//! written atomically (Markdown's charts beside it).
+
+use std::path::{Path, PathBuf};
+
+use crate::io::save::{SaveError, save_atomic};
+use crate::model::{Collection, Dataset};
+
+use super::ReportOptions;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Csv,
+    Pdf,
+}
+
+impl ReportFormat {
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Md => "md",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Pdf => "pdf",
+        }
+    }
+}
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Save(#[from] SaveError),
+    #[error("{}: {source}", path.display())]
+    Pdf { path: PathBuf, source: super::pdf::PdfError },
+}
+
+/// Writes a report in `format` to `output` (and, for Markdown, its charts beside it), atomically.
+pub fn write_report(
+    dataset: &Dataset,
+    options: &ReportOptions,
+    format: ReportFormat,
+    output: &Path,
+) -> Result<(), ReportError> {
+    let save = |path: &Path, text: &str| save_atomic(path, |out| out.write_all(text.as_bytes()));
+    match format {
+        ReportFormat::Csv => {
+            let rows = crate::analysis::filter::filtered(dataset, Collection::Acquisitions, &options.filter);
+            save_atomic(output, |out| {
+                crate::io::csv::write_rows(dataset, Collection::Acquisitions, rows.iter().map(|&r| r as usize), out)
+            })?;
+        }
+        ReportFormat::Html => save(output, &super::html::render(&super::prepare(dataset, options)))?,
+        ReportFormat::Pdf => {
+            let pdf = super::pdf::report(dataset, options)
+                .map_err(|source| ReportError::Pdf { path: output.to_owned(), source })?;
+            save_atomic(output, |out| out.write_all(&pdf))?;
+        }
+        ReportFormat::Md => {
+            let stem =
+                output.file_stem().map_or_else(|| "report".to_owned(), |s| sanitise_file_stem(&s.to_string_lossy()));
+            let (text, files) = super::markdown::render(&super::prepare(dataset, options), &stem);
+            let folder = output.parent().unwrap_or(Path::new(""));
+            for (name, svg) in &files {
+                save(&folder.join(name), svg)?;
+            }
+            save(output, &text)?;
+        }
+    }
+    Ok(())
+}
+
+/// A file name stem safe on every platform: letters, digits, `-` and `_` kept, the rest `-`.
+fn sanitise_file_stem(stem: &str) -> String {
+    let cleaned: String =
+        stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    if cleaned.trim_matches('-').is_empty() { "report".to_owned() } else { cleaned }
+}
