@@ -491,6 +491,45 @@ fn f2_edits_a_cell_in_place_enter_commits_and_undo_reverts() {
 }
 
 #[test]
+fn a_double_click_edits_the_cell_under_the_pointer_after_a_column_was_resized() {
+    let mut harness = app();
+    // Widen the System column by 200 points, dragging the border between its header and the next.
+    let category = harness.get_by_label("Category").rect();
+    let border = egui::pos2(category.left() - 4.0, category.center().y);
+    harness.hover_at(border);
+    harness.step();
+    harness.drag_at(border);
+    harness.step();
+    for step in 1..=10 {
+        harness.hover_at(border + egui::vec2(20.0 * step as f32, 0.0));
+        harness.step();
+    }
+    harness.drop_at(border + egui::vec2(200.0, 0.0));
+    harness.run_steps(2);
+    let moved = harness.get_by_label("Category").rect();
+    assert!(moved.left() > category.left() + 150.0, "the column was resized: {category:?} -> {moved:?}");
+    // The category cell of the first row of shells, where it is now.
+    let row = harness.get_all_by_label("155 mm artillery shell").next().unwrap().rect();
+    let cell = egui::pos2(moved.left() + 20.0, row.center().y);
+    harness.hover_at(cell);
+    harness.step();
+    // The harness gives each pointer event a frame of a quarter of a second: allow the clicks of a double
+    // click that long between them.
+    harness.ctx.options_mut(|options| options.input_options.max_double_click_delay = 1.0);
+    for pressed in [true, false, true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: cell,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.step();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Edit Category").is_some(), "the category cell is being edited");
+}
+
+#[test]
 fn copying_rows_gives_tab_separated_text() {
     let mut harness = app();
     harness.get_all_by_label("155 mm artillery shell").next().unwrap().click();

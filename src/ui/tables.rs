@@ -409,22 +409,24 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Message
                 let index = display.index as usize;
                 row.set_selected(selected == Some(index) || state.marked.contains(&index));
                 let cells = fields::shown_row(dataset, collection, index, &columns);
-                // Where each cell is on screen, as the user resized them, to find a double-clicked column.
-                let mut spans = Vec::with_capacity(columns.len());
+                // Where each cell starts on screen, as the user resized the columns, to find the column of
+                // a double-click.
+                let mut lefts = Vec::with_capacity(columns.len());
                 for (position, (spec, cell)) in columns.iter().zip(cells).enumerate() {
                     let (rect, _) = row.col(|ui| {
                         cell_ui(dataset, collection, display, position, spec, cell, state, commands, ui);
                     });
-                    spans.push(rect.x_range());
+                    lefts.push(rect.left());
                 }
                 let response = row.response();
                 if response.clicked() {
                     let modifiers = response.ctx.input(|i| i.modifiers);
                     select(view, &model, index, modifiers, state, commands);
                 }
+
                 if response.double_clicked() {
                     let pointer = response.interact_pointer_pos().map_or(0.0, |p| p.x);
-                    let column = spans.iter().position(|span| span.contains(pointer)).map(|position| columns[position]);
+                    let column = lefts.iter().rposition(|&left| left <= pointer).map(|position| columns[position]);
                     if let Some(spec) = column.filter(|spec| spec.cell_edit) {
                         start_editing(dataset, collection, index, spec.key, state);
                     }
