@@ -73,6 +73,41 @@ pub enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Bring in someone else's table (CSV, TSV, XLSX, XLS, ODS) through a column mapping: each column is
+    /// mapped to a field of an acquisition, guessed from its header and values unless `--mapping` names a
+    /// saved mapping; the mapping used is printed. Rows that cannot be read are listed and left out.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// The sheet of a workbook (the first when omitted).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// A mapping saved as JSON (`--save-mapping` writes one).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Write the mapping used to this file, to reuse it.
+        #[arg(long)]
+        save_mapping: Option<PathBuf>,
+        /// Add the records to this dataset instead of starting a new one.
+        #[arg(long)]
+        into: Option<String>,
+        /// What to do with a record that matches one the dataset (`--into`) has: same buyers, system,
+        /// date and quantity.
+        #[arg(long, value_enum, default_value = "skip")]
+        duplicates: crate::mapping::OnDuplicate,
+        /// The delimiter of a CSV file (detected when omitted).
+        #[arg(long)]
+        delimiter: Option<char>,
+        /// The header row, counting from 1 (detected when omitted).
+        #[arg(long)]
+        header_row: Option<usize>,
+        /// The encoding of a CSV file (detected when omitted).
+        #[arg(long, value_parser = ["utf-8", "utf-16le", "utf-16be", "windows-1252"])]
+        encoding: Option<String>,
+        /// Where to write the dataset (JSON, XLSX, a CSV table or a folder, by extension).
+        #[arg(short, long)]
+        output: String,
+    },
     /// Print the JSON Schema of the dataset format.
     Schema,
 }
@@ -144,6 +179,28 @@ pub fn run(command: Command) -> ExitCode {
         Command::Report { file, format, output, title, filter } => {
             report(file.as_deref(), format, &output, title, &filter)
         }
+        Command::Import {
+            file,
+            sheet,
+            mapping,
+            save_mapping,
+            into,
+            duplicates,
+            delimiter,
+            header_row,
+            encoding,
+            output,
+        } => {
+            let encoding = encoding.as_deref().map(|name| match name {
+                "utf-16le" => io::tabular::TextEncoding::Utf16Le,
+                "utf-16be" => io::tabular::TextEncoding::Utf16Be,
+                "windows-1252" => io::tabular::TextEncoding::Windows1252,
+                _ => io::tabular::TextEncoding::Utf8,
+            });
+            let options = io::tabular::ReadOptions { sheet, encoding, delimiter, header_row, decimal_comma: None };
+            let request = ImportRequest { options, mapping, save_mapping, into, duplicates };
+            import(&file, &request, &output)
+        }
         Command::Schema => print(&io::schema::dataset_schema()),
     };
     match result {
@@ -204,21 +261,98 @@ fn convert(input: &str, output: &str, table: Option<Collection>) -> Result<ExitC
             problems.len()
         );
     }
+    convert_dataset(&dataset, output, table)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `dataset` to `output`, its kind by extension: JSON, XLSX, a CSV table (of `table`, or named by
+/// the file), a folder, or `-`.
+fn convert_dataset(dataset: &Dataset, output: &str, table: Option<Collection>) -> Result<(), String> {
     if output == "-" {
-        return print(&io::json::to_string(&dataset));
+        print(&io::json::to_string(dataset))?;
+        return Ok(());
     }
     let path = Path::new(output);
     let saved = if output.ends_with('/') || path.is_dir() || path.extension().is_none() {
-        io::csv::export_folder(&dataset, path)
+        io::csv::export_folder(dataset, path)
     } else if io::is_csv(path) {
         let collection = io::csv_collection(path, table).map_err(|message| format!("{output}: {message}"))?;
-        io::save::save_atomic(path, |out| io::csv::write_table(&dataset, collection, out))
+        io::save::save_atomic(path, |out| io::csv::write_table(dataset, collection, out))
     } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-        io::save::save_atomic(path, |out| io::json::write(&dataset, out))
+        io::save::save_atomic(path, |out| io::json::write(dataset, out))
+    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        let bytes = io::xlsx::write(dataset).map_err(|error| format!("{output}: {error}"))?;
+        io::save::save_atomic(path, |out| out.write_all(&bytes))
     } else {
-        return Err(format!("{output}: unknown output type: use .json, .csv, a folder or -"));
+        return Err(format!("{output}: unknown output type: use .json, .xlsx, .csv, a folder or -"));
     };
-    saved.map_err(|error| error.to_string())?;
+    saved.map_err(|error| error.to_string())
+}
+
+/// What `import` was asked to do besides reading the file.
+struct ImportRequest {
+    options: io::tabular::ReadOptions,
+    mapping: Option<PathBuf>,
+    save_mapping: Option<PathBuf>,
+    into: Option<String>,
+    duplicates: crate::mapping::OnDuplicate,
+}
+
+fn import(file: &Path, request: &ImportRequest, output: &str) -> Result<ExitCode, String> {
+    use crate::mapping::{self, Change, Mapping};
+    let origin = file.display().to_string();
+    let bytes = io::read_file(file).map_err(|error| error.to_string())?;
+    let table = io::tabular::read(file, bytes, &request.options).map_err(|error| error.to_string())?;
+    eprintln!("{origin}: {}; columns: {}", table.describe(), table.headers.join(", "));
+    let mapping = match &request.mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+            Mapping::from_json(&text).map_err(|error| format!("{}: {error}", path.display()))?
+        }
+        None => {
+            let mapping = mapping::guess(&table.headers, &table.sample(50));
+            eprint!(
+                "{origin}: the guessed mapping (save it with --save-mapping, change it, pass it with --mapping):\n{}",
+                mapping.describe()
+            );
+            mapping
+        }
+    };
+    if let Some(path) = &request.save_mapping {
+        io::save::save_atomic(path, |out| out.write_all(mapping.to_json().as_bytes())).map_err(|e| e.to_string())?;
+    }
+    let imported = mapping::import(&table, &mapping, None).map_err(|error| error.to_string())?;
+    for problem in &imported.problems {
+        eprintln!("{origin}: {problem} (row left out)");
+    }
+    let read = imported.dataset.acquisitions.len();
+    let dataset = match &request.into {
+        None => imported.dataset,
+        Some(into) => {
+            let (mut dataset, _) = load_input(Some(into), None).map_err(|error| error.to_string())?;
+            let matches = mapping::duplicates(&dataset, &imported.dataset);
+            let duplicates = matches.iter().flatten().count();
+            let (strings, changes) = mapping::merge(&dataset, &imported.dataset, &matches, request.duplicates);
+            dataset.strings = strings;
+            for change in changes {
+                match change {
+                    Change::Add(record) => {
+                        let end = dataset.len(record.collection());
+                        dataset.insert(end, record);
+                    }
+                    Change::Replace(index, record) => {
+                        dataset.replace(index, record);
+                    }
+                }
+            }
+            if duplicates > 0 {
+                eprintln!("{origin}: {duplicates} records match records of {into} ({})", request.duplicates.label());
+            }
+            dataset
+        }
+    };
+    eprintln!("{origin}: {read} acquisitions read, {} rows left out", imported.problems.len());
+    convert_dataset(&dataset, output, None)?;
     Ok(ExitCode::SUCCESS)
 }
 

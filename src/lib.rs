@@ -13,6 +13,7 @@ pub mod cli;
 #[cfg(feature = "gui")]
 pub mod context;
 pub mod io;
+pub mod mapping;
 pub mod model;
 pub mod palette;
 pub mod report;

@@ -251,7 +251,7 @@ mod tests {
         let dataset = default_dataset();
         let measures = available_measures(&volumes(&dataset, None, GroupBy::Category));
         let names: Vec<String> = measures.iter().map(Measure::axis_label).collect();
-        assert_eq!(names, ["aircraft", "missiles", "rounds", "systems", "CHF", "EUR", "USD"]);
+        assert_eq!(names, ["aircraft", "missiles", "rounds", "systems", "CHF", "DKK", "EUR", "USD"]);
     }
 
     #[test]

@@ -27,7 +27,7 @@ impl PledgeApp {
             UserCommand::New => self.guarded(Guarded::New, ctx),
             UserCommand::Open => self.guarded(Guarded::Open, ctx),
             UserCommand::OpenPath => self.guarded(Guarded::OpenPath, ctx),
-            UserCommand::ImportCsv => self.guarded(Guarded::ImportCsv, ctx),
+            UserCommand::Import => self.pick(PathPurpose::Import, ctx),
             UserCommand::Quit => self.guarded(Guarded::Quit, ctx),
             UserCommand::Save => match self.document.path.clone() {
                 Some(path) => self.save_to(path, ctx),
@@ -94,7 +94,11 @@ impl PledgeApp {
     pub fn handle(&mut self, message: Message, ctx: &egui::Context) {
         match message {
             Message::Command(command) => self.run(command, ctx),
-            Message::OpenFile(path) => self.guarded(Guarded::OpenFile(path), ctx),
+            Message::OpenFile(path) => self.open_file(path, ctx),
+            Message::ImportFile(path) => self.open_import(path),
+            Message::RunImport { append: false } => self.guarded(Guarded::NewFromImport, ctx),
+            Message::RunImport { append: true } => self.run_import(true, ctx),
+            Message::CloseImport => self.import = None,
             Message::SaveTo(path) => self.save_to(path, ctx),
             Message::SaveReportTo(path) => self.write_report(path, ctx),
             Message::ExportCsvTo(path) => self.tasks.export_csv(self.document.dataset.clone(), path, ctx),
@@ -146,7 +150,7 @@ impl PledgeApp {
     }
 
     /// Runs an action that replaces or closes the document, asking first if there are unsaved changes.
-    fn guarded(&mut self, action: Guarded, ctx: &egui::Context) {
+    pub(super) fn guarded(&mut self, action: Guarded, ctx: &egui::Context) {
         if self.document.is_modified() && !matches!(action, Guarded::Quit if self.quit_confirmed) {
             self.dialogs.guard = Some(action);
         } else {
@@ -164,7 +168,7 @@ impl PledgeApp {
             }
             Guarded::Open => self.pick(PathPurpose::Open, ctx),
             Guarded::OpenPath => self.dialogs.open_path(PathPurpose::Open, None),
-            Guarded::ImportCsv => self.pick(PathPurpose::ImportCsv, ctx),
+            Guarded::NewFromImport => self.run_import(false, ctx),
             Guarded::OpenFile(path) => self.tasks.load(path, ctx),
             Guarded::Quit => {
                 self.quit_confirmed = true;
@@ -209,7 +213,7 @@ impl PledgeApp {
                 let extension = self.report_choice.as_ref().map_or("html", |c| c.extension());
                 Some(folder.join(format!("{}-report.{extension}", file_stem(&self.document))))
             }
-            PathPurpose::Open | PathPurpose::ImportCsv => Some(folder.join("")),
+            PathPurpose::Open | PathPurpose::Import => Some(folder.join("")),
         }
         .map(|path| path.display().to_string());
         self.tasks.pick(purpose, suggested, ctx);
@@ -275,7 +279,8 @@ impl PledgeApp {
         while let Some(outcome) = self.tasks.next_outcome() {
             match outcome {
                 Outcome::Picked { purpose, path: Some(path) } => match purpose {
-                    PathPurpose::Open | PathPurpose::ImportCsv => self.tasks.load(path, ctx),
+                    PathPurpose::Open => self.open_file(path, ctx),
+                    PathPurpose::Import => self.open_import(path),
                     PathPurpose::SaveAs => self.save_to(path, ctx),
                     PathPurpose::ExportCsv => self.handle(Message::ExportCsvTo(path), ctx),
                     PathPurpose::ExportSvg => self.export_plot(path, false, ctx),
@@ -321,6 +326,7 @@ impl PledgeApp {
                     Ok(()) => self.notifications.info(format!("Exported the CSV tables to {}", path.display())),
                     Err(error) => self.notifications.error(error.to_string()),
                 },
+                Outcome::Imported { append, result } => self.imported(append, *result),
                 Outcome::Autosaved(result) => {
                     if let Err(error) = result {
                         self.notifications.error(format!("Could not write the recovery copy: {error}"));

@@ -9,6 +9,7 @@
 mod autosave;
 pub mod command_handling;
 mod exports;
+mod import;
 mod records;
 mod tasks;
 
@@ -91,6 +92,8 @@ pub struct PledgeApp {
     /// The last report chosen in the report dialog: what Save Report writes once a path is picked.
     pub report_choice: Option<ui::dialogs::ReportChoice>,
     pub dialogs: Dialogs,
+    /// The import dialog, while open.
+    pub import: Option<ui::import::ImportState>,
     tasks: Tasks,
     recovery: Option<RecoveryStore>,
     autosave_interval: std::time::Duration,
@@ -127,6 +130,7 @@ impl PledgeApp {
             timeline: Default::default(),
             report_choice: None,
             dialogs: Dialogs::default(),
+            import: None,
             tasks: Tasks::default(),
             recovery: options.recovery,
             autosave_interval: options.autosave_interval,
@@ -204,7 +208,7 @@ impl eframe::App for PledgeApp {
         }
 
         let mut commands = std::mem::take(&mut self.pending);
-        if !self.dialogs.is_modal_open() {
+        if !self.dialogs.is_modal_open() && self.import.is_none() {
             commands.extend(UserCommand::from_shortcuts(&ctx).into_iter().map(Message::Command));
             let dropped: Vec<PathBuf> =
                 ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
@@ -258,6 +262,9 @@ impl eframe::App for PledgeApp {
             }
         });
         ui::dialogs::windows_ui(&view, &self.filter, &self.notifications, &mut self.dialogs, &mut commands, ui);
+        if let Some(import) = &mut self.import {
+            ui::import::import_ui(&self.document.dataset, import, &mut commands, &ctx);
+        }
         ui::messages::toasts_ui(&self.notifications, ui);
         if let Some(message) = panicked {
             self.view_failed(message);

@@ -30,12 +30,30 @@ pub enum TaskError {
 const NO_DIALOG_THRESHOLD: Duration = Duration::from_millis(150);
 
 pub enum Outcome {
-    Picked { purpose: PathPurpose, path: Option<PathBuf> },
-    NoNativeDialog { purpose: PathPurpose, suggested: Option<String> },
+    Picked {
+        purpose: PathPurpose,
+        path: Option<PathBuf>,
+    },
+    NoNativeDialog {
+        purpose: PathPurpose,
+        suggested: Option<String>,
+    },
     Loaded(Box<Result<Document, LoadError>>),
-    Saved { path: PathBuf, state: u64, result: Result<(), SaveError> },
-    Exported { path: PathBuf, result: Result<(), TaskError> },
+    Saved {
+        path: PathBuf,
+        state: u64,
+        result: Result<(), SaveError>,
+    },
+    Exported {
+        path: PathBuf,
+        result: Result<(), TaskError>,
+    },
     Autosaved(Result<(), SaveError>),
+    /// A table read through a mapping: as a new dataset or to add to the open one.
+    Imported {
+        append: bool,
+        result: Box<Result<crate::mapping::Imported, LoadError>>,
+    },
 }
 
 pub struct Tasks {
@@ -94,7 +112,7 @@ impl Tasks {
             let started = Instant::now();
             let dialog = purpose.native_dialog(suggested.as_deref());
             let path = match purpose {
-                PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
+                PathPurpose::Open | PathPurpose::Import => dialog.pick_file(),
                 PathPurpose::SaveAs
                 | PathPurpose::ExportSvg
                 | PathPurpose::ExportPng
@@ -130,6 +148,21 @@ impl Tasks {
             let result = crate::io::csv::export_folder(&dataset, &path).map_err(TaskError::from);
             Outcome::Exported { path, result }
         });
+    }
+
+    /// Reads the whole of an import dialog's table through its mapping.
+    pub fn import(
+        &mut self,
+        table: Arc<crate::io::tabular::Table>,
+        mapping: crate::mapping::Mapping,
+        append: bool,
+        ctx: &egui::Context,
+    ) -> bool {
+        let label = format!("Importing {}…", table.origin);
+        self.spawn(&label, ctx, move || {
+            let result = crate::mapping::import(&table, &mapping, None);
+            Outcome::Imported { append, result: Box::new(result) }
+        })
     }
 
     /// Writes a report on a worker thread; the status bar shows it running.

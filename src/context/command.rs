@@ -15,7 +15,8 @@ pub enum UserCommand {
     OpenPath,
     Save,
     SaveAs,
-    ImportCsv,
+    /// Bring in someone else's table through a column mapping.
+    Import,
     ExportCsv,
     /// Ask what report to write (format, title, sections, filter).
     SaveReport,
@@ -60,7 +61,7 @@ impl UserCommand {
         UserCommand::OpenPath,
         UserCommand::Save,
         UserCommand::SaveAs,
-        UserCommand::ImportCsv,
+        UserCommand::Import,
         UserCommand::ExportCsv,
         UserCommand::SaveReport,
         UserCommand::Undo,
@@ -123,7 +124,7 @@ impl UserCommand {
             UserCommand::OpenPath => "Open Path…",
             UserCommand::Save => "Save",
             UserCommand::SaveAs => "Save As…",
-            UserCommand::ImportCsv => "Import CSV…",
+            UserCommand::Import => "Import…",
             UserCommand::ExportCsv => "Export CSV…",
             UserCommand::SaveReport => "Save Report…",
             UserCommand::Undo => "Undo",
@@ -159,6 +160,7 @@ impl UserCommand {
         match self {
             UserCommand::New => shortcut(Modifiers::COMMAND, Key::N),
             UserCommand::Open => shortcut(Modifiers::COMMAND, Key::O),
+            UserCommand::Import => shortcut(Modifiers::COMMAND, Key::I),
             UserCommand::Save => shortcut(Modifiers::COMMAND, Key::S),
             UserCommand::SaveAs => shortcut(COMMAND_SHIFT, Key::S),
             UserCommand::SaveReport => shortcut(Modifiers::COMMAND, Key::R),

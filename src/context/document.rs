@@ -147,11 +147,16 @@ impl Document {
         Some(done)
     }
 
-    /// A record in the model from its file form, its strings interned into the dataset's pool.
-    /// Interning changes no record, so it is not an undo step.
     /// The string pool, to read a record into (interning copies the dataset if a worker holds it).
     pub fn strings_mut(&mut self) -> &mut crate::model::Interner {
         &mut Arc::make_mut(&mut self.dataset).strings
+    }
+
+    /// Takes a copy of the string pool that has grown (an import interned its strings into it). Interning
+    /// only appends, so every symbol the dataset holds means what it meant.
+    pub fn adopt_strings(&mut self, strings: crate::model::Interner) {
+        debug_assert!(strings.len() >= self.dataset.strings.len());
+        Arc::make_mut(&mut self.dataset).strings = strings;
     }
 
     pub fn intern(&mut self, text: &str) -> crate::model::Symbol {

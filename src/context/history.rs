@@ -1,5 +1,6 @@
 //! Undo and redo. Every edit is a small value with an inverse: undo applies the inverse, which
-//! gives back the edit for redo. Nothing here clones the dataset; a step holds at most one record.
+//! gives back the edit for redo. Nothing here clones the dataset; a step holds one record, or the
+//! records of one import.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,8 @@ pub enum Edit {
     Insert { index: usize, record: Record },
     /// Remove the record at `index` of `collection`.
     Remove { collection: Collection, index: usize },
+    /// Several edits as one step (an import appended to the dataset), applied in order.
+    Batch(Vec<Edit>),
 }
 
 impl Edit {
@@ -32,6 +35,11 @@ impl Edit {
                 // Nothing to remove: the inverse of nothing is nothing, expressed as a no-op removal.
                 None => Edit::Remove { collection, index: usize::MAX },
             },
+            Edit::Batch(edits) => {
+                let mut inverses: Vec<Edit> = edits.into_iter().map(|edit| edit.apply(dataset)).collect();
+                inverses.reverse();
+                Edit::Batch(inverses)
+            }
         }
     }
 
@@ -40,6 +48,7 @@ impl Edit {
         match self {
             Edit::Replace { index, record } | Edit::Insert { index, record } => Some((record.collection(), *index)),
             Edit::Remove { .. } => None,
+            Edit::Batch(edits) => edits.first().and_then(Edit::target),
         }
     }
 }

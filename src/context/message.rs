@@ -13,8 +13,16 @@ use super::UserCommand;
 pub enum Message {
     /// A command the user invoked from a button, a menu or the palette.
     Command(UserCommand),
-    /// Open this file (recent files, drag-and-drop, the path field, tests).
+    /// Open this file (recent files, drag-and-drop, the path field, tests); someone else's table opens
+    /// the import dialog.
     OpenFile(PathBuf),
+    /// Show the import dialog for this file.
+    ImportFile(PathBuf),
+    /// Import with the import dialog's choices: as a new dataset, or added to the open one.
+    RunImport {
+        append: bool,
+    },
+    CloseImport,
     /// Save to this path (the path field, tests).
     SaveTo(PathBuf),
     /// Write the report chosen in the report dialog to this path.

@@ -11,7 +11,8 @@ pub enum Guarded {
     Open,
     OpenPath,
     OpenFile(PathBuf),
-    ImportCsv,
+    /// Replace the document with the records the import dialog read.
+    NewFromImport,
     Quit,
 }
 
@@ -19,7 +20,8 @@ impl Guarded {
     pub fn verb(&self) -> &'static str {
         match self {
             Guarded::New => "starting a new dataset",
-            Guarded::Open | Guarded::OpenPath | Guarded::OpenFile(_) | Guarded::ImportCsv => "opening another file",
+            Guarded::Open | Guarded::OpenPath | Guarded::OpenFile(_) => "opening another file",
+            Guarded::NewFromImport => "importing as a new dataset",
             Guarded::Quit => "quitting",
         }
     }
@@ -29,7 +31,7 @@ impl Guarded {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathPurpose {
     Open,
-    ImportCsv,
+    Import,
     SaveAs,
     ExportCsv,
     ExportSvg,
@@ -48,7 +50,9 @@ impl PathPurpose {
                 .set_title("Open a dataset")
                 .add_filter("Pledge Explorer dataset", &["json"])
                 .add_filter("CSV table", &["csv"]),
-            PathPurpose::ImportCsv => dialog.set_title("Import a CSV table").add_filter("CSV table", &["csv"]),
+            PathPurpose::Import => dialog
+                .set_title("Import a table")
+                .add_filter("Tables and workbooks", &["csv", "tsv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods"]),
             PathPurpose::SaveAs => {
                 dialog.set_title("Save the dataset").add_filter("Pledge Explorer dataset", &["json"])
             }
@@ -68,7 +72,7 @@ impl PathPurpose {
             Some(folder) => dialog.set_directory(folder),
             None => dialog,
         };
-        let names_a_file = !matches!(self, PathPurpose::Open | PathPurpose::ImportCsv | PathPurpose::ExportCsv);
+        let names_a_file = !matches!(self, PathPurpose::Open | PathPurpose::Import | PathPurpose::ExportCsv);
         match suggested.and_then(|path| path.file_name()).filter(|_| names_a_file) {
             Some(name) => dialog.set_file_name(name.to_string_lossy()),
             None => dialog,
@@ -78,7 +82,7 @@ impl PathPurpose {
     pub fn title(self) -> &'static str {
         match self {
             PathPurpose::Open => "Open a file",
-            PathPurpose::ImportCsv => "Import a CSV table",
+            PathPurpose::Import => "Import a table",
             PathPurpose::SaveAs => "Save As",
             PathPurpose::ExportCsv => "Export CSV into a folder",
             PathPurpose::ExportSvg => "Export the plot as SVG",
@@ -92,7 +96,8 @@ impl PathPurpose {
     /// The message that carries out the purpose once a path is chosen.
     pub fn message(self, path: PathBuf) -> Message {
         match self {
-            PathPurpose::Open | PathPurpose::ImportCsv => Message::OpenFile(path),
+            PathPurpose::Open => Message::OpenFile(path),
+            PathPurpose::Import => Message::ImportFile(path),
             PathPurpose::SaveAs => Message::SaveTo(path),
             PathPurpose::ExportCsv => Message::ExportCsvTo(path),
             PathPurpose::ExportSvg => Message::ExportPlotTo { path, png: false },

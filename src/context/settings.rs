@@ -22,6 +22,8 @@ pub struct Settings {
     pub editor_open: bool,
     /// The sort of each table, by the collection's key ("acquisitions"), naming the field by its key.
     pub sorts: BTreeMap<String, Sort>,
+    /// The column mappings used to import tables, by the tables' headers (see [`Settings::mapping_key`]).
+    pub mappings: BTreeMap<String, crate::mapping::Mapping>,
 }
 
 impl Default for Settings {
@@ -31,6 +33,7 @@ impl Default for Settings {
             recent_files: Vec::new(),
             editor_open: true,
             sorts: BTreeMap::new(),
+            mappings: BTreeMap::new(),
         }
     }
 }
@@ -40,6 +43,11 @@ impl Settings {
         self.recent_files.retain(|known| known != path);
         self.recent_files.insert(0, path.to_owned());
         self.recent_files.truncate(MAX_RECENT);
+    }
+
+    /// Where the mapping of a table with these headers is kept: the headers, one per line.
+    pub fn mapping_key(headers: &[String]) -> String {
+        headers.join("\n")
     }
 
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {

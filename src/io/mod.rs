@@ -8,7 +8,9 @@ mod parts;
 pub mod save;
 pub mod schema;
 pub mod stream;
+pub mod tabular;
 pub mod wire;
+pub mod xlsx;
 
 use std::fmt;
 use std::path::Path;
@@ -136,18 +138,37 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
     std::fs::read(path).map_err(|error| LoadError::whole(&origin, io_message(&error)))
 }
 
-/// Loads a dataset from a path: a folder of CSV tables, one CSV table (its collection from `table` or
-/// the file's name), or a JSON dataset.
+/// Loads a dataset from a path, by its kind: a folder of CSV tables, one CSV table (its collection from
+/// `table` or the file's name), a workbook laid out as the app writes them, or a JSON dataset. Tables
+/// get the actors and sources their records name and they lack (see [`crate::model::references`]).
+/// Someone else's table or workbook is not a dataset: it comes in through a column mapping
+/// ([`crate::mapping`]).
 pub fn load_path(path: &Path, table: Option<Collection>) -> Result<Dataset, LoadError> {
     let origin = path.display().to_string();
-    if path.is_dir() {
-        csv::import_folder(path)
+    let mut dataset = if path.is_dir() {
+        csv::import_folder(path)?
     } else if is_csv(path) {
         let collection = csv_collection(path, table).map_err(|message| LoadError::whole(&origin, message))?;
-        csv::import_table(collection, &read_file(path)?, &origin)
+        csv::import_table(collection, &read_file(path)?, &origin)?
+    } else if is_workbook(path) {
+        let bytes = read_file(path)?;
+        if !xlsx::is_own_workbook(&bytes) {
+            let message = "this workbook is not laid out as a dataset (a sheet per collection, headed by its \
+                           field names): import it with a column mapping (File > Import…, or pledge-explorer import)";
+            return Err(LoadError::whole(&origin, message));
+        }
+        xlsx::read(bytes, &origin)?
     } else {
-        json::from_bytes(read_file(path)?, &origin)
-    }
+        return json::from_bytes(read_file(path)?, &origin);
+    };
+    crate::model::references::complete(&mut dataset, &origin);
+    Ok(dataset)
+}
+
+/// True for the workbook files the app reads: XLSX, XLSM, XLSB, XLS and ODS.
+pub fn is_workbook(path: &Path) -> bool {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
 }
 
 pub fn is_csv(path: &Path) -> bool {

@@ -5,9 +5,11 @@
 //! File formats live in `io`, which converts to and from this model.
 
 mod amount;
+pub mod countries;
 pub mod fields;
 mod fuzzy_date;
 mod intern;
+pub mod references;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -323,7 +325,7 @@ pub struct Acquisition {
 impl Acquisition {
     /// Replaces each symbol the record holds with `map(symbol)`, to move the record into another string
     /// pool (loading on several cores interns each part of the file in a pool of its own).
-    pub fn map_symbols(&mut self, map: impl Fn(Symbol) -> Symbol) {
+    pub fn map_symbols(&mut self, mut map: impl FnMut(Symbol) -> Symbol) {
         // Every field named, so that a new field holding symbols cannot be forgotten here.
         let Acquisition {
             id,

@@ -13,6 +13,7 @@ pub enum ReportFormat {
     Html,
     Md,
     Csv,
+    Xlsx,
     Pdf,
 }
 
@@ -23,6 +24,7 @@ impl ReportFormat {
             ReportFormat::Html => "html",
             ReportFormat::Md => "md",
             ReportFormat::Csv => "csv",
+            ReportFormat::Xlsx => "xlsx",
             ReportFormat::Pdf => "pdf",
         }
     }
@@ -35,6 +37,8 @@ pub enum ReportError {
     Save(#[from] SaveError),
     #[error("{}: {source}", path.display())]
     Pdf { path: PathBuf, source: super::pdf::PdfError },
+    #[error("{}: {source}", path.display())]
+    Xlsx { path: PathBuf, source: crate::io::xlsx::XlsxWriteError },
 }
 
 /// Writes a report in `format` to `output` (and, for Markdown, its charts beside it), atomically.
@@ -51,6 +55,17 @@ pub fn write_report(
             save_atomic(output, |out| {
                 crate::io::csv::write_rows(dataset, Collection::Acquisitions, rows.iter().map(|&r| r as usize), out)
             })?;
+        }
+        ReportFormat::Xlsx => {
+            // The reported records, a sheet each for the acquisitions and commitments that pass the filter.
+            let rows = |collection| {
+                let rows = crate::analysis::filter::filtered(dataset, collection, &options.filter);
+                (collection, rows.into_iter().map(|row| row as usize).collect())
+            };
+            let tables = [rows(Collection::Acquisitions), rows(Collection::Commitments)];
+            let bytes = crate::io::xlsx::write_rows(dataset, &tables)
+                .map_err(|source| ReportError::Xlsx { path: output.to_owned(), source })?;
+            save_atomic(output, |out| out.write_all(&bytes))?;
         }
         ReportFormat::Html => save(output, &super::html::render(&super::prepare(dataset, options)))?,
         ReportFormat::Pdf => {

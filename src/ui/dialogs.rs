@@ -179,8 +179,9 @@ fn report_ui(filter: &Filter, dialogs: &mut Dialogs, ctx: &egui::Context) {
             ui.radio_value(&mut choice.format, ReportFormat::Md, "Markdown (+ SVG files)");
             ui.radio_value(&mut choice.format, ReportFormat::Pdf, "PDF (A4, for print)");
             ui.radio_value(&mut choice.format, ReportFormat::Csv, "CSV (the acquisitions)");
+            ui.radio_value(&mut choice.format, ReportFormat::Xlsx, "Excel workbook (the acquisitions and commitments)");
         });
-        let sections = choice.format != ReportFormat::Csv;
+        let sections = !matches!(choice.format, ReportFormat::Csv | ReportFormat::Xlsx);
         ui.add_enabled_ui(sections, |ui| {
             ui.horizontal(|ui| {
                 ui.checkbox(&mut choice.timeline, "Timeline");

@@ -4,6 +4,7 @@
 pub mod derived;
 pub mod dialogs;
 pub mod editor;
+pub mod import;
 pub mod menu_bar;
 pub mod messages;
 pub mod plots;

@@ -1,0 +1,480 @@
+//! Someone else's table: a CSV or TSV export, or a sheet of an XLSX, XLS, XLSB or ODS workbook, read as rows
+//! of cells for the column mapping (`crate::mapping`). What a spreadsheet program varies is detected and
+//! can be overridden: the encoding (UTF-8, UTF-16, Windows-1252), the delimiter, the lines of title or
+//! notes above the header row, and whether numbers use a decimal comma.
+//!
+//! A delimited file keeps its decoded text and is read row by row when imported, so that a million rows
+//! never become a million vectors of strings; a workbook sheet is what calamine holds in memory.
+
+use std::borrow::Cow;
+use std::io::Cursor;
+
+use calamine::{Data, Reader as _};
+
+use super::LoadError;
+
+/// A cell as the file holds it. Text borrows from the file where it can.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    Empty,
+    Text(Cow<'a, str>),
+    Number(f64),
+    /// A date typed as a date in a workbook: days since 1899-12-30, as Excel counts them.
+    Date(f64),
+    Bool(bool),
+}
+
+impl Cell<'_> {
+    /// The cell as text, as the file shows it: numbers without a trailing `.0`.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(text) => Cow::Borrowed(text.trim()),
+            Cell::Number(number) | Cell::Date(number) => Cow::Owned(number_text(*number)),
+            Cell::Bool(value) => Cow::Borrowed(if *value { "yes" } else { "no" }),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A number as a person writes it: `12`, not `12.0`.
+pub fn number_text(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 { format!("{}", number as i64) } else { number.to_string() }
+}
+
+/// The text encodings of delimited files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextEncoding {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub const ALL: [TextEncoding; 4] =
+        [TextEncoding::Utf8, TextEncoding::Utf16Le, TextEncoding::Utf16Be, TextEncoding::Windows1252];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf16Le => "UTF-16 (little-endian)",
+            TextEncoding::Utf16Be => "UTF-16 (big-endian)",
+            TextEncoding::Windows1252 => "Windows-1252 (Latin-1)",
+        }
+    }
+
+    fn encoding(self) -> &'static encoding_rs::Encoding {
+        match self {
+            TextEncoding::Utf8 => encoding_rs::UTF_8,
+            TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
+            TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
+            TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        }
+    }
+}
+
+/// How to read a file; `None` is "detect".
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ReadOptions {
+    /// The sheet of a workbook, by name.
+    pub sheet: Option<String>,
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<char>,
+    /// The header row, counting from 1.
+    pub header_row: Option<usize>,
+    pub decimal_comma: Option<bool>,
+}
+
+/// What was read, and how: the detected choices, each of which the user may override.
+pub struct Table {
+    pub origin: String,
+    /// The sheets of a workbook (empty for a delimited file) and the one read.
+    pub sheets: Vec<String>,
+    pub sheet: Option<String>,
+    /// For a delimited file.
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<char>,
+    /// The header row, counting from 1 (blank lines of a delimited file are not rows); rows above it are a
+    /// preamble (titles, notes).
+    pub header_row: usize,
+    pub decimal_comma: bool,
+    /// The line of the file (delimited) or the row of the sheet (workbook) the header is on, from 1.
+    pub header_line: u64,
+    /// The header's cells, trimmed; an empty header is named by its column letter.
+    pub headers: Vec<String>,
+    body: Body,
+}
+
+enum Body {
+    Delimited { text: String },
+    Sheet { rows: Vec<Vec<Data>> },
+}
+
+/// True for the file types [`read`] takes as a workbook.
+pub fn is_workbook(path: &std::path::Path, bytes: &[u8]) -> bool {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// Reads a CSV, TSV or workbook, detecting what `options` leaves open.
+pub fn read(path: &std::path::Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Table, LoadError> {
+    let origin = path.display().to_string();
+    if is_workbook(path, &bytes) {
+        read_workbook(origin, bytes, options)
+    } else {
+        read_delimited(origin, &bytes, options)
+    }
+}
+
+fn read_workbook(origin: String, bytes: Vec<u8>, options: &ReadOptions) -> Result<Table, LoadError> {
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|error| LoadError::whole(&origin, format!("not a workbook this app can read: {error}")))?;
+    let sheets = workbook.sheet_names();
+    let sheet = match &options.sheet {
+        Some(wanted) => sheets.iter().find(|name| *name == wanted).cloned().ok_or_else(|| {
+            LoadError::whole(&origin, format!("there is no sheet \"{wanted}\" (sheets: {})", sheets.join(", ")))
+        })?,
+        None => sheets.first().cloned().ok_or_else(|| LoadError::whole(&origin, "the workbook has no sheets"))?,
+    };
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|error| LoadError::whole(&origin, format!("sheet \"{sheet}\": {error}")))?;
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    let counts: Vec<(usize, usize)> = rows
+        .iter()
+        .take(SNIFF_ROWS)
+        .map(|row| {
+            let filled = row.iter().filter(|cell| !matches!(cell, Data::Empty)).count();
+            let texts = row.iter().filter(|cell| matches!(cell, Data::String(_))).count();
+            (filled, texts)
+        })
+        .collect();
+    let header_row = options.header_row.unwrap_or_else(|| header_row(&counts) + 1);
+    let headers = match rows.get(header_row - 1) {
+        Some(row) => names(row.iter().map(|cell| data_cell(cell).text().into_owned())),
+        None => return Err(LoadError::whole(&origin, format!("sheet \"{sheet}\" has no row {header_row}"))),
+    };
+    Ok(Table {
+        origin,
+        sheets,
+        sheet: Some(sheet),
+        encoding: None,
+        delimiter: None,
+        header_row,
+        decimal_comma: options.decimal_comma.unwrap_or(false),
+        header_line: header_row as u64,
+        headers,
+        body: Body::Sheet { rows },
+    })
+}
+
+/// How many rows are looked at to detect the delimiter and the header row.
+const SNIFF_ROWS: usize = 40;
+
+fn read_delimited(origin: String, bytes: &[u8], options: &ReadOptions) -> Result<Table, LoadError> {
+    let encoding = options.encoding.unwrap_or_else(|| detect_encoding(bytes));
+    let (text, _, malformed) = encoding.encoding().decode(bytes);
+    if malformed && encoding == TextEncoding::Utf8 {
+        return Err(LoadError::whole(&origin, "the file is not UTF-8: choose its encoding"));
+    }
+    let text = text.trim_start_matches('\u{feff}').to_owned();
+    let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&text));
+    let counts: Vec<(usize, usize)> = reader(&text, delimiter)
+        .records()
+        .take(SNIFF_ROWS)
+        .map_while(Result::ok)
+        .map(|record| {
+            let filled = record.iter().filter(|cell| !cell.trim().is_empty()).count();
+            let texts =
+                record.iter().filter(|cell| !cell.trim().is_empty() && parse_number(cell, false).is_none()).count();
+            (filled, texts)
+        })
+        .collect();
+    let header_row = options.header_row.unwrap_or_else(|| header_row(&counts) + 1);
+    let header = reader(&text, delimiter)
+        .records()
+        .nth(header_row - 1)
+        .and_then(Result::ok)
+        .ok_or_else(|| LoadError::whole(&origin, format!("the file has no row {header_row}")))?;
+    let headers = names(header.iter().map(str::to_owned));
+    let header_line = header.position().map_or(header_row as u64, |position| position.line());
+    Ok(Table {
+        origin,
+        sheets: Vec::new(),
+        sheet: None,
+        encoding: Some(encoding),
+        delimiter: Some(delimiter),
+        header_row,
+        decimal_comma: options.decimal_comma.unwrap_or(delimiter == ';'),
+        header_line,
+        headers,
+        body: Body::Delimited { text },
+    })
+}
+
+/// Headers trimmed; an empty one named by its column ("Column C").
+fn names(cells: impl Iterator<Item = String>) -> Vec<String> {
+    let mut names: Vec<String> = cells
+        .enumerate()
+        .map(|(index, cell)| {
+            let cell = cell.trim();
+            if cell.is_empty() { format!("Column {}", column_letters(index)) } else { cell.to_owned() }
+        })
+        .collect();
+    while names.last().is_some_and(|name| name.starts_with("Column ")) && names.len() > 1 {
+        names.pop();
+    }
+    names
+}
+
+/// "A", "B", … "Z", "AA" for a column index from 0.
+pub fn column_letters(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let rest = (n - 1) % 26;
+        letters.push(b'A' + rest as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+fn reader(text: &str, delimiter: char) -> csv::Reader<&[u8]> {
+    let mut delimiter_byte = [0; 4];
+    let delimiter = delimiter.encode_utf8(&mut delimiter_byte).as_bytes()[0];
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes())
+}
+
+/// A byte order mark says; else UTF-8 if the bytes are; else UTF-16 if every other byte is zero in the
+/// first line; else Windows-1252, which every byte sequence is.
+fn detect_encoding(bytes: &[u8]) -> TextEncoding {
+    match bytes {
+        [0xEF, 0xBB, 0xBF, ..] => TextEncoding::Utf8,
+        [0xFF, 0xFE, ..] => TextEncoding::Utf16Le,
+        [0xFE, 0xFF, ..] => TextEncoding::Utf16Be,
+        _ if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
+        _ => {
+            let start = &bytes[..bytes.len().min(200)];
+            let zeros_at = |offset: usize| start.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
+            let half = start.len() / 2;
+            if half > 4 && zeros_at(1) * 10 > half * 8 {
+                TextEncoding::Utf16Le
+            } else if half > 4 && zeros_at(0) * 10 > half * 8 {
+                TextEncoding::Utf16Be
+            } else {
+                TextEncoding::Windows1252
+            }
+        }
+    }
+}
+
+/// The delimiter that splits the most of the first lines into the same number of cells (more than one).
+fn detect_delimiter(text: &str) -> char {
+    let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).take(SNIFF_ROWS).collect();
+    let score = |delimiter: char| {
+        let counts: Vec<usize> = lines.iter().map(|line| line.matches(delimiter).count()).collect();
+        let mut frequency = std::collections::HashMap::new();
+        for &count in counts.iter().filter(|&&count| count > 0) {
+            *frequency.entry(count).or_insert(0usize) += 1;
+        }
+        // The most common number of cells, and how many lines have it; ties go to more cells.
+        frequency.into_iter().map(|(count, lines)| (lines, count)).max().unwrap_or((0, 0))
+    };
+    [',', ';', '\t', '|'].into_iter().max_by_key(|&delimiter| score(delimiter)).unwrap_or(',')
+}
+
+/// The header row (from 0): the first row as wide as most rows, mostly text. Title and note lines above it
+/// have fewer cells.
+fn header_row(counts: &[(usize, usize)]) -> usize {
+    let widest = counts.iter().map(|(filled, _)| *filled).max().unwrap_or(0);
+    counts
+        .iter()
+        .position(|&(filled, texts)| filled * 10 >= widest * 6 && filled > 0 && texts * 10 >= filled * 6)
+        .unwrap_or(0)
+}
+
+/// A number as people write it: `1,000`, `1 000`, `1.5`, and with a decimal comma `1.000,5` or `1,5`.
+pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let cleaned: String = text.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
+    let normal = if decimal_comma {
+        cleaned.replace('.', "").replace(',', ".")
+    } else {
+        match (cleaned.rfind(','), cleaned.rfind('.')) {
+            // "1.000,5": the comma that comes last is the decimal point.
+            (Some(comma), Some(dot)) if comma > dot => cleaned.replace('.', "").replace(',', "."),
+            _ => cleaned.replace(',', ""),
+        }
+    };
+    normal.parse::<f64>().ok().filter(|number| number.is_finite())
+}
+
+fn data_cell(data: &Data) -> Cell<'_> {
+    match data {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => Cell::Text(Cow::Borrowed(text)),
+        Data::Int(number) => Cell::Number(*number as f64),
+        Data::Float(number) => Cell::Number(*number),
+        Data::Bool(value) => Cell::Bool(*value),
+        Data::DateTime(date) if date.is_datetime() => Cell::Date(date.as_f64()),
+        Data::DateTime(date) => Cell::Number(date.as_f64()),
+    }
+}
+
+impl Table {
+    /// Visits the rows below the header, with their place in the file (the line of a delimited file, the
+    /// row of a sheet, from 1) and their cells; stops
+    /// when `visit` returns false. Returns the first error of the file's syntax.
+    pub fn rows(&self, mut visit: impl FnMut(u64, &[Cell<'_>]) -> bool) -> Result<(), LoadError> {
+        match &self.body {
+            Body::Delimited { text } => {
+                let delimiter = self.delimiter.unwrap_or(',');
+                let mut reader = reader(text, delimiter);
+                let mut record = csv::StringRecord::new();
+                let mut number = 0u64;
+                loop {
+                    let more = reader.read_record(&mut record).map_err(|error| {
+                        let line = error.position().map_or(0, |p| p.line() as usize);
+                        LoadError::at(&self.origin, line, 1, error.to_string())
+                    })?;
+                    if !more {
+                        return Ok(());
+                    }
+                    number += 1;
+                    if number <= self.header_row as u64 || record.iter().all(|cell| cell.trim().is_empty()) {
+                        continue;
+                    }
+                    let cells: Vec<Cell<'_>> = record.iter().map(|cell| Cell::Text(Cow::Borrowed(cell))).collect();
+                    if !visit(record.position().map_or(number, |p| p.line()), &cells) {
+                        return Ok(());
+                    }
+                }
+            }
+            Body::Sheet { rows } => {
+                for (index, row) in rows.iter().enumerate().skip(self.header_row) {
+                    if row.iter().all(|cell| matches!(cell, Data::Empty)) {
+                        continue;
+                    }
+                    let cells: Vec<Cell<'_>> = row.iter().map(data_cell).collect();
+                    if !visit(index as u64 + 1, &cells) {
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The first `count` rows below the header, as text, for a preview of each column.
+    pub fn sample(&self, count: usize) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        let _ = self.rows(|_, cells| {
+            rows.push(cells.iter().map(|cell| cell.text().into_owned()).collect());
+            rows.len() < count
+        });
+        rows
+    }
+
+    /// What was detected, in a line: "UTF-8, `;`-separated, header on row 3, decimal comma".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(sheet) = &self.sheet {
+            parts.push(format!("sheet \"{sheet}\""));
+        }
+        if let Some(encoding) = self.encoding {
+            parts.push(encoding.label().to_owned());
+        }
+        if let Some(delimiter) = self.delimiter {
+            let name = match delimiter {
+                '\t' => "tab".to_owned(),
+                other => format!("\"{other}\""),
+            };
+            parts.push(format!("{name}-separated"));
+        }
+        let place = if self.sheet.is_some() { "row" } else { "line" };
+        parts.push(format!("header on {place} {}", self.header_line));
+        if self.decimal_comma {
+            parts.push("decimal comma".to_owned());
+        }
+        parts.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(bytes: &[u8]) -> Table {
+        read(std::path::Path::new("t.csv"), bytes.to_vec(), &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_read_as_people_write_them() {
+        assert_eq!(parse_number("1,000", false), Some(1000.0));
+        assert_eq!(parse_number("1 000 000", false), Some(1e6));
+        assert_eq!(parse_number("1.5", false), Some(1.5));
+        assert_eq!(parse_number("1.234,5", false), Some(1234.5));
+        assert_eq!(parse_number("1,5", true), Some(1.5));
+        assert_eq!(parse_number("1.000,5", true), Some(1000.5));
+        assert_eq!(parse_number("n/a", false), None);
+    }
+
+    #[test]
+    fn a_title_above_a_semicolon_table_in_windows_1252_is_detected() {
+        let text = "Orders of air defence systems\n\nSource: ministry data\nLand;Waffensystem;Anzahl;Wert\n\
+                    Deutschland;Patriot;500;3,5\nSchweiz;F-35;36;6\n";
+        let bytes: Vec<u8> = encoding_rs::WINDOWS_1252.encode(&text.replace("Schweiz", "Österreich")).0.into_owned();
+        let table = table(&bytes);
+        assert_eq!(table.encoding, Some(TextEncoding::Windows1252));
+        assert_eq!(table.delimiter, Some(';'));
+        assert_eq!(table.header_row, 3, "rows are counted as a spreadsheet program counts them, blank lines left out");
+        assert!(table.decimal_comma);
+        assert_eq!(table.headers, ["Land", "Waffensystem", "Anzahl", "Wert"]);
+        let rows = table.sample(10);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][0], "Österreich");
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_and_tabs() {
+        let text = "\u{feff}Country\tSystem\tQty\r\nPoland\tF-35\t32\r\n";
+        let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let table = table(&bytes);
+        assert_eq!(table.encoding, Some(TextEncoding::Utf16Le));
+        assert_eq!(table.delimiter, Some('\t'));
+        assert_eq!(table.headers, ["Country", "System", "Qty"]);
+        assert_eq!(table.sample(5), [["Poland", "F-35", "32"]]);
+    }
+
+    #[test]
+    fn overrides_win() {
+        let text = "a,b\n1;2,3\n";
+        let options = ReadOptions { delimiter: Some(';'), header_row: Some(2), ..Default::default() };
+        let table = read(std::path::Path::new("t.csv"), text.as_bytes().to_vec(), &options).unwrap();
+        assert_eq!(table.headers, ["1", "2,3"]);
+    }
+
+    #[test]
+    fn column_letters_count_like_a_spreadsheet() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+    }
+}

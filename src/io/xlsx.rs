@@ -1,0 +1,273 @@
+//! The dataset as an Excel workbook, and back: a sheet per collection (its field table's keys as the
+//! header row, frozen), and a `meta` sheet. Cells are typed, so Excel neither mangles dates nor runs text as
+//! a formula: counts, amounts and years are numbers; an EDTF date is text, with the day as an Excel date
+//! in the column beside it where the date is one exact day; a source's link is a link.
+
+use calamine::{Data, Reader as _};
+use rust_xlsxwriter::{ExcelDateTime, Format, Url, Workbook, Worksheet, XlsxError};
+
+use crate::model::fields::{self, Kind, Spec};
+use crate::model::{Collection, Dataset, FuzzyDate, Source};
+
+use super::LoadError;
+use super::tabular::number_text;
+
+/// The header of the column beside a date field that holds the day as an Excel date.
+const DAY_SUFFIX: &str = " (day)";
+/// Rows a sheet can hold, the header included.
+const MAX_ROWS: usize = 1_048_576;
+
+/// Why a workbook could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum XlsxWriteError {
+    #[error("{collection} has {records} records; a sheet holds at most {limit}: save as JSON or CSV instead")]
+    TooManyRows { collection: &'static str, records: usize, limit: usize },
+    #[error("writing the workbook: {0}")]
+    Xlsx(#[from] XlsxError),
+}
+
+/// The dataset as an XLSX workbook, in memory.
+pub fn write(dataset: &Dataset) -> Result<Vec<u8>, XlsxWriteError> {
+    write_rows(dataset, &Collection::ALL.map(|collection| (collection, (0..dataset.len(collection)).collect())))
+}
+
+/// The records at the given rows of each given collection as a workbook (a filtered report).
+pub fn write_rows(dataset: &Dataset, tables: &[(Collection, Vec<usize>)]) -> Result<Vec<u8>, XlsxWriteError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new().set_bold();
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    for (collection, rows) in tables {
+        if rows.len() + 1 > MAX_ROWS {
+            return Err(XlsxWriteError::TooManyRows {
+                collection: collection.key(),
+                records: rows.len(),
+                limit: MAX_ROWS - 1,
+            });
+        }
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(collection.key())?;
+        let specs = fields::specs(*collection);
+        let columns = layout(&specs);
+        for (column, (spec, is_day)) in columns.iter().enumerate() {
+            let title = if *is_day { format!("{}{DAY_SUFFIX}", spec.key) } else { spec.key.to_owned() };
+            sheet.write_string_with_format(0, column as u16, title, &header)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (line, &index) in rows.iter().enumerate() {
+            let texts = fields::texts(dataset, *collection, index);
+            let row = line as u32 + 1;
+            let source = (*collection == Collection::Sources).then(|| dataset.sources.get(index)).flatten();
+            for (column, (spec, is_day)) in columns.iter().enumerate() {
+                let position = specs.iter().position(|s| s.key == spec.key).unwrap_or(0);
+                let text = texts.get(position).map_or("", String::as_str);
+                write_cell(sheet, row, column as u16, spec, *is_day, text, source, &day)?;
+            }
+        }
+        sheet.set_autofit_max_width(400).autofit();
+    }
+    let meta = workbook.add_worksheet();
+    meta.set_name("meta")?;
+    write_meta(dataset, meta, &header)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The sheet's columns: each field, and after each date field its day.
+fn layout<'s>(specs: &[&'s Spec]) -> Vec<(&'s Spec, bool)> {
+    specs
+        .iter()
+        .flat_map(|spec| {
+            let day = (spec.kind == Kind::Date).then_some((*spec, true));
+            std::iter::once((*spec, false)).chain(day)
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    spec: &Spec,
+    is_day: bool,
+    text: &str,
+    source: Option<&Source>,
+    day_format: &Format,
+) -> Result<(), XlsxError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    if is_day {
+        if let Ok(FuzzyDate::Single(date)) = FuzzyDate::parse(text)
+            && date.qualifier.is_exact()
+            && let (Some(month), Some(day)) = (date.month(), date.day())
+            && let Ok(year) = u16::try_from(date.year())
+            && let Ok(excel) = ExcelDateTime::from_ymd(year, month, day)
+        {
+            sheet.write_datetime_with_format(row, column, &excel, day_format)?;
+        }
+        return Ok(());
+    }
+    match spec.kind {
+        Kind::Count | Kind::Amount | Kind::Year => match text.parse::<f64>() {
+            Ok(number) => sheet.write_number(row, column, number)?,
+            Err(_) => sheet.write_string(row, column, text)?,
+        },
+        _ if spec.key == "url" && source.and_then(Source::safe_url).is_some() => {
+            sheet.write_url_with_text(row, column, Url::new(text), text)?
+        }
+        _ => sheet.write_string(row, column, text)?,
+    };
+    Ok(())
+}
+
+fn write_meta(dataset: &Dataset, sheet: &mut Worksheet, header: &Format) -> Result<(), XlsxError> {
+    for (column, title) in ["field", "date", "value"].into_iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, title, header)?;
+    }
+    let meta = &dataset.meta;
+    let mut rows: Vec<(&str, String, &str)> = vec![
+        ("title", String::new(), &meta.title),
+        ("description", String::new(), &meta.description),
+        ("release", String::new(), &meta.release),
+        ("cutoff", meta.cutoff.map(|d| d.to_string()).unwrap_or_default(), ""),
+        ("licence", String::new(), &meta.licence),
+    ];
+    rows.extend(meta.authors.iter().map(|author| ("author", String::new(), author.as_str())));
+    rows.extend(meta.changelog.iter().map(|entry| ("changelog", entry.date.to_string(), entry.text.as_str())));
+    for (line, (field, date, value)) in rows.iter().enumerate() {
+        let row = line as u32 + 1;
+        sheet.write_string(row, 0, *field)?;
+        if !date.is_empty() {
+            sheet.write_string(row, 1, date)?;
+        }
+        if !value.is_empty() {
+            sheet.write_string(row, 2, *value)?;
+        }
+    }
+    sheet.autofit();
+    Ok(())
+}
+
+/// True when a workbook has the app's own layout: a sheet named after a collection, headed by its keys.
+pub fn is_own_workbook(bytes: &[u8]) -> bool {
+    let Ok(mut workbook) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else { return false };
+    let names = workbook.sheet_names();
+    names.iter().filter_map(|name| Collection::from_key(name).map(|c| (name.clone(), c))).any(|(name, collection)| {
+        workbook.worksheet_range(&name).ok().and_then(|range| range.rows().next().map(<[Data]>::to_vec)).is_some_and(
+            |header| {
+                matches!(header.first(), Some(Data::String(id)) if id == "id") && fields::specs(collection).len() > 1
+            },
+        )
+    })
+}
+
+/// Reads a workbook the app wrote (or one laid out the same way).
+pub fn read(bytes: Vec<u8>, origin: &str) -> Result<Dataset, LoadError> {
+    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|error| LoadError::whole(origin, format!("not a workbook this app can read: {error}")))?;
+    let mut dataset = Dataset::default();
+    for collection in Collection::ALL {
+        let Ok(range) = workbook.worksheet_range(collection.key()) else { continue };
+        let mut rows = range.rows();
+        let Some(header) = rows.next() else { continue };
+        let specs = fields::specs(collection);
+        // For each field, its column in the sheet.
+        let mut positions: Vec<Option<usize>> = vec![None; specs.len()];
+        for (column, cell) in header.iter().enumerate() {
+            let title = cell_text(cell);
+            if title.ends_with(DAY_SUFFIX) || title.is_empty() {
+                continue;
+            }
+            match specs.iter().position(|spec| spec.key == title) {
+                Some(field) => positions[field] = Some(column),
+                None => {
+                    let message = format!("sheet \"{}\": unknown column \"{title}\"", collection.key());
+                    return Err(LoadError::whole(origin, message));
+                }
+            }
+        }
+        for (line, row) in rows.enumerate() {
+            if row.iter().all(|cell| matches!(cell, Data::Empty)) {
+                continue;
+            }
+            let texts: Vec<String> =
+                positions.iter().map(|at| at.and_then(|at| row.get(at)).map(cell_text).unwrap_or_default()).collect();
+            let record = fields::read_texts(collection, &texts, &mut dataset.strings).map_err(|error| {
+                let message = format!(
+                    "sheet \"{}\", row {}, column \"{}\": {}",
+                    collection.key(),
+                    line + 2,
+                    error.key,
+                    error.message
+                );
+                LoadError::whole(origin, message)
+            })?;
+            let end = dataset.len(collection);
+            dataset.insert(end, record);
+        }
+    }
+    if let Ok(range) = workbook.worksheet_range("meta") {
+        read_meta(&range, &mut dataset, origin)?;
+    }
+    Ok(dataset)
+}
+
+fn read_meta(range: &calamine::Range<Data>, dataset: &mut Dataset, origin: &str) -> Result<(), LoadError> {
+    for (line, row) in range.rows().enumerate().skip(1) {
+        let cell = |i: usize| row.get(i).map(cell_text).unwrap_or_default();
+        let date = || {
+            FuzzyDate::parse(&cell(1))
+                .map_err(|error| LoadError::whole(origin, format!("sheet \"meta\", row {}: {error}", line + 1)))
+        };
+        let meta = &mut dataset.meta;
+        match cell(0).as_str() {
+            "title" => meta.title = cell(2),
+            "description" => meta.description = cell(2),
+            "release" => meta.release = cell(2),
+            "licence" => meta.licence = cell(2),
+            "cutoff" => meta.cutoff = if cell(1).is_empty() { None } else { Some(date()?) },
+            "author" => meta.authors.push(cell(2)),
+            "changelog" => meta.changelog.push(crate::model::ChangelogEntry { date: date()?, text: cell(2) }),
+            "" => {}
+            other => {
+                let message = format!("sheet \"meta\", row {}: unknown field \"{other}\"", line + 1);
+                return Err(LoadError::whole(origin, message));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Int(number) => number.to_string(),
+        Data::Float(number) => number_text(*number),
+        Data::Bool(value) => value.to_string(),
+        Data::DateTime(date) => number_text(date.as_f64()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_dataset_comes_back_from_its_workbook() {
+        let dataset = crate::io::default_dataset();
+        let bytes = write(&dataset).unwrap();
+        assert!(is_own_workbook(&bytes));
+        let back = read(bytes, "default.xlsx").unwrap();
+        assert_eq!(crate::io::json::to_string(&back), crate::io::json::to_string(&dataset));
+    }
+
+    #[test]
+    fn text_that_looks_like_a_formula_stays_text() {
+        let mut dataset = crate::io::default_dataset();
+        dataset.acquisitions[0].notes = Some("=HYPERLINK(\"http://x\")".into());
+        let bytes = write(&dataset).unwrap();
+        let back = read(bytes, "f.xlsx").unwrap();
+        assert_eq!(back.acquisitions[0].notes.as_deref(), Some("=HYPERLINK(\"http://x\")"));
+    }
+}

@@ -1,0 +1,596 @@
+//! Turning someone else's columns into our fields: which column fills which field of an acquisition
+//! (guessed from headers as people write them and from the values, changed by the user, saved and reused),
+//! how each value is read ([`values`]), and the records that result, with every row that could not be read
+//! listed by row, column and reason. No egui here: the import dialog and `pledge-explorer import` both use it.
+
+pub mod values;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::io::tabular::{Cell, Table, parse_number};
+use crate::model::fields::{self, Kind};
+use crate::model::{Collection, Dataset, Record, Source, Symbol, Vocabulary};
+
+/// What a column becomes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "as", content = "field")]
+pub enum Target {
+    /// A field of the acquisition, by key. `quantity` and `value` read a whole quantity or sum of money
+    /// ("up to 1,000 missiles", "$79 m") into their parts.
+    Field(String),
+    /// Kept in the record's notes as "Header: value".
+    Notes,
+    /// Left out.
+    Skip,
+}
+
+impl Target {
+    pub fn label(&self) -> String {
+        match self {
+            Target::Field(key) => {
+                fields::spec(Collection::Acquisitions, key).map_or_else(|| key.clone(), |spec| spec.label.to_owned())
+            }
+            Target::Notes => "Keep in notes".to_owned(),
+            Target::Skip => "Leave out".to_owned(),
+        }
+    }
+
+    /// Every target a column can have: the acquisition's fields (not its id, which is made), notes, none.
+    pub fn all() -> Vec<Target> {
+        let fields =
+            fields::specs(Collection::Acquisitions).into_iter().skip(1).map(|spec| Target::Field(spec.key.to_owned()));
+        fields.chain([Target::Notes, Target::Skip]).collect()
+    }
+}
+
+/// One column and what it becomes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    /// The column's header as the file has it.
+    pub column: String,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// What each column of a file becomes: saved as JSON and reused (`--mapping`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Mapping {
+    pub columns: Vec<ColumnMapping>,
+    /// Field texts every record gets where no column fills the field ("stage": "contracted").
+    pub defaults: BTreeMap<String, String>,
+}
+
+impl Mapping {
+    pub fn target(&self, column: &str) -> Target {
+        self.columns.iter().find(|c| c.column == column).map_or(Target::Skip, |c| c.target.clone())
+    }
+
+    pub fn set(&mut self, column: &str, target: Target) {
+        match self.columns.iter_mut().find(|c| c.column == column) {
+            Some(mapping) => mapping.target = target,
+            None => self.columns.push(ColumnMapping { column: column.to_owned(), target }),
+        }
+    }
+
+    /// The mapping as lines: "Country → Buyers".
+    pub fn describe(&self) -> String {
+        self.columns.iter().map(|c| format!("{} -> {}\n", c.column, c.target.label())).collect()
+    }
+
+    pub fn from_json(text: &str) -> Result<Mapping, String> {
+        serde_json::from_str(text).map_err(|error| error.to_string())
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// Headers as people write them, per field key; compared without case, spaces or punctuation.
+const HEADER_WORDS: &[(&str, &[&str])] = &[
+    (
+        "buyers",
+        &["country", "countries", "recipient", "buyer", "buyers", "purchaser", "customer", "donor", "state", "nation"],
+    ),
+    (
+        "system",
+        &["weaponsystem", "system", "designation", "weapondesignation", "item", "equipment", "platform", "model"],
+    ),
+    ("category", &["type", "category", "weapondescription", "description", "armamentcategory", "itemtype", "class"]),
+    ("quantity", &["numberordered", "qty", "quantity", "number", "count", "units", "amountordered", "itemnumb"]),
+    ("quantity_unit", &["unit", "units of measure", "uom"]),
+    (
+        "date",
+        &["yearoforder", "orderdate", "date", "year", "orderyear", "announced", "announcementdate", "dateofcontract"],
+    ),
+    ("delivery", &["delivery", "deliveryyears", "yearsofdelivery", "deliverydate", "delivered"]),
+    ("value", &["dealvalue", "amount", "value", "contractvalue", "cost", "price", "totalvalue"]),
+    ("value_currency", &["currency", "reportingcurrency"]),
+    ("stage", &["status", "stage", "measure"]),
+    ("supplier", &["supplier", "contractor", "manufacturer", "seller", "vendor", "company"]),
+    ("agency", &["agency", "procurementagency"]),
+    ("sources", &["source", "sources", "url", "link", "reference"]),
+    ("notes", &["comments", "comment", "notes", "note", "remarks", "explanation"]),
+    ("confidence", &["confidence", "reliability"]),
+];
+
+fn squash(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Guesses what each column is, from its header and, where the header says nothing, from its values
+/// (country names are buyers, years are dates, whole numbers quantities). Each field is filled by one
+/// column at most; the rest are kept in notes.
+pub fn guess(headers: &[String], sample: &[Vec<String>]) -> Mapping {
+    let mut mapping = Mapping::default();
+    let mut taken: Vec<String> = Vec::new();
+    let choose = |key: &str, taken: &mut Vec<String>| {
+        if taken.iter().any(|k| k == key) {
+            None
+        } else {
+            taken.push(key.to_owned());
+            Some(Target::Field(key.to_owned()))
+        }
+    };
+    for (index, header) in headers.iter().enumerate() {
+        let word = squash(header);
+        let exact_key = fields::specs(Collection::Acquisitions)
+            .into_iter()
+            .skip(1)
+            .find(|spec| spec.key == header.trim() || squash(spec.label) == word)
+            .map(|spec| spec.key);
+        let by_header = exact_key.or_else(|| {
+            HEADER_WORDS
+                .iter()
+                .find(|(_, words)| words.iter().any(|w| squash(w) == word))
+                .or_else(|| {
+                    HEADER_WORDS
+                        .iter()
+                        .find(|(_, words)| words.iter().any(|w| word.contains(&squash(w)) && w.len() > 3))
+                })
+                .map(|(key, _)| *key)
+        });
+        let values: Vec<&str> =
+            sample.iter().filter_map(|row| row.get(index)).map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+        let by_values = || -> Option<&'static str> {
+            if values.is_empty() {
+                return None;
+            }
+            let share =
+                |test: &dyn Fn(&str) -> bool| values.iter().filter(|v| test(v)).count() * 10 >= values.len() * 8;
+            if share(&|v| crate::model::countries::find(v).is_some()) {
+                Some("buyers")
+            } else if share(&|v| v.len() >= 4 && values::date(v).is_ok() && !v.contains(' '))
+                && share(&|v| v.starts_with(['1', '2']))
+            {
+                Some("date")
+            } else if share(&|v| !values::quantity(v, false).count.is_empty()) {
+                Some("quantity")
+            } else {
+                None
+            }
+        };
+        let target = by_header
+            .and_then(|key| choose(key, &mut taken))
+            .or_else(|| by_values().and_then(|key| choose(key, &mut taken)))
+            .unwrap_or(Target::Notes);
+        mapping.columns.push(ColumnMapping { column: header.clone(), target });
+    }
+    mapping
+}
+
+/// A row that could not be read, or a value that was read with a doubt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowProblem {
+    /// The row in the file, from 1.
+    pub row: u64,
+    /// The column's header, or the field when no one column is to blame.
+    pub column: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}, column \"{}\": {}", self.row, self.column, self.message)
+    }
+}
+
+/// What a file gives through a mapping: its records (in a dataset of their own, with the sources and
+/// actors they name), and the rows left out, each with why.
+pub struct Imported {
+    pub dataset: Dataset,
+    /// The row in the file of each acquisition, in order.
+    pub rows: Vec<u64>,
+    /// Rows that could not be read (left out).
+    pub problems: Vec<RowProblem>,
+}
+
+/// How records are named: `{prefix}-{row}`.
+pub fn id_prefix(origin: &str) -> String {
+    let stem = std::path::Path::new(origin).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let slug: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let slug = slug.trim_matches('-').to_owned();
+    if slug.is_empty() { "import".to_owned() } else { slug }
+}
+
+/// Reads every row of `table` through `mapping`; at most `limit` records (a preview) when given.
+pub fn import(table: &Table, mapping: &Mapping, limit: Option<usize>) -> Result<Imported, crate::io::LoadError> {
+    let collection = Collection::Acquisitions;
+    let specs = fields::specs(collection);
+    let position = |key: &str| specs.iter().position(|spec| spec.key == key);
+    let columns: Vec<Target> = table.headers.iter().map(|header| mapping.target(header)).collect();
+    let prefix = id_prefix(&table.origin);
+    let mut blank =
+        fields::blank_texts(collection, "", crate::model::FuzzyDate::Single(crate::model::PartialDate::of_year(2000)));
+    for (key, text) in &mapping.defaults {
+        if let Some(at) = position(key) {
+            blank[at] = text.clone();
+        }
+    }
+    let mut dataset = Dataset::default();
+    let mut sources: HashMap<String, Symbol> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let decimal_comma = table.decimal_comma;
+    table.rows(|row, cells| {
+        let mut texts = blank.clone();
+        texts[0] = format!("{prefix}-{row}");
+        let mut notes: Vec<String> = Vec::new();
+        let mut failed = None;
+        for (index, target) in columns.iter().enumerate() {
+            let cell = cells.get(index).unwrap_or(&Cell::Empty);
+            if cell.is_empty() {
+                continue;
+            }
+            let header = &table.headers[index];
+            let text = cell.text();
+            let result = match target {
+                Target::Skip => Ok(()),
+                Target::Notes => {
+                    notes.push(format!("{header}: {text}"));
+                    Ok(())
+                }
+                Target::Field(key) => {
+                    fill(key, cell, &text, decimal_comma, &mut texts, &position, &mut dataset, &mut sources, &mut notes)
+                }
+            };
+            if let Err(message) = result {
+                failed = Some(RowProblem { row, column: header.clone(), message });
+                break;
+            }
+        }
+        if failed.is_none()
+            && !notes.is_empty()
+            && let Some(at) = position("notes")
+        {
+            let mut all = std::mem::take(&mut texts[at]);
+            for note in notes {
+                if !all.is_empty() {
+                    all.push('\n');
+                }
+                all.push_str(&note);
+            }
+            texts[at] = all;
+        }
+        let record = match failed {
+            Some(problem) => Err(problem),
+            None => fields::read_texts(collection, &texts, &mut dataset.strings).map_err(|error| {
+                let column = columns
+                    .iter()
+                    .position(
+                        |t| matches!(t, Target::Field(k) if k == error.key || error.key.starts_with(&format!("{k}_"))),
+                    )
+                    .map_or_else(|| error.key.to_owned(), |i| table.headers[i].clone());
+                RowProblem { row, column, message: error.message }
+            }),
+        };
+        match record {
+            Ok(record) => {
+                let end = dataset.acquisitions.len();
+                dataset.insert(end, record);
+                rows.push(row);
+            }
+            Err(problem) => problems.push(problem),
+        }
+        limit.is_none_or(|limit| rows.len() + problems.len() < limit)
+    })?;
+    crate::model::references::complete(&mut dataset, &table.origin);
+    let name = std::path::Path::new(&table.origin)
+        .file_name()
+        .map_or_else(|| table.origin.clone(), |n| n.to_string_lossy().into_owned());
+    dataset.meta.title = format!("Imported from {name}");
+    dataset.meta.description = format!("Acquisitions read from {} through a column mapping.", table.origin);
+    Ok(Imported { dataset, rows, problems })
+}
+
+/// Fills the field texts a cell gives, for a column mapped to `key`.
+#[allow(clippy::too_many_arguments)]
+fn fill(
+    key: &str,
+    cell: &Cell<'_>,
+    text: &str,
+    decimal_comma: bool,
+    texts: &mut [String],
+    position: &dyn Fn(&str) -> Option<usize>,
+    dataset: &mut Dataset,
+    sources: &mut HashMap<String, Symbol>,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let mut set = |key: &str, value: String| {
+        if let Some(at) = position(key)
+            && !value.is_empty()
+        {
+            texts[at] = value;
+        }
+    };
+    let kind = fields::spec(Collection::Acquisitions, key).map(|spec| spec.kind);
+    match key {
+        "quantity" => {
+            let quantity = match cell {
+                Cell::Number(number) => values::quantity(&crate::io::tabular::number_text(*number), false),
+                _ => values::quantity(text, decimal_comma),
+            };
+            set("quantity", quantity.count);
+            set("quantity_qualifier", quantity.qualifier);
+            set("quantity_unit", quantity.unit);
+            set("quantity_text", quantity.words);
+        }
+        "quantity_unit" => set("quantity_unit", values::singular(text)),
+        "value" => {
+            let money = match cell {
+                Cell::Number(number) => {
+                    values::MoneyText { amount: crate::io::tabular::number_text(*number), ..Default::default() }
+                }
+                _ => values::money(text, decimal_comma)?,
+            };
+            set("value", money.amount);
+            set("value_currency", money.currency);
+            set("value_qualifier", money.qualifier);
+        }
+        "value_currency" => set("value_currency", text.trim().to_uppercase()),
+        "date" | "delivery" => {
+            let date = match cell {
+                Cell::Date(serial) => values::excel_date(*serial).ok_or_else(|| format!("`{text}` is not a date"))?,
+                Cell::Number(number) => {
+                    values::date_from_number(*number).ok_or_else(|| format!("`{text}` is not a date"))?
+                }
+                _ => values::date(text)?,
+            };
+            set(key, date);
+        }
+        "stage" => {
+            let stage = values::stage(text)
+                .ok_or_else(|| format!("`{text}` is not a stage (planned, announced, contracted, delivered…)"))?;
+            set("stage", stage.key().to_owned());
+        }
+        "buyers" | "agency" | "supplier" => {
+            let ids = values::actors(text);
+            let joined = if key == "buyers" { ids.join(";") } else { ids.into_iter().next().unwrap_or_default() };
+            set(key, joined);
+        }
+        "sources" => {
+            let id = source_id(text, dataset, sources);
+            set("sources", id);
+        }
+        "notes" => notes.push(text.to_owned()),
+        _ => match kind {
+            Some(Kind::Count | Kind::Amount | Kind::Year) => {
+                let number = match cell {
+                    Cell::Number(number) => Some(*number),
+                    _ => parse_number(text, decimal_comma),
+                };
+                set(key, number.map(crate::io::tabular::number_text).unwrap_or_else(|| text.to_owned()));
+            }
+            _ => set(key, text.to_owned()),
+        },
+    }
+    Ok(())
+}
+
+/// The id of the source a cell names, adding the source the first time: a link becomes its url, other
+/// text its title.
+fn source_id(text: &str, dataset: &mut Dataset, sources: &mut HashMap<String, Symbol>) -> String {
+    let text = text.trim();
+    if let Some(&id) = sources.get(text) {
+        return dataset.text(id).to_owned();
+    }
+    let id_text = format!("source-{}", sources.len() + 1);
+    let id = dataset.intern(&id_text);
+    let is_link = text.starts_with("http://") || text.starts_with("https://");
+    let source = Source {
+        id,
+        title: if is_link { String::new() } else { text.to_owned() },
+        publisher: String::new(),
+        url: if is_link { text.to_owned() } else { String::new() },
+        published: None,
+        accessed: None,
+        notes: String::new(),
+    };
+    let end = dataset.sources.len();
+    dataset.insert(end, Record::Source(source));
+    sources.insert(text.to_owned(), id);
+    id_text
+}
+
+/// What to do with an imported record that matches one the dataset has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDuplicate {
+    /// Add it beside the one there.
+    KeepBoth,
+    /// Leave it out.
+    #[default]
+    Skip,
+    /// Put its fields in the record there, which keeps its id.
+    Update,
+}
+
+impl OnDuplicate {
+    pub const ALL: [OnDuplicate; 3] = [OnDuplicate::KeepBoth, OnDuplicate::Skip, OnDuplicate::Update];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OnDuplicate::KeepBoth => "keep both",
+            OnDuplicate::Skip => "skip",
+            OnDuplicate::Update => "update",
+        }
+    }
+}
+
+/// One change an import makes to a dataset.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Add the record at the end of its collection.
+    Add(Record),
+    /// Put the record in place of the acquisition at this index.
+    Replace(usize, Record),
+}
+
+/// What adding `imported` to `dataset` changes, for one undoable step: the actors the dataset lacks, the
+/// sources, and the acquisitions, ids made unique where the dataset has them already; an acquisition that
+/// matches one there (`matches`, from [`duplicates`]) kept beside it, skipped or put in its place, as
+/// `choice` says. The records' strings are interned into a copy of the dataset's pool, returned with them.
+pub fn merge(
+    dataset: &Dataset,
+    imported: &Dataset,
+    matches: &[Option<usize>],
+    choice: OnDuplicate,
+) -> (crate::model::Interner, Vec<Change>) {
+    let mut strings = dataset.strings.clone();
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for collection in Collection::ALL {
+        for index in 0..dataset.len(collection) {
+            if let Some(record) = dataset.record(collection, index) {
+                taken.insert(dataset.text(record.id()).to_owned());
+            }
+        }
+    }
+    let unique = |base: &str, taken: &mut std::collections::HashSet<String>| -> String {
+        let id = (1..)
+            .map(|n| if n == 1 { base.to_owned() } else { format!("{base}-{n}") })
+            .find(|id| !taken.contains(id))
+            .unwrap_or_else(|| base.to_owned());
+        taken.insert(id.clone());
+        id
+    };
+    let mut changes = Vec::new();
+    let mut renamed: HashMap<Symbol, String> = HashMap::new();
+    for actor in &imported.actors {
+        let id = imported.text(actor.id);
+        if dataset.actors.iter().any(|a| dataset.text(a.id) == id) {
+            continue;
+        }
+        let mut actor = actor.clone();
+        actor.id = strings.intern(id);
+        taken.insert(id.to_owned());
+        changes.push(Change::Add(Record::Actor(actor)));
+    }
+    for source in &imported.sources {
+        let id = unique(imported.text(source.id), &mut taken);
+        renamed.insert(source.id, id.clone());
+        let mut source = source.clone();
+        source.id = strings.intern(&id);
+        changes.push(Change::Add(Record::Source(source)));
+    }
+    for (index, acquisition) in imported.acquisitions.iter().enumerate() {
+        let matched = matches.get(index).copied().flatten();
+        if matched.is_some() && choice == OnDuplicate::Skip {
+            continue;
+        }
+        let mut record = acquisition.clone();
+        record.map_symbols(|symbol| match renamed.get(&symbol) {
+            Some(id) => strings.intern(id),
+            None => strings.intern(imported.text(symbol)),
+        });
+        match (matched, choice) {
+            (Some(at), OnDuplicate::Update) => {
+                if let Some(there) = dataset.acquisitions.get(at) {
+                    record.id = there.id;
+                }
+                changes.push(Change::Replace(at, Record::Acquisition(record)));
+            }
+            _ => {
+                record.id = strings.intern(&unique(imported.text(acquisition.id), &mut taken));
+                changes.push(Change::Add(Record::Acquisition(record)));
+            }
+        }
+    }
+    (strings, changes)
+}
+
+/// Records of `imported` that match one `dataset` has (same buyers, system, date and quantity): for each
+/// imported acquisition, the index of its match.
+pub fn duplicates(dataset: &Dataset, imported: &Dataset) -> Vec<Option<usize>> {
+    type Key = (Vec<String>, String, String, Option<u64>);
+    let key = |dataset: &Dataset, record: &crate::model::Acquisition| -> Key {
+        let mut buyers: Vec<String> = record.buyers.iter().map(|&b| dataset.text(b).to_owned()).collect();
+        buyers.sort();
+        (
+            buyers,
+            dataset.text(record.system).to_lowercase(),
+            record.date.map(|d| d.to_string()).unwrap_or_default(),
+            record.quantity.as_ref().and_then(|q| q.count),
+        )
+    };
+    let existing: HashMap<Key, usize> =
+        dataset.acquisitions.iter().enumerate().map(|(index, record)| (key(dataset, record), index)).collect();
+    imported.acquisitions.iter().map(|record| existing.get(&key(imported, record)).copied()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_as_people_write_them() {
+        let headers: Vec<String> = [
+            "Country",
+            "Weapon system",
+            "Number ordered",
+            "Year of order",
+            "Deal value",
+            "Currency",
+            "Status",
+            "Source",
+            "Comments",
+            "Misc",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let mapping = guess(&headers, &[]);
+        let keys: Vec<String> = mapping.columns.iter().map(|c| c.target.label()).collect();
+        assert_eq!(
+            keys,
+            ["Buyers", "System", "Quantity", "Date", "Value", "Currency", "Stage", "Sources", "Notes", "Keep in notes"]
+        );
+    }
+
+    #[test]
+    fn values_speak_where_headers_do_not() {
+        let headers: Vec<String> = ["A", "B", "C"].map(str::to_owned).to_vec();
+        let sample = vec![
+            vec!["Germany".to_owned(), "2023".to_owned(), "500".to_owned()],
+            vec!["Czech Republic".to_owned(), "2024?".to_owned(), "c. 24".to_owned()],
+        ];
+        let mapping = guess(&headers, &sample);
+        let targets: Vec<Target> = mapping.columns.iter().map(|c| c.target.clone()).collect();
+        assert_eq!(
+            targets,
+            [Target::Field("buyers".into()), Target::Field("date".into()), Target::Field("quantity".into())]
+        );
+    }
+
+    #[test]
+    fn a_mapping_is_saved_and_read_back() {
+        let mut mapping = guess(&["Country".to_owned(), "Misc".to_owned()], &[]);
+        mapping.set("Misc", Target::Skip);
+        mapping.defaults.insert("stage".into(), "contracted".into());
+        let text = mapping.to_json();
+        assert!(text.contains("\"column\": \"Country\""), "{text}");
+        assert_eq!(Mapping::from_json(&text).unwrap(), mapping);
+    }
+}

@@ -1,0 +1,312 @@
+//! The import dialog: someone else's table (CSV, TSV, a workbook's sheet) read as the file needs (sheet,
+//! encoding, delimiter, header row, decimal comma, each detected and changeable), each column mapped to a
+//! field with its first values beside it, a preview of the records with every problem by row and column,
+//! the records that match ones already in the dataset; then a new dataset, or the records added to the open
+//! one as one undoable step. The whole file is read on a worker when the user imports.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::context::Message;
+use crate::io::tabular::{ReadOptions, Table, TextEncoding};
+use crate::mapping::{self, Imported, Mapping, OnDuplicate, Target};
+use crate::model::{Dataset, count_text};
+
+/// Records shown in the preview; the rows read for it.
+const PREVIEW_ROWS: usize = 200;
+const SHOWN_RECORDS: usize = 12;
+
+/// The import dialog's state, from the file chosen to the import.
+pub struct ImportState {
+    pub path: PathBuf,
+    bytes: Arc<Vec<u8>>,
+    pub options: ReadOptions,
+    pub table: Arc<Table>,
+    pub mapping: Mapping,
+    /// The first columns' first values, per column.
+    samples: Vec<Vec<String>>,
+    preview: Option<Imported>,
+    /// For each previewed record, the record of the open dataset it matches.
+    matches: Vec<Option<usize>>,
+    pub on_duplicate: OnDuplicate,
+    /// Why the file could not be read with the options chosen.
+    pub error: Option<String>,
+    /// True once the import runs on a worker.
+    pub running: bool,
+}
+
+impl ImportState {
+    /// Reads `bytes` with detected options; `remembered` is a mapping used before for these columns.
+    pub fn open(
+        path: PathBuf,
+        bytes: Vec<u8>,
+        remembered: impl Fn(&[String]) -> Option<Mapping>,
+        dataset: &Dataset,
+    ) -> Result<ImportState, crate::io::LoadError> {
+        let options = ReadOptions::default();
+        let table = crate::io::tabular::read(&path, bytes.clone(), &options)?;
+        let samples = table.sample(PREVIEW_ROWS);
+        let mapping = remembered(&table.headers).unwrap_or_else(|| mapping::guess(&table.headers, &samples));
+        let mut state = ImportState {
+            path,
+            bytes: Arc::new(bytes),
+            options,
+            table: Arc::new(table),
+            mapping,
+            samples,
+            preview: None,
+            matches: Vec::new(),
+            on_duplicate: OnDuplicate::Skip,
+            error: None,
+            running: false,
+        };
+        state.refresh_preview(dataset);
+        Ok(state)
+    }
+
+    /// Reads the file again with the options chosen; keeps the mapping of columns whose header stays.
+    fn reread(&mut self, dataset: &Dataset) {
+        match crate::io::tabular::read(&self.path, self.bytes.as_ref().clone(), &self.options) {
+            Ok(table) => {
+                self.samples = table.sample(PREVIEW_ROWS);
+                let guessed = mapping::guess(&table.headers, &self.samples);
+                let kept = guessed
+                    .columns
+                    .into_iter()
+                    .map(|column| match self.mapping.columns.iter().find(|c| c.column == column.column) {
+                        Some(before) => before.clone(),
+                        None => column,
+                    })
+                    .collect();
+                self.mapping.columns = kept;
+                self.table = Arc::new(table);
+                self.error = None;
+                self.refresh_preview(dataset);
+            }
+            Err(error) => self.error = Some(error.to_string()),
+        }
+    }
+
+    fn refresh_preview(&mut self, dataset: &Dataset) {
+        match mapping::import(&self.table, &self.mapping, Some(PREVIEW_ROWS)) {
+            Ok(imported) => {
+                self.matches = mapping::duplicates(dataset, &imported.dataset);
+                self.preview = Some(imported);
+            }
+            Err(error) => {
+                self.error = Some(error.to_string());
+                self.preview = None;
+            }
+        }
+    }
+}
+
+/// Draws the dialog. `has_records` says whether the open dataset has acquisitions to add to.
+pub fn import_ui(dataset: &Dataset, state: &mut ImportState, commands: &mut Vec<Message>, ctx: &egui::Context) {
+    let mut close = false;
+    let mut changed_options = false;
+    let mut changed_mapping = false;
+    egui::Modal::new(egui::Id::unique("import_dialog")).show(ctx, |ui| {
+        ui.set_width(ctx.content_rect().width().min(1000.0) - 60.0);
+        let name = state
+            .path
+            .file_name()
+            .map_or_else(|| state.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        ui.heading(format!("Import {name}"));
+        ui.label(format!("Read as: {}", state.table.describe()));
+        changed_options = options_ui(state, ui);
+        if let Some(error) = &state.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.separator();
+        ui.strong("What each column becomes");
+        let max_height = (ctx.content_rect().height() * 0.3).max(120.0);
+        egui::ScrollArea::vertical().id_salt("import_columns").max_height(max_height).show(ui, |ui| {
+            changed_mapping = columns_ui(state, ui);
+        });
+        ui.separator();
+        preview_ui(state, ui);
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.add_enabled_ui(!state.running && state.error.is_none(), |ui| {
+                if ui.button("Import as a New Dataset").clicked() {
+                    commands.push(Message::RunImport { append: false });
+                }
+                if ui.button("Add to the Open Dataset").on_hover_text("As one step that Undo takes back").clicked() {
+                    commands.push(Message::RunImport { append: true });
+                }
+            });
+            if state.running {
+                ui.spinner();
+                ui.label("Importing…");
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if changed_options {
+        state.reread(dataset);
+    } else if changed_mapping {
+        state.refresh_preview(dataset);
+    }
+    if close {
+        commands.push(Message::CloseImport);
+    }
+}
+
+/// The choices of how to read the file. Returns true when one changed.
+fn options_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
+    let table = Arc::clone(&state.table);
+    let options = &mut state.options;
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        if !table.sheets.is_empty() {
+            let label = ui.label("Sheet");
+            let current = table.sheet.clone().unwrap_or_default();
+            let combo = egui::ComboBox::from_id_salt("import_sheet").selected_text(&current).show_ui(ui, |ui| {
+                for sheet in &table.sheets {
+                    if ui.selectable_label(*sheet == current, sheet).clicked() {
+                        options.sheet = Some(sheet.clone());
+                        options.header_row = None;
+                        changed = true;
+                    }
+                }
+            });
+            combo.response.labelled_by(label.id);
+        }
+        if let Some(delimiter) = table.delimiter {
+            let label = ui.label("Delimiter");
+            let name = |d: char| if d == '\t' { "tab".to_owned() } else { d.to_string() };
+            let combo =
+                egui::ComboBox::from_id_salt("import_delimiter").selected_text(name(delimiter)).show_ui(ui, |ui| {
+                    for candidate in [',', ';', '\t', '|'] {
+                        if ui.selectable_label(candidate == delimiter, name(candidate)).clicked() {
+                            options.delimiter = Some(candidate);
+                            options.header_row = None;
+                            changed = true;
+                        }
+                    }
+                });
+            combo.response.labelled_by(label.id);
+        }
+        if let Some(encoding) = table.encoding {
+            let label = ui.label("Encoding");
+            let combo =
+                egui::ComboBox::from_id_salt("import_encoding").selected_text(encoding.label()).show_ui(ui, |ui| {
+                    for candidate in TextEncoding::ALL {
+                        if ui.selectable_label(candidate == encoding, candidate.label()).clicked() {
+                            options.encoding = Some(candidate);
+                            changed = true;
+                        }
+                    }
+                });
+            combo.response.labelled_by(label.id);
+        }
+        let label = ui.label("Header row");
+        let mut row = table.header_row;
+        let field = ui.add(egui::DragValue::new(&mut row).range(1..=1000)).labelled_by(label.id);
+        if field.changed() {
+            options.header_row = Some(row);
+            changed = true;
+        }
+        let mut decimal_comma = table.decimal_comma;
+        if ui.checkbox(&mut decimal_comma, "Decimal comma (1.234,5)").changed() {
+            options.decimal_comma = Some(decimal_comma);
+            changed = true;
+        }
+    });
+    changed
+}
+
+/// A row per column: its header, its first values, and what it becomes. Returns true when one changed.
+fn columns_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
+    let targets = Target::all();
+    let mut changed = false;
+    egui::Grid::new("import_mapping").num_columns(3).striped(true).show(ui, |ui| {
+        ui.strong("Column");
+        ui.strong("First values");
+        ui.strong("Becomes");
+        ui.end_row();
+        for (index, header) in state.table.headers.iter().enumerate() {
+            let label = ui.label(header);
+            let values: Vec<&str> = state
+                .samples
+                .iter()
+                .filter_map(|row| row.get(index))
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+                .take(3)
+                .collect();
+            ui.add(egui::Label::new(values.join(" · ")).truncate());
+            let current = state.mapping.target(header);
+            let combo = egui::ComboBox::from_id_salt(("import_target", index))
+                .selected_text(current.label())
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    for target in &targets {
+                        if ui.selectable_label(*target == current, target.label()).clicked() {
+                            state.mapping.set(header, target.clone());
+                            changed = true;
+                        }
+                    }
+                });
+            combo.response.labelled_by(label.id).on_hover_text(format!("What the column “{header}” becomes"));
+            ui.end_row();
+        }
+    });
+    changed
+}
+
+fn preview_ui(state: &mut ImportState, ui: &mut egui::Ui) {
+    let Some(preview) = &state.preview else { return };
+    let records = preview.dataset.acquisitions.len();
+    let problems = preview.problems.len();
+    ui.strong("Preview");
+    ui.label(format!(
+        "Of the first {} rows: {} records read, {} left out for a problem. The whole file is read when you import.",
+        count_text(records + problems),
+        count_text(records),
+        count_text(problems),
+    ));
+    let dataset = &preview.dataset;
+    egui::ScrollArea::vertical().id_salt("import_preview").max_height(220.0).show(ui, |ui| {
+        egui::Grid::new("import_preview_grid").num_columns(7).striped(true).show(ui, |ui| {
+            for title in ["Row", "System", "Buyers", "Quantity", "Value", "Date", "Stage"] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for (index, record) in dataset.acquisitions.iter().enumerate().take(SHOWN_RECORDS) {
+                let row = preview.rows.get(index).copied().unwrap_or_default();
+                let duplicate = state.matches.get(index).copied().flatten().is_some();
+                let mark = if duplicate { format!("{row} (already there)") } else { row.to_string() };
+                ui.label(mark);
+                let field = |key: &str| {
+                    crate::model::fields::shown(dataset, crate::model::Collection::Acquisitions, index, key)
+                };
+                ui.label(dataset.text(record.system));
+                ui.label(field("buyers"));
+                ui.label(field("quantity"));
+                ui.label(field("value"));
+                ui.label(field("date"));
+                ui.label(field("stage"));
+                ui.end_row();
+            }
+        });
+        for problem in &preview.problems {
+            ui.colored_label(ui.visuals().error_fg_color, problem.to_string());
+        }
+    });
+    let duplicates = state.matches.iter().flatten().count();
+    if duplicates > 0 {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{} of these match records the open dataset has (same buyers, system, date and quantity). When added:",
+                count_text(duplicates)
+            ));
+            for choice in OnDuplicate::ALL {
+                ui.radio_value(&mut state.on_duplicate, choice, choice.label());
+            }
+        });
+    }
+}
