@@ -700,3 +700,62 @@ fn save_report_asks_what_to_write_and_writes_it_in_the_background() {
     step_until(&mut harness, "the PDF report", |app| !app.is_busy() && pdf.exists());
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }
+
+fn import_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(name)
+}
+
+#[test]
+fn a_table_is_imported_through_the_mapping_dialog_and_its_records_are_in_the_table() {
+    let mut harness = app();
+    harness.state_mut().request(Message::OpenFile(import_fixture("orders-semicolon-windows-1252.csv")));
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_label_contains("Import orders-semicolon-windows-1252.csv").is_some(),
+        "the dialog is open"
+    );
+    assert!(
+        harness
+            .query_by_label("Read as: Windows-1252 (Latin-1), \";\"-separated, header on line 4, decimal comma")
+            .is_some()
+    );
+    // The guessed mapping, column by column; the notes are left out instead of kept.
+    assert_eq!(harness.get_by_role_and_label(Role::ComboBox, "Country").value().as_deref(), Some("Buyers"));
+    harness.get_by_role_and_label(Role::ComboBox, "Notes").scroll_to_me();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::ComboBox, "Notes").click();
+    harness.run_steps(2);
+    harness.get_by_label("Leave out").click();
+    harness.run_steps(2);
+    assert_eq!(harness.get_by_role_and_label(Role::ComboBox, "Notes").value().as_deref(), Some("Leave out"));
+    assert!(harness.query_by_label_contains("7 records read, 0 left out").is_some());
+    harness.get_by_label("Import as a New Dataset").click();
+    step_until(&mut harness, "the import", |app| app.import.is_none());
+    let app = harness.state();
+    assert_eq!(app.document.dataset.acquisitions.len(), 7);
+    assert!(app.document.is_modified(), "an imported dataset is unsaved work");
+    assert!(app.document.dataset.acquisitions.iter().all(|a| a.notes.is_none()), "the notes column was left out");
+    assert!(harness.query_by_label("7 of 7").is_some());
+    assert!(harness.query_by_label("Eurofighter Typhoon").is_some(), "the records are in the table");
+    assert!(harness.query_by_label("Türkiye").is_some(), "the country names resolved");
+}
+
+#[test]
+fn records_added_from_a_table_are_one_undo_step_and_duplicates_are_offered() {
+    let mut harness = app();
+    let file = import_fixture("acquisitions-national-orders.csv");
+    // A table in the app's own columns opens as a dataset; through the dialog it is added to one.
+    harness.state_mut().request(Message::ImportFile(file));
+    harness.run_steps(3);
+    // The default dataset holds these 17 orders already.
+    assert!(harness.query_by_label_contains("17 of these match records the open dataset has").is_some());
+    harness.get_by_label("keep both").click();
+    harness.run_steps(1);
+    harness.get_by_label("Add to the Open Dataset").click();
+    step_until(&mut harness, "the import", |app| app.import.is_none());
+    assert_eq!(harness.state().document.dataset.acquisitions.len(), 22 + 17, "kept beside the ones there");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(harness.state().document.dataset.acquisitions.len(), 22, "one undo takes the import back");
+    assert!(!harness.state().document.is_modified());
+}

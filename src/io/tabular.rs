@@ -30,7 +30,8 @@ impl Cell<'_> {
         match self {
             Cell::Empty => Cow::Borrowed(""),
             Cell::Text(text) => Cow::Borrowed(text.trim()),
-            Cell::Number(number) | Cell::Date(number) => Cow::Owned(number_text(*number)),
+            Cell::Number(number) => Cow::Owned(number_text(*number)),
+            Cell::Date(serial) => Cow::Owned(excel_date(*serial).unwrap_or_else(|| number_text(*serial))),
             Cell::Bool(value) => Cow::Borrowed(if *value { "yes" } else { "no" }),
         }
     }
@@ -47,6 +48,16 @@ impl Cell<'_> {
 /// A number as a person writes it: `12`, not `12.0`.
 pub fn number_text(number: f64) -> String {
     if number.fract() == 0.0 && number.abs() < 1e15 { format!("{}", number as i64) } else { number.to_string() }
+}
+
+/// An Excel date serial (days since 1899-12-30) as an ISO day, if it is one.
+pub fn excel_date(serial: f64) -> Option<String> {
+    let days = serial.floor() as i64;
+    if !(1..=2_958_465).contains(&days) {
+        return None;
+    }
+    let day = jiff::civil::date(1899, 12, 30).checked_add(jiff::Span::new().days(days)).ok()?;
+    Some(day.to_string())
 }
 
 /// The text encodings of delimited files.
@@ -209,7 +220,8 @@ fn read_delimited(origin: String, bytes: &[u8], options: &ReadOptions) -> Result
         .and_then(Result::ok)
         .ok_or_else(|| LoadError::whole(&origin, format!("the file has no row {header_row}")))?;
     let headers = names(header.iter().map(str::to_owned));
-    let header_line = header.position().map_or(header_row as u64, |position| position.line());
+    // The line the header starts on, counting every line (the reader's own count leaves some out).
+    let header_line = header.position().map_or(header_row as u64, |position| line_of(&text, position.byte()));
     Ok(Table {
         origin,
         sheets: Vec::new(),
@@ -222,6 +234,16 @@ fn read_delimited(origin: String, bytes: &[u8], options: &ReadOptions) -> Result
         headers,
         body: Body::Delimited { text },
     })
+}
+
+/// The line (from 1) of the record the reader placed at `byte`: past the blank lines it skipped there.
+fn line_of(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = (byte as usize).min(bytes.len());
+    while matches!(bytes.get(at), Some(b'\n' | b'\r')) {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
 /// Headers trimmed; an empty one named by its column ("Column C").
@@ -361,7 +383,8 @@ impl Table {
                         continue;
                     }
                     let cells: Vec<Cell<'_>> = record.iter().map(|cell| Cell::Text(Cow::Borrowed(cell))).collect();
-                    if !visit(record.position().map_or(number, |p| p.line()), &cells) {
+                    let line = record.position().map_or(number, |p| line_of(text, p.byte()));
+                    if !visit(line, &cells) {
                         return Ok(());
                     }
                 }

@@ -37,11 +37,12 @@ impl Target {
         }
     }
 
-    /// Every target a column can have: the acquisition's fields (not its id, which is made), notes, none.
+    /// Every target a column can have: none, notes, then the acquisition's fields (not its id, which is
+    /// made).
     pub fn all() -> Vec<Target> {
         let fields =
             fields::specs(Collection::Acquisitions).into_iter().skip(1).map(|spec| Target::Field(spec.key.to_owned()));
-        fields.chain([Target::Notes, Target::Skip]).collect()
+        [Target::Skip, Target::Notes].into_iter().chain(fields).collect()
     }
 }
 
@@ -173,13 +174,32 @@ pub fn guess(headers: &[String], sample: &[Vec<String>]) -> Mapping {
                 None
             }
         };
+        // A header is trusted only where its values read as the field reads them ("status" that holds
+        // "New" and "Second hand" is not a stage).
+        let fits =
+            |key: &str| values.is_empty() || values.iter().filter(|v| reads_as(key, v)).count() * 2 >= values.len();
         let target = by_header
+            .filter(|key| fits(key))
             .and_then(|key| choose(key, &mut taken))
             .or_else(|| by_values().and_then(|key| choose(key, &mut taken)))
             .unwrap_or(Target::Notes);
         mapping.columns.push(ColumnMapping { column: header.clone(), target });
     }
     mapping
+}
+
+/// True when a sample value reads as the field `key` reads it.
+fn reads_as(key: &str, value: &str) -> bool {
+    match key {
+        "date" | "delivery" => values::date(value).is_ok(),
+        "quantity" => !values::quantity(value, false).count.is_empty() || value.chars().all(char::is_alphabetic),
+        "quantity_unit" => parse_number(value, false).is_none(),
+        "value" => values::money(value, false).is_ok() || values::money(value, true).is_ok(),
+        "value_currency" => value.len() == 3 && value.chars().all(|c| c.is_ascii_alphabetic()),
+        "stage" => values::stage(value).is_some(),
+        "confidence" => fields::spec(Collection::Acquisitions, key).is_some_and(|spec| spec.kind.parse(value).is_ok()),
+        _ => true,
+    }
 }
 
 /// A row that could not be read, or a value that was read with a doubt.
@@ -241,7 +261,19 @@ pub fn import(table: &Table, mapping: &Mapping, limit: Option<usize>) -> Result<
         texts[0] = format!("{prefix}-{row}");
         let mut notes: Vec<String> = Vec::new();
         let mut failed = None;
-        for (index, target) in columns.iter().enumerate() {
+        let names = |key: &str| {
+            columns.iter().enumerate().any(|(index, target)| {
+                matches!(target, Target::Field(k) if k == key) && cells.get(index).is_some_and(|cell| !cell.is_empty())
+            })
+        };
+        let mapped = |key: &str| columns.iter().any(|target| matches!(target, Target::Field(k) if k == key));
+        if (mapped("system") || mapped("buyers")) && !names("system") && !names("buyers") {
+            let message = "the row names no system and no buyer: if it holds the end of the row above, a line \
+                           break inside a cell split that row"
+                .to_owned();
+            failed = Some(RowProblem { row, column: "(the whole row)".to_owned(), message });
+        }
+        for (index, target) in columns.iter().enumerate().filter(|_| failed.is_none()) {
             let cell = cells.get(index).unwrap_or(&Cell::Empty);
             if cell.is_empty() {
                 continue;
@@ -354,7 +386,9 @@ fn fill(
         "value_currency" => set("value_currency", text.trim().to_uppercase()),
         "date" | "delivery" => {
             let date = match cell {
-                Cell::Date(serial) => values::excel_date(*serial).ok_or_else(|| format!("`{text}` is not a date"))?,
+                Cell::Date(serial) => {
+                    crate::io::tabular::excel_date(*serial).ok_or_else(|| format!("`{text}` is not a date"))?
+                }
                 Cell::Number(number) => {
                     values::date_from_number(*number).ok_or_else(|| format!("`{text}` is not a date"))?
                 }

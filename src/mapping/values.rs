@@ -111,6 +111,19 @@ pub fn date(text: &str) -> Result<String, String> {
     if let Ok(date) = FuzzyDate::parse(text) {
         return Ok(date.to_string());
     }
+    // Years of delivery as SIPRI lists them ("1979; 1980; 1981"): the window from the first to the last.
+    if text.contains(';') {
+        let years: Vec<i16> = text.split(';').filter_map(|year| year.trim().parse().ok()).collect();
+        if years.len() == text.split(';').count()
+            && let (Some(first), Some(last)) = (years.iter().min(), years.iter().max())
+        {
+            return if first == last {
+                checked(&format!("{first:04}"), text)
+            } else {
+                checked(&format!("{first:04}/{last:04}"), text)
+            };
+        }
+    }
     let (core, mark) = match text.strip_suffix('?') {
         Some(core) => (core.trim(), "?"),
         None => (text, ""),
@@ -142,23 +155,12 @@ fn month_number(word: &str) -> Option<u8> {
     MONTHS.iter().position(|month| word.starts_with(month)).map(|index| index as u8 + 1)
 }
 
-/// An Excel date serial as EDTF: a whole day.
-pub fn excel_date(serial: f64) -> Option<String> {
-    let epoch = jiff::civil::date(1899, 12, 30);
-    let days = serial.floor() as i64;
-    if !(1..=2_958_465).contains(&days) {
-        return None;
-    }
-    let day = epoch.checked_add(jiff::Span::new().days(days)).ok()?;
-    Some(day.to_string())
-}
-
 /// A number in a date column: a year as itself, a larger number as an Excel date.
 pub fn date_from_number(number: f64) -> Option<String> {
     if number.fract() == 0.0 && (1000.0..=2999.0).contains(&number) {
         Some(format!("{}", number as i64))
     } else {
-        excel_date(number)
+        crate::io::tabular::excel_date(number)
     }
 }
 
@@ -347,6 +349,7 @@ mod tests {
         assert_eq!(date("23/01/2024").unwrap(), "2024-01-23");
         assert_eq!(date("Jan 2024").unwrap(), "2024-01");
         assert_eq!(date("January 2024").unwrap(), "2024-01");
+        assert_eq!(date("1979; 1980; 1981").unwrap(), "1979/1981", "years of delivery become their window");
         assert!(date("30.02.2024").is_err());
         assert!(date("soon").is_err());
         assert_eq!(date_from_number(2024.0).unwrap(), "2024");

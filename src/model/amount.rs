@@ -107,9 +107,12 @@ impl Quantity {
 pub fn plural(unit: &str, count: u64) -> String {
     const SAME_IN_PLURAL: [&str; 4] = ["aircraft", "ammunition", "materiel", "equipment"];
     if count == 1 || unit.ends_with('s') || SAME_IN_PLURAL.contains(&unit) {
-        unit.to_owned()
-    } else {
-        format!("{unit}s")
+        return unit.to_owned();
+    }
+    // "battery" → "batteries", but "day" → "days".
+    match unit.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{unit}s"),
     }
 }
 
@@ -295,6 +298,15 @@ VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_take_their_plural() {
+        assert_eq!(plural("missile", 2), "missiles");
+        assert_eq!(plural("battery", 4), "batteries");
+        assert_eq!(plural("day", 2), "days");
+        assert_eq!(plural("aircraft", 35), "aircraft");
+        assert_eq!(plural("missile", 1), "missile");
+    }
 
     #[test]
     fn currency_codes_are_checked() {

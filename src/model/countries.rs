@@ -241,9 +241,9 @@ pub fn find(text: &str) -> Option<Known> {
     NAMES.get(&normalise(text)).copied()
 }
 
-/// Gives every actor id the dataset's records name but its actors lack, and that the reference table
-/// knows, an actor with its name; an id written as a name ("Germany", "Turkey") becomes the code ("DEU",
-/// "TUR") in the records first. Returns how many actors were added.
+/// Gives every actor id the dataset's records name but its actors lack an actor: with its name where the
+/// reference table knows it (an id written as a name, "Germany" or "Turkey", becomes the code, "DEU" or
+/// "TUR", in the records first), else as written, marked low confidence. Returns how many were added.
 pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
     let known_ids: std::collections::HashSet<Symbol> = dataset.actors.iter().map(|actor| actor.id).collect();
     let mut named: Vec<Symbol> = Vec::new();
@@ -259,12 +259,16 @@ pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
     named.dedup();
     // Ids the table knows, to the symbol of their canonical id.
     let mut renamed: HashMap<Symbol, Symbol> = HashMap::new();
+    let mut unknown: Vec<Symbol> = Vec::new();
     let mut added = 0;
     for symbol in named {
         if known_ids.contains(&symbol) {
             continue;
         }
-        let Some(known) = find(dataset.text(symbol)) else { continue };
+        let Some(known) = find(dataset.text(symbol)) else {
+            unknown.push(symbol);
+            continue;
+        };
         let id = dataset.intern(known.id());
         if id != symbol {
             renamed.insert(symbol, id);
@@ -278,6 +282,30 @@ pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
             });
             added += 1;
         }
+    }
+    // A name the table does not know is an actor all the same, its kind told by SIPRI's marks (`**` an
+    // organisation, `*` a non-state group), else by where it is named.
+    let suppliers: std::collections::HashSet<Symbol> = dataset.acquisitions.iter().filter_map(|a| a.supplier).collect();
+    for symbol in unknown {
+        let text = dataset.text(symbol);
+        let kind = if text.ends_with("**") {
+            ActorKind::Organisation
+        } else if text.ends_with('*') {
+            ActorKind::Group
+        } else if suppliers.contains(&symbol) {
+            ActorKind::Company
+        } else {
+            ActorKind::State
+        };
+        let name = text.trim_end_matches('*').trim().to_owned();
+        let notes = format!("{note} Not in the app's list of states and organisations: check its name and kind.");
+        dataset.actors.push(Actor {
+            id: symbol,
+            name,
+            kind,
+            provenance: Provenance { sources: Vec::new(), confidence: Confidence::Low, notes },
+        });
+        added += 1;
     }
     if !renamed.is_empty() {
         let map = |symbol: Symbol| renamed.get(&symbol).copied().unwrap_or(symbol);
@@ -365,9 +393,10 @@ mod tests {
         let mut dataset =
             crate::io::csv::import_table(super::super::Collection::Acquisitions, text.as_bytes(), "a.csv").unwrap();
         let added = complete_actors(&mut dataset, "added");
-        assert_eq!(added, 3);
+        assert_eq!(added, 4);
         let names: Vec<&str> = dataset.actors.iter().map(|actor| actor.name.as_str()).collect();
-        assert_eq!(names, ["Germany", "Netherlands", "Türkiye"]);
+        assert_eq!(names, ["Germany", "Netherlands", "Türkiye", "Atlantis"]);
+        assert_eq!(dataset.actors[3].provenance.confidence, Confidence::Low, "an unknown name is marked for checking");
         let buyers: Vec<&str> = dataset.acquisitions[1].buyers.iter().map(|&b| dataset.text(b)).collect();
         assert_eq!(buyers, ["NLD", "Atlantis"], "a name becomes its code; an unknown one stays");
         assert_eq!(dataset.text(dataset.acquisitions[0].supplier.unwrap()), "TUR");

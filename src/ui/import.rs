@@ -101,50 +101,61 @@ impl ImportState {
     }
 }
 
-/// Draws the dialog. `has_records` says whether the open dataset has acquisitions to add to.
+/// Draws the dialog over the app: the choices scroll, the buttons stay in sight.
 pub fn import_ui(dataset: &Dataset, state: &mut ImportState, commands: &mut Vec<Message>, ctx: &egui::Context) {
     let mut close = false;
     let mut changed_options = false;
     let mut changed_mapping = false;
-    egui::Modal::new(egui::Id::unique("import_dialog")).show(ctx, |ui| {
-        ui.set_width(ctx.content_rect().width().min(1000.0) - 60.0);
-        let name = state
-            .path
-            .file_name()
-            .map_or_else(|| state.path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        ui.heading(format!("Import {name}"));
-        ui.label(format!("Read as: {}", state.table.describe()));
-        changed_options = options_ui(state, ui);
-        if let Some(error) = &state.error {
-            ui.colored_label(ui.visuals().error_fg_color, error);
-        }
-        ui.separator();
-        ui.strong("What each column becomes");
-        let max_height = (ctx.content_rect().height() * 0.3).max(120.0);
-        egui::ScrollArea::vertical().id_salt("import_columns").max_height(max_height).show(ui, |ui| {
-            changed_mapping = columns_ui(state, ui);
-        });
-        ui.separator();
-        preview_ui(state, ui);
-        ui.separator();
-        ui.horizontal(|ui| {
-            ui.add_enabled_ui(!state.running && state.error.is_none(), |ui| {
-                if ui.button("Import as a New Dataset").clicked() {
-                    commands.push(Message::RunImport { append: false });
+    let screen = ctx.content_rect();
+    let width = screen.width().min(1000.0) - 60.0;
+    let name =
+        state.path.file_name().map_or_else(|| state.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    // A window rather than a modal: the column pickers are popups, which a modal's backdrop would cover.
+    // The app takes no shortcuts while it is open.
+    egui::Window::new(format!("Import {name}"))
+        .collapsible(false)
+        .resizable(false)
+        .fixed_size([width, screen.height() - 80.0])
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            let duplicates = state.matches.iter().flatten().count();
+            let bottom = if duplicates > 0 { 64.0 } else { 36.0 };
+            let body = ui.available_height() - bottom;
+            egui::ScrollArea::vertical().id_salt("import_body").max_height(body).auto_shrink(false).show(ui, |ui| {
+                ui.label(format!("Read as: {}", state.table.describe()));
+                changed_options = options_ui(state, ui);
+                if let Some(error) = &state.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
                 }
-                if ui.button("Add to the Open Dataset").on_hover_text("As one step that Undo takes back").clicked() {
-                    commands.push(Message::RunImport { append: true });
+                ui.separator();
+                ui.strong("What each column becomes");
+                changed_mapping = columns_ui(state, ui);
+                ui.separator();
+                preview_ui(state, ui);
+            });
+            ui.separator();
+            if duplicates > 0 {
+                duplicates_ui(state, duplicates, ui);
+            }
+            ui.horizontal(|ui| {
+                ui.add_enabled_ui(!state.running && state.error.is_none(), |ui| {
+                    if ui.button("Import as a New Dataset").clicked() {
+                        commands.push(Message::RunImport { append: false });
+                    }
+                    let add = ui.button("Add to the Open Dataset").on_hover_text("As one step that Undo takes back");
+                    if add.clicked() {
+                        commands.push(Message::RunImport { append: true });
+                    }
+                });
+                if state.running {
+                    ui.spinner();
+                    ui.label("Importing…");
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
                 }
             });
-            if state.running {
-                ui.spinner();
-                ui.label("Importing…");
-            }
-            if ui.button("Cancel").clicked() {
-                close = true;
-            }
         });
-    });
     if changed_options {
         state.reread(dataset);
     } else if changed_mapping {
@@ -270,7 +281,7 @@ fn preview_ui(state: &mut ImportState, ui: &mut egui::Ui) {
         count_text(problems),
     ));
     let dataset = &preview.dataset;
-    egui::ScrollArea::vertical().id_salt("import_preview").max_height(220.0).show(ui, |ui| {
+    {
         egui::Grid::new("import_preview_grid").num_columns(7).striped(true).show(ui, |ui| {
             for title in ["Row", "System", "Buyers", "Quantity", "Value", "Date", "Stage"] {
                 ui.strong(title);
@@ -293,20 +304,25 @@ fn preview_ui(state: &mut ImportState, ui: &mut egui::Ui) {
                 ui.end_row();
             }
         });
-        for problem in &preview.problems {
+        const SHOWN_PROBLEMS: usize = 20;
+        for problem in preview.problems.iter().take(SHOWN_PROBLEMS) {
             ui.colored_label(ui.visuals().error_fg_color, problem.to_string());
         }
-    });
-    let duplicates = state.matches.iter().flatten().count();
-    if duplicates > 0 {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(format!(
-                "{} of these match records the open dataset has (same buyers, system, date and quantity). When added:",
-                count_text(duplicates)
-            ));
-            for choice in OnDuplicate::ALL {
-                ui.radio_value(&mut state.on_duplicate, choice, choice.label());
-            }
-        });
+        if preview.problems.len() > SHOWN_PROBLEMS {
+            ui.label(format!("and {} more", count_text(preview.problems.len() - SHOWN_PROBLEMS)));
+        }
     }
+}
+
+/// What to do with previewed records that match records the open dataset has, when they are added.
+fn duplicates_ui(state: &mut ImportState, duplicates: usize, ui: &mut egui::Ui) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "{} of these match records the open dataset has (same buyers, system, date and quantity). When added:",
+            count_text(duplicates)
+        ));
+        for choice in OnDuplicate::ALL {
+            ui.radio_value(&mut state.on_duplicate, choice, choice.label());
+        }
+    });
 }
