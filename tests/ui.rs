@@ -759,3 +759,24 @@ fn records_added_from_a_table_are_one_undo_step_and_duplicates_are_offered() {
     assert_eq!(harness.state().document.dataset.acquisitions.len(), 22, "one undo takes the import back");
     assert!(!harness.state().document.is_modified());
 }
+
+#[test]
+fn a_country_typed_as_a_buyer_brings_its_actor_in_the_same_undo_step() {
+    let mut harness = app();
+    harness.get_all_by_label("Patriot GEM-T missile").next().unwrap().click();
+    harness.run_steps(2);
+    let actors = harness.state().document.dataset.actors.len();
+    let field = harness.get_by_role_and_label(Role::TextInput, "Buyers");
+    field.focus();
+    harness.key_press(Key::End);
+    harness.get_by_role_and_label(Role::TextInput, "Buyers").type_text(";FRA");
+    harness.run_steps(3);
+    let dataset = &harness.state().document.dataset;
+    assert_eq!(dataset.actors.len(), actors + 1);
+    assert!(dataset.actors.iter().any(|actor| dataset.text(actor.id) == "FRA" && actor.name == "France"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    let dataset = &harness.state().document.dataset;
+    assert_eq!(dataset.actors.len(), actors, "one undo takes back the edit and the actor it brought");
+    assert!(!harness.state().document.is_modified());
+}

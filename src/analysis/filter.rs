@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::model::countries::{Alliance, reference};
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -18,6 +19,9 @@ pub struct Filter {
     pub stages: BTreeSet<Stage>,
     /// Actor ids of buyers (for commitments: parties).
     pub buyers: BTreeSet<String>,
+    /// Buyers that were members of these alliances on `members_on` (today when None), besides `buyers`.
+    pub members_of: BTreeSet<Alliance>,
+    pub members_on: Option<Date>,
     /// Actor ids of agencies.
     pub agencies: BTreeSet<String>,
     /// Event ids of the summits or events commitments came from; an acquisition matches through the
@@ -59,6 +63,10 @@ impl Filter {
         named(&mut parts, "system", self.systems.iter().map(String::as_str));
         named(&mut parts, "stage", self.stages.iter().map(|s| s.label()));
         named(&mut parts, "buyer", self.buyers.iter().map(String::as_str));
+        if !self.members_of.is_empty() {
+            let on = self.members_on.map_or_else(|| "today".to_owned(), |date| date.to_string());
+            named(&mut parts, &format!("buyers, as of {on}"), self.members_of.iter().map(|a| a.label()));
+        }
         named(&mut parts, "agency", self.agencies.iter().map(String::as_str));
         named(&mut parts, "origin", self.origins.iter().map(String::as_str));
         named(&mut parts, "confidence", self.confidence.iter().map(|c| c.label()));
@@ -123,7 +131,18 @@ impl<'a> Resolved<'a> {
         };
         let categories = set(&filter.categories);
         let systems = set(&filter.systems);
-        let buyers = set(&filter.buyers);
+        let mut buyers = set(&filter.buyers);
+        if !filter.members_of.is_empty() {
+            let on = filter.members_on.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+            let marks = buyers.get_or_insert_with(|| vec![false; symbol_count]);
+            for country in &reference().countries {
+                if filter.members_of.iter().any(|alliance| alliance.has_member(country.alpha3, on))
+                    && let Some(symbol) = dataset.strings.get(country.alpha3)
+                {
+                    marks[symbol.index()] = true;
+                }
+            }
+        }
         let agencies = set(&filter.agencies);
         let commitment_origin = set(&filter.origins).map(|origins| {
             let hit = |symbol: Option<Symbol>| symbol.is_some_and(|s| origins[s.index()]);
@@ -302,6 +321,31 @@ pub fn filtered(dataset: &Dataset, collection: Collection, filter: &Filter) -> V
 mod tests {
     use super::*;
     use crate::io::default_dataset;
+
+    #[test]
+    fn buyers_that_were_members_on_a_date() {
+        let dataset = default_dataset();
+        let buyers_of = |filter: &Filter| -> BTreeSet<String> {
+            filtered(&dataset, Collection::Acquisitions, filter)
+                .iter()
+                .flat_map(|&row| dataset.acquisitions[row as usize].buyers.iter().map(|&b| dataset.text(b).to_owned()))
+                .collect()
+        };
+        let nato = Filter {
+            members_of: [Alliance::Nato].into(),
+            members_on: Some(jiff::civil::date(2024, 7, 10)),
+            ..Filter::default()
+        };
+        let buyers = buyers_of(&nato);
+        assert!(buyers.contains("FIN") && buyers.contains("DEU"));
+        assert!(!buyers.contains("CHE"), "Switzerland is not in NATO");
+        let eu = Filter { members_of: [Alliance::Eu].into(), ..nato.clone() };
+        assert!(!buyers_of(&eu).contains("CHE"));
+        // Finland's order of 2021 is a member's only from April 2023.
+        let before = Filter { members_on: Some(jiff::civil::date(2023, 1, 1)), ..nato };
+        assert!(!buyers_of(&before).contains("FIN"));
+        assert!(before.describe().contains("NATO members"));
+    }
 
     fn ids(dataset: &Dataset, collection: Collection, rows: &[u32]) -> Vec<String> {
         rows.iter()

@@ -35,6 +35,7 @@ impl PledgeApp {
             },
             UserCommand::SaveAs => self.pick(PathPurpose::SaveAs, ctx),
             UserCommand::ExportCsv => self.pick(PathPurpose::ExportCsv, ctx),
+            UserCommand::ExportXlsx => self.pick(PathPurpose::ExportXlsx, ctx),
             UserCommand::SaveReport => {
                 let title = if self.document.dataset.meta.title.is_empty() {
                     self.document.display_name()
@@ -102,6 +103,7 @@ impl PledgeApp {
             Message::SaveTo(path) => self.save_to(path, ctx),
             Message::SaveReportTo(path) => self.write_report(path, ctx),
             Message::ExportCsvTo(path) => self.tasks.export_csv(self.document.dataset.clone(), path, ctx),
+            Message::ExportXlsxTo(path) => self.tasks.export_xlsx(self.document.dataset.clone(), path, ctx),
             Message::ExportTimelineTo { path, png } => self.export_timeline(path, png, ctx),
             Message::ExportPlotTo { path, png } => self.export_plot(path, png, ctx),
             Message::FilterToBar { group_by, group, stage } => {
@@ -205,6 +207,7 @@ impl PledgeApp {
         let suggested = match purpose {
             PathPurpose::SaveAs => Some(folder.join(format!("{}.json", file_stem(&self.document)))),
             PathPurpose::ExportCsv => Some(folder.join(format!("{}-csv", file_stem(&self.document)))),
+            PathPurpose::ExportXlsx => Some(folder.join(format!("{}.xlsx", file_stem(&self.document)))),
             PathPurpose::ExportSvg => Some(folder.join(format!("{}-plot.svg", file_stem(&self.document)))),
             PathPurpose::ExportPng => Some(folder.join(format!("{}-plot.png", file_stem(&self.document)))),
             PathPurpose::TimelineSvg => Some(folder.join(format!("{}-timeline.svg", file_stem(&self.document)))),
@@ -283,6 +286,7 @@ impl PledgeApp {
                     PathPurpose::Import => self.open_import(path),
                     PathPurpose::SaveAs => self.save_to(path, ctx),
                     PathPurpose::ExportCsv => self.handle(Message::ExportCsvTo(path), ctx),
+                    PathPurpose::ExportXlsx => self.handle(Message::ExportXlsxTo(path), ctx),
                     PathPurpose::ExportSvg => self.export_plot(path, false, ctx),
                     PathPurpose::ExportPng => self.export_plot(path, true, ctx),
                     PathPurpose::TimelineSvg => self.export_timeline(path, false, ctx),
@@ -323,7 +327,7 @@ impl PledgeApp {
                     self.notifications.error(format!("{error}. Your changes are still here, not saved."));
                 }
                 Outcome::Exported { path, result } => match result {
-                    Ok(()) => self.notifications.info(format!("Exported the CSV tables to {}", path.display())),
+                    Ok(()) => self.notifications.info(format!("Exported to {}", path.display())),
                     Err(error) => self.notifications.error(error.to_string()),
                 },
                 Outcome::Imported { append, result } => self.imported(append, *result),

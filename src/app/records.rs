@@ -58,9 +58,54 @@ impl PledgeApp {
         match fields::read_texts(collection, texts, self.document.strings_mut()) {
             Ok(record) => {
                 let label = format!("edit of {field}");
-                self.document.apply(Edit::Replace { index, record }, label, Some((collection, index, field)));
+                // A state or organisation named for the first time comes in with the same step.
+                let actors = new_known_actors(&self.document.dataset, &record);
+                let edit = if actors.is_empty() {
+                    Edit::Replace { index, record }
+                } else {
+                    let end = self.document.dataset.actors.len();
+                    let inserts = actors.into_iter().enumerate().map(|(offset, actor)| Edit::Insert {
+                        index: end + offset,
+                        record: crate::model::Record::Actor(actor),
+                    });
+                    Edit::Batch(std::iter::once(Edit::Replace { index, record }).chain(inserts).collect())
+                };
+                self.document.apply(edit, label, Some((collection, index, field)));
             }
             Err(error) => self.notifications.error(format!("Could not change the record: {error}")),
         }
     }
+}
+
+/// The actors a record names that the dataset lacks and the reference table knows (a country code picked
+/// in the editor), each with its name.
+fn new_known_actors(dataset: &crate::model::Dataset, record: &crate::model::Record) -> Vec<crate::model::Actor> {
+    use crate::model::Record;
+    let named: Vec<crate::model::Symbol> = match record {
+        Record::Acquisition(a) => a.buyers.iter().copied().chain(a.agency).chain(a.supplier).collect(),
+        Record::Commitment(c) => c.parties.clone(),
+        _ => Vec::new(),
+    };
+    let mut actors: Vec<crate::model::Actor> = Vec::new();
+    for id in named {
+        if dataset.actors.iter().any(|actor| actor.id == id) || actors.iter().any(|actor| actor.id == id) {
+            continue;
+        }
+        let Some(known) =
+            crate::model::countries::find(dataset.text(id)).filter(|known| known.id() == dataset.text(id))
+        else {
+            continue;
+        };
+        actors.push(crate::model::Actor {
+            id,
+            name: known.name().to_owned(),
+            kind: known.kind(),
+            provenance: crate::model::Provenance {
+                sources: Vec::new(),
+                confidence: crate::model::Confidence::High,
+                notes: "From Pledge Explorer's list of states and organisations.".to_owned(),
+            },
+        });
+    }
+    actors
 }

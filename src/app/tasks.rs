@@ -22,7 +22,8 @@ pub enum TaskError {
     #[error(transparent)]
     Report(#[from] ReportError),
     #[error("{}: {message}", path.display())]
-    Image { path: PathBuf, message: String },
+    /// An export that could not be made (a PNG of the screen, a workbook).
+    Export { path: PathBuf, message: String },
 }
 
 /// A native dialog that answers faster than this was not shown: rfd returns at once, as if cancelled,
@@ -118,7 +119,8 @@ impl Tasks {
                 | PathPurpose::ExportPng
                 | PathPurpose::TimelineSvg
                 | PathPurpose::TimelinePng
-                | PathPurpose::Report => dialog.save_file(),
+                | PathPurpose::Report
+                | PathPurpose::ExportXlsx => dialog.save_file(),
                 PathPurpose::ExportCsv => dialog.pick_folder(),
             };
             if path.is_none() && started.elapsed() < NO_DIALOG_THRESHOLD {
@@ -146,6 +148,18 @@ impl Tasks {
         let label = format!("Exporting to {}…", path.display());
         self.spawn(&label, ctx, move || {
             let result = crate::io::csv::export_folder(&dataset, &path).map_err(TaskError::from);
+            Outcome::Exported { path, result }
+        });
+    }
+
+    /// Writes the dataset as an Excel workbook.
+    pub fn export_xlsx(&mut self, dataset: Arc<Dataset>, path: PathBuf, ctx: &egui::Context) {
+        let label = format!("Exporting to {}…", path.display());
+        self.spawn(&label, ctx, move || {
+            let result = match crate::io::xlsx::write(&dataset) {
+                Ok(bytes) => crate::io::save::save_atomic(&path, |out| out.write_all(&bytes)).map_err(TaskError::from),
+                Err(error) => Err(TaskError::Export { path: path.clone(), message: error.to_string() }),
+            };
             Outcome::Exported { path, result }
         });
     }
@@ -212,7 +226,7 @@ pub fn write_png(
     pixels_per_point: f32,
     path: &std::path::Path,
 ) -> Result<(), TaskError> {
-    let fail = |message: &str| TaskError::Image { path: path.to_owned(), message: message.to_owned() };
+    let fail = |message: &str| TaskError::Export { path: path.to_owned(), message: message.to_owned() };
     let bounds = egui::Rect::from_min_size(
         egui::Pos2::ZERO,
         egui::vec2(image.size[0] as f32, image.size[1] as f32) / pixels_per_point,

@@ -18,6 +18,7 @@ pub enum UserCommand {
     /// Bring in someone else's table through a column mapping.
     Import,
     ExportCsv,
+    ExportXlsx,
     /// Ask what report to write (format, title, sections, filter).
     SaveReport,
     Undo,
@@ -55,7 +56,7 @@ const COMMAND_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND }
 
 impl UserCommand {
     /// Every command, in menu order: what the palette lists.
-    pub const ALL: [UserCommand; 33] = [
+    pub const ALL: [UserCommand; 34] = [
         UserCommand::New,
         UserCommand::Open,
         UserCommand::OpenPath,
@@ -63,6 +64,7 @@ impl UserCommand {
         UserCommand::SaveAs,
         UserCommand::Import,
         UserCommand::ExportCsv,
+        UserCommand::ExportXlsx,
         UserCommand::SaveReport,
         UserCommand::Undo,
         UserCommand::Redo,
@@ -126,6 +128,7 @@ impl UserCommand {
             UserCommand::SaveAs => "Save As…",
             UserCommand::Import => "Import…",
             UserCommand::ExportCsv => "Export CSV…",
+            UserCommand::ExportXlsx => "Export Excel Workbook…",
             UserCommand::SaveReport => "Save Report…",
             UserCommand::Undo => "Undo",
             UserCommand::Redo => "Redo",

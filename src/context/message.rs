@@ -29,6 +29,8 @@ pub enum Message {
     SaveReportTo(PathBuf),
     /// Export the CSV tables into this folder.
     ExportCsvTo(PathBuf),
+    /// Export the dataset as an Excel workbook to this path.
+    ExportXlsxTo(PathBuf),
     ExportTimelineTo {
         path: PathBuf,
         png: bool,

@@ -34,6 +34,7 @@ pub enum PathPurpose {
     Import,
     SaveAs,
     ExportCsv,
+    ExportXlsx,
     ExportSvg,
     ExportPng,
     TimelineSvg,
@@ -57,6 +58,9 @@ impl PathPurpose {
                 dialog.set_title("Save the dataset").add_filter("Pledge Explorer dataset", &["json"])
             }
             PathPurpose::ExportCsv => dialog.set_title("Export the CSV tables into a folder"),
+            PathPurpose::ExportXlsx => {
+                dialog.set_title("Export the dataset as an Excel workbook").add_filter("Excel workbook", &["xlsx"])
+            }
             PathPurpose::ExportSvg => dialog.set_title("Export the plot as SVG").add_filter("SVG image", &["svg"]),
             PathPurpose::ExportPng => dialog.set_title("Export the plot as PNG").add_filter("PNG image", &["png"]),
             PathPurpose::TimelineSvg => {
@@ -85,6 +89,7 @@ impl PathPurpose {
             PathPurpose::Import => "Import a table",
             PathPurpose::SaveAs => "Save As",
             PathPurpose::ExportCsv => "Export CSV into a folder",
+            PathPurpose::ExportXlsx => "Export an Excel workbook",
             PathPurpose::ExportSvg => "Export the plot as SVG",
             PathPurpose::ExportPng => "Export the plot as PNG",
             PathPurpose::TimelineSvg => "Export the timeline as SVG",
@@ -100,6 +105,7 @@ impl PathPurpose {
             PathPurpose::Import => Message::ImportFile(path),
             PathPurpose::SaveAs => Message::SaveTo(path),
             PathPurpose::ExportCsv => Message::ExportCsvTo(path),
+            PathPurpose::ExportXlsx => Message::ExportXlsxTo(path),
             PathPurpose::ExportSvg => Message::ExportPlotTo { path, png: false },
             PathPurpose::ExportPng => Message::ExportPlotTo { path, png: true },
             PathPurpose::TimelineSvg => Message::ExportTimelineTo { path, png: false },

@@ -221,7 +221,7 @@ fn read_delimited(origin: String, bytes: &[u8], options: &ReadOptions) -> Result
         .ok_or_else(|| LoadError::whole(&origin, format!("the file has no row {header_row}")))?;
     let headers = names(header.iter().map(str::to_owned));
     // The line the header starts on, counting every line (the reader's own count leaves some out).
-    let header_line = header.position().map_or(header_row as u64, |position| line_of(&text, position.byte()));
+    let header_line = header.position().map_or(header_row as u64, |position| Lines::new(&text).of(position.byte()));
     Ok(Table {
         origin,
         sheets: Vec::new(),
@@ -236,14 +236,32 @@ fn read_delimited(origin: String, bytes: &[u8], options: &ReadOptions) -> Result
     })
 }
 
-/// The line (from 1) of the record the reader placed at `byte`: past the blank lines it skipped there.
-fn line_of(text: &str, byte: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = (byte as usize).min(bytes.len());
-    while matches!(bytes.get(at), Some(b'\n' | b'\r')) {
-        at += 1;
+/// Counts lines up to the records a reader meets, in one pass over the text however many records are
+/// asked for, in order.
+struct Lines<'t> {
+    bytes: &'t [u8],
+    /// Where the count has got to, and the line there (from 1).
+    at: usize,
+    line: u64,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines { bytes: text.as_bytes(), at: 0, line: 1 }
     }
-    bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+
+    /// The line of the record the reader placed at `byte`: past the blank lines it skipped there.
+    fn of(&mut self, byte: u64) -> u64 {
+        let mut end = (byte as usize).min(self.bytes.len());
+        while matches!(self.bytes.get(end), Some(b'\n' | b'\r')) {
+            end += 1;
+        }
+        if end >= self.at {
+            self.line += self.bytes[self.at..end].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.at = end;
+        }
+        self.line
+    }
 }
 
 /// Headers trimmed; an empty one named by its column ("Column C").
@@ -370,6 +388,7 @@ impl Table {
                 let mut reader = reader(text, delimiter);
                 let mut record = csv::StringRecord::new();
                 let mut number = 0u64;
+                let mut lines = Lines::new(text);
                 loop {
                     let more = reader.read_record(&mut record).map_err(|error| {
                         let line = error.position().map_or(0, |p| p.line() as usize);
@@ -383,7 +402,7 @@ impl Table {
                         continue;
                     }
                     let cells: Vec<Cell<'_>> = record.iter().map(|cell| Cell::Text(Cow::Borrowed(cell))).collect();
-                    let line = record.position().map_or(number, |p| line_of(text, p.byte()));
+                    let line = record.position().map_or(number, |p| lines.of(p.byte()));
                     if !visit(line, &cells) {
                         return Ok(());
                     }

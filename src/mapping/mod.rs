@@ -256,6 +256,13 @@ pub fn import(table: &Table, mapping: &Mapping, limit: Option<usize>) -> Result<
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let decimal_comma = table.decimal_comma;
+    // What a cell's text gives, by column, for the columns whose values repeat and are worth reading once
+    // (countries, dates, stages, units); a million rows name a few hundred of each.
+    let mut cache: HashMap<(usize, String), Result<Filled, String>> = HashMap::new();
+    let cached = |target: &Target| {
+        matches!(target, Target::Field(key) if matches!(key.as_str(),
+            "buyers" | "agency" | "supplier" | "date" | "delivery" | "stage" | "quantity_unit" | "value_currency"))
+    };
     table.rows(|row, cells| {
         let mut texts = blank.clone();
         texts[0] = format!("{prefix}-{row}");
@@ -286,8 +293,29 @@ pub fn import(table: &Table, mapping: &Mapping, limit: Option<usize>) -> Result<
                     notes.push(format!("{header}: {text}"));
                     Ok(())
                 }
+                Target::Field(key) if key == "notes" => {
+                    notes.push(text.into_owned());
+                    Ok(())
+                }
+                Target::Field(key) if key == "sources" => {
+                    let id = source_id(&text, &mut dataset, &mut sources);
+                    if let Some(at) = position("sources") {
+                        texts[at] = id;
+                    }
+                    Ok(())
+                }
                 Target::Field(key) => {
-                    fill(key, cell, &text, decimal_comma, &mut texts, &position, &mut dataset, &mut sources, &mut notes)
+                    let filled = if cached(target) && !matches!(cell, Cell::Number(_) | Cell::Date(_)) {
+                        let entry = cache.entry((index, text.clone().into_owned()));
+                        entry.or_insert_with(|| fill(key, cell, &text, decimal_comma, &position)).clone()
+                    } else {
+                        fill(key, cell, &text, decimal_comma, &position)
+                    };
+                    filled.map(|filled| {
+                        for (at, value) in filled {
+                            texts[at] = value;
+                        }
+                    })
                 }
             };
             if let Err(message) = result {
@@ -339,24 +367,23 @@ pub fn import(table: &Table, mapping: &Mapping, limit: Option<usize>) -> Result<
     Ok(Imported { dataset, rows, problems })
 }
 
-/// Fills the field texts a cell gives, for a column mapped to `key`.
-#[allow(clippy::too_many_arguments)]
+/// The field texts a cell gives: (position in the field table, text).
+type Filled = Vec<(usize, String)>;
+
+/// The field texts a cell gives, for a column mapped to `key` (not notes or sources, which gather).
 fn fill(
     key: &str,
     cell: &Cell<'_>,
     text: &str,
     decimal_comma: bool,
-    texts: &mut [String],
     position: &dyn Fn(&str) -> Option<usize>,
-    dataset: &mut Dataset,
-    sources: &mut HashMap<String, Symbol>,
-    notes: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<Filled, String> {
+    let mut filled = Filled::new();
     let mut set = |key: &str, value: String| {
         if let Some(at) = position(key)
             && !value.is_empty()
         {
-            texts[at] = value;
+            filled.push((at, value));
         }
     };
     let kind = fields::spec(Collection::Acquisitions, key).map(|spec| spec.kind);
@@ -406,11 +433,6 @@ fn fill(
             let joined = if key == "buyers" { ids.join(";") } else { ids.into_iter().next().unwrap_or_default() };
             set(key, joined);
         }
-        "sources" => {
-            let id = source_id(text, dataset, sources);
-            set("sources", id);
-        }
-        "notes" => notes.push(text.to_owned()),
         _ => match kind {
             Some(Kind::Count | Kind::Amount | Kind::Year) => {
                 let number = match cell {
@@ -422,7 +444,7 @@ fn fill(
             _ => set(key, text.to_owned()),
         },
     }
-    Ok(())
+    Ok(filled)
 }
 
 /// The id of the source a cell names, adding the source the first time: a link becomes its url, other

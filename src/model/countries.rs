@@ -169,6 +169,32 @@ pub fn is_eu_member(alpha3: &str, on: Date) -> bool {
         .any(|(code, joined, left)| *code == alpha3 && day(*joined) <= on && left.is_none_or(|left| on <= day(left)))
 }
 
+/// An alliance whose members a filter can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Alliance {
+    Nato,
+    Eu,
+}
+
+impl Alliance {
+    pub const ALL: [Alliance; 2] = [Alliance::Nato, Alliance::Eu];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Alliance::Nato => "NATO members",
+            Alliance::Eu => "EU members",
+        }
+    }
+
+    /// True when the state (by alpha-3 code) was a member on `on`.
+    pub fn has_member(self, alpha3: &str, on: Date) -> bool {
+        match self {
+            Alliance::Nato => is_nato_member(alpha3, on),
+            Alliance::Eu => is_eu_member(alpha3, on),
+        }
+    }
+}
+
 /// The reference table, read once from the embedded file.
 pub struct Reference {
     pub countries: Vec<Country>,

@@ -207,7 +207,22 @@ fn problem_column(field: &str) -> String {
 fn reference_choices(dataset: &Dataset) -> HashMap<Collection, Vec<(String, String)>> {
     let mut choices = HashMap::new();
     let id = |symbol| dataset.text(symbol).to_owned();
-    choices.insert(Collection::Actors, dataset.actors.iter().map(|r| (id(r.id), r.name.clone())).collect());
+    // Every state and organisation the app knows is offered, not only the dataset's actors: picking one
+    // brings its actor in with the edit.
+    let mut actors: Vec<(String, String)> = dataset.actors.iter().map(|r| (id(r.id), r.name.clone())).collect();
+    let known = crate::model::countries::ORGANISATIONS.iter().map(|o| (o.id, o.name)).chain(
+        crate::model::countries::reference()
+            .countries
+            .iter()
+            .filter(|c| c.withdrawn.is_none())
+            .map(|c| (c.alpha3, c.name)),
+    );
+    for (code, name) in known {
+        if !actors.iter().any(|(existing, _)| existing == code) {
+            actors.push((code.to_owned(), name.to_owned()));
+        }
+    }
+    choices.insert(Collection::Actors, actors);
     choices.insert(Collection::Sources, dataset.sources.iter().map(|r| (id(r.id), r.title.clone())).collect());
     choices.insert(Collection::Events, dataset.events.iter().map(|r| (id(r.id), r.title.clone())).collect());
     choices.insert(Collection::Commitments, dataset.commitments.iter().map(|r| (id(r.id), r.title.clone())).collect());

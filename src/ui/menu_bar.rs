@@ -28,7 +28,9 @@ pub fn menu_bar_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui::
                     item(ui, command, !busy, commands);
                 }
                 ui.separator();
-                for command in [UserCommand::Import, UserCommand::ExportCsv, UserCommand::SaveReport] {
+                for command in
+                    [UserCommand::Import, UserCommand::ExportCsv, UserCommand::ExportXlsx, UserCommand::SaveReport]
+                {
                     item(ui, command, !busy, commands);
                 }
                 ui.separator();

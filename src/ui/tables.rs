@@ -12,6 +12,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::analysis::filter::Filter;
 use crate::analysis::table::{DisplayRow, Sort, TableModel, build};
 use crate::context::{Message, UserCommand};
+use crate::model::countries::Alliance;
 use crate::model::fields::{self, Spec};
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol, count_text};
 
@@ -54,6 +55,8 @@ struct FilterChoices {
 pub struct TablesState {
     /// Typed dates of the range filter, kept as typed until they parse.
     date_text: (String, String),
+    /// The typed date the alliance filter is as of, kept as typed until it parses.
+    members_date_text: String,
     /// Parents whose national orders or actions are hidden, by id.
     pub collapsed: BTreeSet<String>,
     /// Set by the Find command: focus the search field next frame.
@@ -156,6 +159,7 @@ pub fn tables_ui(
         if !filter.is_empty() && ui.button("Clear filters").clicked() {
             *filter = Filter::default();
             state.date_text = Default::default();
+            state.members_date_text.clear();
         }
     });
     ui.horizontal(|ui| {
@@ -215,10 +219,12 @@ fn filter_menus_ui(collection: Collection, filter: &mut Filter, state: &mut Tabl
         let stages: Vec<(Stage, String)> = Stage::ALL.iter().map(|&s| (s, s.label().to_owned())).collect();
         set_menu_ui("Stage", &stages, &mut filter.stages, ui);
         set_menu_ui("Buyer", &choices.buyers, &mut filter.buyers, ui);
+        members_menu_ui(filter, &mut state.members_date_text, ui);
         set_menu_ui("Agency", &choices.agencies, &mut filter.agencies, ui);
     }
     if collection == Collection::Commitments {
         set_menu_ui("Party", &choices.buyers, &mut filter.buyers, ui);
+        members_menu_ui(filter, &mut state.members_date_text, ui);
     }
     if matches!(collection, Collection::Acquisitions | Collection::Commitments | Collection::Events) {
         set_menu_ui("Origin", &choices.origins, &mut filter.origins, ui);
@@ -226,6 +232,35 @@ fn filter_menus_ui(collection: Collection, filter: &mut Filter, state: &mut Tabl
         set_menu_ui("Confidence", &levels, &mut filter.confidence, ui);
         date_range_ui(filter, state, ui);
     }
+}
+
+/// Buyers (or parties) that were members of NATO or the EU on a date: today unless one is typed.
+fn members_menu_ui(filter: &mut Filter, date_text: &mut String, ui: &mut egui::Ui) {
+    let text = match filter.members_of.len() {
+        0 => "Members: any".to_owned(),
+        _ => format!("Members: {}", filter.members_of.iter().map(|a| a.label()).collect::<Vec<_>>().join(", ")),
+    };
+    ui.menu_button(text, |ui| {
+        for alliance in Alliance::ALL {
+            let mut on = filter.members_of.contains(&alliance);
+            if ui.checkbox(&mut on, alliance.label()).changed() {
+                if on {
+                    filter.members_of.insert(alliance);
+                } else {
+                    filter.members_of.remove(&alliance);
+                }
+            }
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("as of");
+            let field = egui::TextEdit::singleline(date_text).hint_text("today").desired_width(90.0);
+            let field = ui.add(field).labelled_by(label.id).on_hover_text("A day, a month or a year: 2023-07-11");
+            if field.changed() {
+                // The end of a month or year typed: members by then.
+                filter.members_on = FuzzyDate::parse(date_text).ok().and_then(|date| date.latest());
+            }
+        });
+    });
 }
 
 /// A menu of checkboxes over `options` (value, label); the button says how many are chosen.
