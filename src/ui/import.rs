@@ -217,6 +217,7 @@ fn options_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
         let label = ui.label("Header row");
         let mut row = table.header_row;
         let field = ui.add(egui::DragValue::new(&mut row).range(1..=1000)).labelled_by(label.id);
+        let field = field.on_hover_text("Counted as a spreadsheet counts rows: blank lines are not rows");
         if field.changed() {
             options.header_row = Some(row);
             changed = true;
@@ -249,7 +250,7 @@ fn columns_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
                 .filter(|v| !v.is_empty())
                 .take(3)
                 .collect();
-            ui.add(egui::Label::new(values.join(" · ")).truncate());
+            ui.add_sized([220.0, 18.0], egui::Label::new(values.join(" · ")).truncate());
             let current = state.mapping.target(header);
             let combo = egui::ComboBox::from_id_salt(("import_target", index))
                 .selected_text(current.label())
