@@ -74,6 +74,65 @@ const SOURCES: Kind = Kind::References(Collection::Sources);
 const ACTOR: Kind = Kind::Reference(Collection::Actors);
 const ACTORS: Kind = Kind::References(Collection::Actors);
 
+/// An optional EDTF date field of a record: shown as a reader writes it, sorted by when it starts.
+macro_rules! date_field {
+    ($T:ident, $key:literal, $label:literal, $field:ident) => {
+        Field::<$T>::new(
+            $key,
+            $label,
+            Kind::Date,
+            |r, _, out| push_date(out, r.$field),
+            |r, v, _| {
+                r.$field = v.date();
+                Ok(())
+            },
+        )
+        .display(|r, _| human(r.$field))
+        .sort(|r, _| date_key(r.$field))
+    };
+}
+
+/// A free-text field on one line.
+macro_rules! text_field {
+    ($T:ident, $key:literal, $label:literal, $field:ident) => {
+        Field::<$T>::new(
+            $key,
+            $label,
+            Kind::Text,
+            |r, _, out| out.push_str(&r.$field),
+            |r, v, _| {
+                r.$field = v.text().to_owned();
+                Ok(())
+            },
+        )
+    };
+}
+
+/// The record's id.
+macro_rules! id_field {
+    ($T:ident) => {
+        Field::<$T>::new("id", "Id", Kind::Id, |r, d, out| out.push_str(d.text(r.id)), |_, _, _| Ok(()))
+            .sort(|r, _| SortKey::Symbol(r.id))
+    };
+}
+
+/// An optional interned word or reference to a record, sorted by its text.
+macro_rules! reference_field {
+    ($T:ident, $key:literal, $label:literal, $kind:expr, $field:ident) => {
+        Field::<$T>::new(
+            $key,
+            $label,
+            $kind,
+            |r, d, out| out.push_str(d.text_or_empty(r.$field)),
+            |r, v, s| {
+                r.$field = v.symbol(s);
+                Ok(())
+            },
+        )
+        .sort(|r, _| symbol_key(r.$field))
+    };
+}
+
 /// The fields every record but a source and an acquisition carries, at the end of its table: sources,
 /// confidence, notes.
 macro_rules! provenance_fields {
@@ -125,21 +184,8 @@ const ACTOR_PROVENANCE: [ActorField; 3] = provenance_fields!(Actor);
 impl Table for Actor {
     const COLLECTION: Collection = Collection::Actors;
     const FIELDS: &'static [ActorField] = &[
-        ActorField::new("id", "Id", Kind::Id, |r, d, out| out.push_str(d.text(r.id)), |_, _, _| Ok(()))
-            .sort(|r, _| SortKey::Symbol(r.id))
-            .column(150.0),
-        ActorField::new(
-            "name",
-            "Name",
-            Kind::Text,
-            |r, _, out| out.push_str(&r.name),
-            |r, v, _| {
-                r.name = v.text().to_owned();
-                Ok(())
-            },
-        )
-        .column(320.0)
-        .cell_edit(),
+        id_field!(Actor).column(150.0),
+        text_field!(Actor, "name", "Name", name).column(320.0).cell_edit(),
         ActorField::new(
             "kind",
             "Kind",
@@ -175,71 +221,12 @@ type SourceField = Field<Source>;
 impl Table for Source {
     const COLLECTION: Collection = Collection::Sources;
     const FIELDS: &'static [SourceField] = &[
-        SourceField::new("id", "Id", Kind::Id, |r, d, out| out.push_str(d.text(r.id)), |_, _, _| Ok(()))
-            .sort(|r, _| SortKey::Symbol(r.id))
-            .column(170.0),
-        SourceField::new(
-            "title",
-            "Title",
-            Kind::Text,
-            |r, _, out| out.push_str(&r.title),
-            |r, v, _| {
-                r.title = v.text().to_owned();
-                Ok(())
-            },
-        )
-        .column(380.0)
-        .cell_edit(),
-        SourceField::new(
-            "publisher",
-            "Publisher",
-            Kind::Text,
-            |r, _, out| out.push_str(&r.publisher),
-            |r, v, _| {
-                r.publisher = v.text().to_owned();
-                Ok(())
-            },
-        )
-        .column(180.0)
-        .cell_edit(),
-        SourceField::new(
-            "url",
-            "Link",
-            Kind::Text,
-            |r, _, out| out.push_str(&r.url),
-            |r, v, _| {
-                r.url = v.text().to_owned();
-                Ok(())
-            },
-        )
-        .column(300.0)
-        .cell_edit(),
-        SourceField::new(
-            "published",
-            "Published",
-            Kind::Date,
-            |r, _, out| push_date(out, r.published),
-            |r, v, _| {
-                r.published = v.date();
-                Ok(())
-            },
-        )
-        .display(|r, _| human(r.published))
-        .sort(|r, _| date_key(r.published))
-        .column(100.0)
-        .cell_edit(),
-        SourceField::new(
-            "accessed",
-            "Accessed",
-            Kind::Date,
-            |r, _, out| push_date(out, r.accessed),
-            |r, v, _| {
-                r.accessed = v.date();
-                Ok(())
-            },
-        )
-        .display(|r, _| human(r.accessed))
-        .sort(|r, _| date_key(r.accessed)),
+        id_field!(Source).column(170.0),
+        text_field!(Source, "title", "Title", title).column(380.0).cell_edit(),
+        text_field!(Source, "publisher", "Publisher", publisher).column(180.0).cell_edit(),
+        text_field!(Source, "url", "Link", url).column(300.0).cell_edit(),
+        date_field!(Source, "published", "Published", published).column(100.0).cell_edit(),
+        date_field!(Source, "accessed", "Accessed", accessed),
         SourceField::new(
             "notes",
             "Notes",
@@ -279,8 +266,7 @@ const EVENT_PROVENANCE: [EventField; 3] = provenance_fields!(Event);
 impl Table for Event {
     const COLLECTION: Collection = Collection::Events;
     const FIELDS: &'static [EventField] = &[
-        EventField::new("id", "Id", Kind::Id, |r, d, out| out.push_str(d.text(r.id)), |_, _, _| Ok(()))
-            .sort(|r, _| SortKey::Symbol(r.id)),
+        id_field!(Event),
         EventField::new(
             "date",
             "Date",
@@ -310,30 +296,8 @@ impl Table for Event {
         .required()
         .column(100.0)
         .cell_edit(),
-        EventField::new(
-            "title",
-            "Title",
-            Kind::Text,
-            |r, _, out| out.push_str(&r.title),
-            |r, v, _| {
-                r.title = v.text().to_owned();
-                Ok(())
-            },
-        )
-        .column(380.0)
-        .cell_edit(),
-        EventField::new(
-            "location",
-            "Location",
-            Kind::Text,
-            |r, _, out| out.push_str(&r.location),
-            |r, v, _| {
-                r.location = v.text().to_owned();
-                Ok(())
-            },
-        )
-        .column(140.0)
-        .cell_edit(),
+        text_field!(Event, "title", "Title", title).column(380.0).cell_edit(),
+        text_field!(Event, "location", "Location", location).column(140.0).cell_edit(),
         EventField::new(
             "related",
             "Related",
@@ -450,20 +414,8 @@ const COMMITMENT_MONEY: [CommitmentField; 4] = money_fields!(Commitment);
 impl Table for Commitment {
     const COLLECTION: Collection = Collection::Commitments;
     const FIELDS: &'static [CommitmentField] = &[
-        CommitmentField::new("id", "Id", Kind::Id, |r, d, out| out.push_str(d.text(r.id)), |_, _, _| Ok(()))
-            .sort(|r, _| SortKey::Symbol(r.id)),
-        CommitmentField::new(
-            "title",
-            "Title",
-            Kind::Text,
-            |r, _, out| out.push_str(&r.title),
-            |r, v, _| {
-                r.title = v.text().to_owned();
-                Ok(())
-            },
-        )
-        .column(320.0)
-        .cell_edit(),
+        id_field!(Commitment),
+        text_field!(Commitment, "title", "Title", title).column(320.0).cell_edit(),
         CommitmentField::new(
             "kind",
             "Kind",
@@ -517,47 +469,9 @@ impl Table for Commitment {
         .display(|r, d| names(d, &r.parties))
         .sort(|r, _| symbol_key(r.parties.first().copied()))
         .column(160.0),
-        CommitmentField::new(
-            "category",
-            "Category",
-            Kind::Word,
-            |r, d, out| out.push_str(d.text_or_empty(r.category)),
-            |r, v, s| {
-                r.category = v.symbol(s);
-                Ok(())
-            },
-        )
-        .sort(|r, _| symbol_key(r.category))
-        .column(140.0)
-        .cell_edit(),
-        CommitmentField::new(
-            "adopted",
-            "Adopted",
-            Kind::Date,
-            |r, _, out| push_date(out, r.adopted),
-            |r, v, _| {
-                r.adopted = v.date();
-                Ok(())
-            },
-        )
-        .display(|r, _| human(r.adopted))
-        .sort(|r, _| date_key(r.adopted))
-        .column(100.0)
-        .cell_edit(),
-        CommitmentField::new(
-            "horizon",
-            "Horizon",
-            Kind::Date,
-            |r, _, out| push_date(out, r.horizon),
-            |r, v, _| {
-                r.horizon = v.date();
-                Ok(())
-            },
-        )
-        .display(|r, _| human(r.horizon))
-        .sort(|r, _| date_key(r.horizon))
-        .column(130.0)
-        .cell_edit(),
+        reference_field!(Commitment, "category", "Category", Kind::Word, category).column(140.0).cell_edit(),
+        date_field!(Commitment, "adopted", "Adopted", adopted).column(100.0).cell_edit(),
+        date_field!(Commitment, "horizon", "Horizon", horizon).column(130.0).cell_edit(),
         COMMITMENT_MONEY[0].column(110.0),
         COMMITMENT_MONEY[1],
         COMMITMENT_MONEY[2],
@@ -572,17 +486,7 @@ impl Table for Commitment {
                 Ok(())
             },
         ),
-        CommitmentField::new(
-            "parent",
-            "Parent",
-            Kind::Reference(Collection::Commitments),
-            |r, d, out| out.push_str(d.text_or_empty(r.parent)),
-            |r, v, s| {
-                r.parent = v.symbol(s);
-                Ok(())
-            },
-        )
-        .sort(|r, _| symbol_key(r.parent)),
+        reference_field!(Commitment, "parent", "Parent", Kind::Reference(Collection::Commitments), parent),
         COMMITMENT_PROVENANCE[0].column(200.0),
         COMMITMENT_PROVENANCE[1],
         COMMITMENT_PROVENANCE[2],
@@ -626,8 +530,7 @@ const ACQUISITION_MONEY: [AcquisitionField; 4] = money_fields!(Acquisition);
 impl Table for Acquisition {
     const COLLECTION: Collection = Collection::Acquisitions;
     const FIELDS: &'static [AcquisitionField] = &[
-        AcquisitionField::new("id", "Id", Kind::Id, |r, d, out| out.push_str(d.text(r.id)), |_, _, _| Ok(()))
-            .sort(|r, _| SortKey::Symbol(r.id)),
+        id_field!(Acquisition),
         AcquisitionField::new(
             "system",
             "System",
@@ -759,56 +662,10 @@ impl Table for Acquisition {
         ACQUISITION_MONEY[1],
         ACQUISITION_MONEY[2],
         ACQUISITION_MONEY[3],
-        AcquisitionField::new(
-            "date",
-            "Date",
-            Kind::Date,
-            |r, _, out| push_date(out, r.date),
-            |r, v, _| {
-                r.date = v.date();
-                Ok(())
-            },
-        )
-        .display(|r, _| human(r.date))
-        .sort(|r, _| date_key(r.date))
-        .column(100.0)
-        .cell_edit(),
-        AcquisitionField::new(
-            "delivery",
-            "Delivery",
-            Kind::Date,
-            |r, _, out| push_date(out, r.delivery),
-            |r, v, _| {
-                r.delivery = v.date();
-                Ok(())
-            },
-        )
-        .display(|r, _| human(r.delivery))
-        .sort(|r, _| date_key(r.delivery))
-        .column(120.0)
-        .cell_edit(),
-        AcquisitionField::new(
-            "parent",
-            "Framework",
-            Kind::Reference(Collection::Acquisitions),
-            |r, d, out| out.push_str(d.text_or_empty(r.parent)),
-            |r, v, s| {
-                r.parent = v.symbol(s);
-                Ok(())
-            },
-        )
-        .sort(|r, _| symbol_key(r.parent)),
-        AcquisitionField::new(
-            "commitment",
-            "Commitment",
-            Kind::Reference(Collection::Commitments),
-            |r, d, out| out.push_str(d.text_or_empty(r.commitment)),
-            |r, v, s| {
-                r.commitment = v.symbol(s);
-                Ok(())
-            },
-        )
-        .sort(|r, _| symbol_key(r.commitment)),
+        date_field!(Acquisition, "date", "Date", date).column(100.0).cell_edit(),
+        date_field!(Acquisition, "delivery", "Delivery", delivery).column(120.0).cell_edit(),
+        reference_field!(Acquisition, "parent", "Framework", Kind::Reference(Collection::Acquisitions), parent),
+        reference_field!(Acquisition, "commitment", "Commitment", Kind::Reference(Collection::Commitments), commitment),
         AcquisitionField::new(
             "sources",
             "Sources",
