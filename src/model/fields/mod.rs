@@ -130,7 +130,10 @@ impl Kind {
         if text.is_empty() {
             return Ok(Value::Empty);
         }
-        let number = |text: &str| if text.contains(',') { text.replace(',', "") } else { text.to_owned() };
+        // Thousands separators ("1,000") go; a number without them is read where it is, with no copy.
+        fn number(text: &str) -> std::borrow::Cow<'_, str> {
+            if text.contains(',') { text.replace(',', "").into() } else { text.into() }
+        }
         match self {
             Kind::Id
             | Kind::Text
