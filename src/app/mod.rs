@@ -94,6 +94,8 @@ pub struct PledgeApp {
     pub dialogs: Dialogs,
     /// The import dialog, while open.
     pub import: Option<ui::import::ImportState>,
+    /// The title last sent to the window.
+    window_title: String,
     tasks: Tasks,
     recovery: Option<RecoveryStore>,
     autosave_interval: std::time::Duration,
@@ -131,6 +133,7 @@ impl PledgeApp {
             report_choice: None,
             dialogs: Dialogs::default(),
             import: None,
+            window_title: String::new(),
             tasks: Tasks::default(),
             recovery: options.recovery,
             autosave_interval: options.autosave_interval,
@@ -217,7 +220,12 @@ impl eframe::App for PledgeApp {
 
         let modified = if self.document.is_modified() { "• " } else { "" };
         let title = format!("{modified}{} — Pledge Explorer", self.document.display_name());
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+        // Only a new title goes to the window system: on X11 each one comes back as an event, which asks
+        // for another frame, so sending it every frame kept the app drawing at rest.
+        if self.window_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
 
         let view = ui::View {
             document: &self.document,
