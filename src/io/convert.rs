@@ -1,27 +1,16 @@
 //! Between the file's shape ([`wire`](super::wire)) and the in-memory model: interning on the way in,
 //! borrowing from the string pool on the way out. Both directions are total: anything the wire types
-//! accept becomes a dataset, and validation says what is wrong with it. Per-record functions serve the
-//! record editor, which converts one record at a time.
+//! accept becomes a dataset, and validation says what is wrong with it.
 
 use crate::model::{
     Acquisition, Actor, ChangelogEntry, Commitment, Dataset, Event, Interner, Meta, Money, Provenance, Quantity,
-    Record, Source, Symbol,
+    Source, Symbol,
 };
 
 use super::wire::{
     AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, EventRecord, FORMAT, MetaRecord,
     MoneyRecord, QuantityRecord, SourceRecord, Text, VERSION,
 };
-
-/// One record of any collection in its file shape.
-#[derive(Clone, Debug, PartialEq)]
-pub enum WireRecord<'a> {
-    Actor(ActorRecord<'a>),
-    Source(SourceRecord<'a>),
-    Event(EventRecord<'a>),
-    Commitment(CommitmentRecord<'a>),
-    Acquisition(AcquisitionRecord<'a>),
-}
 
 /// Builds the model from a parsed file.
 pub fn from_wire(file: DatasetFile<'_>) -> Dataset {
@@ -48,17 +37,6 @@ pub fn meta_from_wire(meta: &MetaRecord<'_>) -> Meta {
             .iter()
             .map(|c| ChangelogEntry { date: c.date, text: c.text.as_str().to_owned() })
             .collect(),
-    }
-}
-
-/// Converts one record, interning its strings into `strings`.
-pub fn record_from_wire(record: &WireRecord<'_>, strings: &mut Interner) -> Record {
-    match record {
-        WireRecord::Actor(r) => Record::Actor(actor_from_wire(r, strings)),
-        WireRecord::Source(r) => Record::Source(source_from_wire(r, strings)),
-        WireRecord::Event(r) => Record::Event(event_from_wire(r, strings)),
-        WireRecord::Commitment(r) => Record::Commitment(commitment_from_wire(r, strings)),
-        WireRecord::Acquisition(r) => Record::Acquisition(acquisition_from_wire(r, strings)),
     }
 }
 
@@ -201,17 +179,6 @@ pub fn meta_to_wire(meta: &Meta) -> MetaRecord<'_> {
             .iter()
             .map(|c| ChangelogRecord { date: c.date, text: Text::borrowed(&c.text) })
             .collect(),
-    }
-}
-
-/// The file form of one record.
-pub fn record_to_wire<'a>(record: &'a Record, dataset: &'a Dataset) -> WireRecord<'a> {
-    match record {
-        Record::Actor(r) => WireRecord::Actor(actor_to_wire(r, dataset)),
-        Record::Source(r) => WireRecord::Source(source_to_wire(r, dataset)),
-        Record::Event(r) => WireRecord::Event(event_to_wire(r, dataset)),
-        Record::Commitment(r) => WireRecord::Commitment(commitment_to_wire(r, dataset)),
-        Record::Acquisition(r) => WireRecord::Acquisition(acquisition_to_wire(r, dataset)),
     }
 }
 
