@@ -196,14 +196,7 @@ fn calendar(groups: Vec<(GroupKey, String)>) -> Vec<(GroupKey, String)> {
     let first_key = *first_key;
     (first..=last)
         .filter_map(|index| first_key.period_at(index))
-        .map(|key| {
-            let name = match key {
-                GroupKey::Year(year) => year.to_string(),
-                GroupKey::Quarter(year, quarter) => format!("{year} Q{quarter}"),
-                _ => String::new(),
-            };
-            (key, name)
-        })
+        .map(|key| (key, key.period_name().unwrap_or_default()))
         .collect()
 }
 

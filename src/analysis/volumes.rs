@@ -349,6 +349,15 @@ pub fn group_names(dataset: &Dataset, record: &Acquisition, group_by: GroupBy) -
 }
 
 impl GroupKey {
+    /// "2024", "2024 Q3": the name of a year or a quarter, which needs no dataset.
+    pub fn period_name(self) -> Option<String> {
+        match self {
+            GroupKey::Year(year) => Some(year.to_string()),
+            GroupKey::Quarter(year, quarter) => Some(format!("{year} Q{quarter}")),
+            _ => None,
+        }
+    }
+
     /// The calendar slot of a year or a quarter, counted in its own steps (years, or quarters since year 0).
     pub fn period_index(self) -> Option<i32> {
         match self {
@@ -369,11 +378,14 @@ impl GroupKey {
     }
 }
 
+/// The name of a group as readers see it: "2024 Q3", "contracted", a category.
 pub fn group_name(dataset: &Dataset, key: GroupKey) -> String {
+    if let Some(name) = key.period_name() {
+        return name;
+    }
     match key {
         GroupKey::Missing => "(none)".to_owned(),
-        GroupKey::Year(year) => year.to_string(),
-        GroupKey::Quarter(year, quarter) => format!("{year} Q{quarter}"),
+        GroupKey::Year(_) | GroupKey::Quarter(..) => String::new(),
         GroupKey::Stage(stage) => stage.label().to_owned(),
         GroupKey::Text(symbol) => dataset.text(symbol).to_owned(),
         GroupKey::All => "all".to_owned(),
