@@ -709,7 +709,7 @@ fn import_fixture(name: &str) -> PathBuf {
 fn a_table_is_imported_through_the_mapping_dialog_and_its_records_are_in_the_table() {
     let mut harness = app();
     harness.state_mut().request(Message::OpenFile(import_fixture("orders-semicolon-windows-1252.csv")));
-    harness.run_steps(3);
+    step_until(&mut harness, "the file read for the dialog", |app| app.import.is_some());
     assert!(
         harness.query_by_label_contains("Import orders-semicolon-windows-1252.csv").is_some(),
         "the dialog is open"
@@ -741,12 +741,38 @@ fn a_table_is_imported_through_the_mapping_dialog_and_its_records_are_in_the_tab
 }
 
 #[test]
+fn the_import_dialog_gives_every_record_a_value_no_column_holds() {
+    let mut harness = app();
+    harness.state_mut().request(Message::ImportFile(import_fixture("orders-semicolon-windows-1252.csv")));
+    step_until(&mut harness, "the file read for the dialog", |app| app.import.is_some());
+    // The table has no confidence column: the dialog offers one value for every record.
+    harness.get_by_role_and_label(Role::ComboBox, "Confidence").scroll_to_me();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::ComboBox, "Confidence").click();
+    harness.run_steps(2);
+    // The table behind the dialog shows "high" too; the popup's choice comes last.
+    harness.get_all_by_label("high").last().expect("the choice").click();
+    harness.run_steps(2);
+    assert_eq!(harness.get_by_role_and_label(Role::ComboBox, "Confidence").value().as_deref(), Some("high"));
+    harness.get_by_label("Import as a New Dataset").click();
+    step_until(&mut harness, "the import", |app| app.import.is_none());
+    let dataset = &harness.state().document.dataset;
+    assert_eq!(dataset.acquisitions.len(), 7);
+    assert!(dataset.acquisitions.iter().all(|a| a.confidence == pledge_explorer::model::Confidence::High));
+    let remembered = harness.state().settings.mappings.values();
+    assert!(
+        remembered.into_iter().any(|m| m.defaults.get("confidence").map(String::as_str) == Some("high")),
+        "the value is remembered with the mapping for tables with these columns"
+    );
+}
+
+#[test]
 fn records_added_from_a_table_are_one_undo_step_and_duplicates_are_offered() {
     let mut harness = app();
     let file = import_fixture("acquisitions-national-orders.csv");
     // A table in the app's own columns opens as a dataset; through the dialog it is added to one.
     harness.state_mut().request(Message::ImportFile(file));
-    harness.run_steps(3);
+    step_until(&mut harness, "the file read for the dialog", |app| app.import.is_some());
     // The default dataset holds these 17 orders already.
     assert!(harness.query_by_label_contains("17 of these match records the open dataset has").is_some());
     harness.get_by_label("keep both").click();

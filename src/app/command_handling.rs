@@ -96,7 +96,7 @@ impl PledgeApp {
         match message {
             Message::Command(command) => self.run(command, ctx),
             Message::OpenFile(path) => self.open_file(path, ctx),
-            Message::ImportFile(path) => self.open_import(path),
+            Message::ImportFile(path) => self.open_import(path, ctx),
             Message::RunImport { append: false } => self.guarded(Guarded::NewFromImport, ctx),
             Message::RunImport { append: true } => self.run_import(true, ctx),
             Message::CloseImport => self.import = None,
@@ -283,7 +283,7 @@ impl PledgeApp {
             match outcome {
                 Outcome::Picked { purpose, path: Some(path) } => match purpose {
                     PathPurpose::Open => self.open_file(path, ctx),
-                    PathPurpose::Import => self.open_import(path),
+                    PathPurpose::Import => self.open_import(path, ctx),
                     PathPurpose::SaveAs => self.save_to(path, ctx),
                     PathPurpose::ExportCsv => self.handle(Message::ExportCsvTo(path), ctx),
                     PathPurpose::ExportXlsx => self.handle(Message::ExportXlsxTo(path), ctx),
@@ -330,6 +330,7 @@ impl PledgeApp {
                     Ok(()) => self.notifications.info(format!("Exported to {}", path.display())),
                     Err(error) => self.notifications.error(error.to_string()),
                 },
+                Outcome::TableRead(result) => self.table_read(*result),
                 Outcome::Imported { append, result } => self.imported(append, *result),
                 Outcome::Autosaved(result) => {
                     if let Err(error) = result {

@@ -7,7 +7,7 @@ use crate::context::history::Edit;
 use crate::context::{Document, Settings};
 use crate::mapping::{self, Change, Imported};
 use crate::model::count_text;
-use crate::ui::import::ImportState;
+use crate::ui::import::{ImportState, OpenedTable};
 
 use super::PledgeApp;
 
@@ -16,22 +16,25 @@ impl PledgeApp {
     /// else's table opens the import dialog.
     pub(super) fn open_file(&mut self, path: PathBuf, ctx: &egui::Context) {
         if is_foreign_table(&path) {
-            self.open_import(path);
+            self.open_import(path, ctx);
         } else {
             self.guarded(crate::context::Guarded::OpenFile(path), ctx);
         }
     }
 
-    /// Reads the file for the import dialog and shows it.
-    pub(super) fn open_import(&mut self, path: PathBuf) {
-        let bytes = match crate::io::read_file(&path) {
-            Ok(bytes) => bytes,
-            Err(error) => return self.notifications.error(error.to_string()),
-        };
-        let settings = &self.settings;
-        let remembered = |headers: &[String]| settings.mappings.get(&Settings::mapping_key(headers)).cloned();
-        match ImportState::open(path, bytes, remembered, &self.document.dataset) {
-            Ok(state) => self.import = Some(state),
+    /// Reads the file for the import dialog on a worker; [`Self::table_read`] shows the dialog.
+    pub(super) fn open_import(&mut self, path: PathBuf, ctx: &egui::Context) {
+        self.tasks.read_table(path, ctx);
+    }
+
+    /// The file for the import dialog was read: the dialog opens, with the mapping used before for these
+    /// columns if there was one.
+    pub(super) fn table_read(&mut self, result: Result<OpenedTable, crate::io::LoadError>) {
+        match result {
+            Ok(opened) => {
+                let remembered = self.settings.mappings.get(&Settings::mapping_key(opened.headers())).cloned();
+                self.import = Some(ImportState::open(opened, remembered, &self.document.dataset));
+            }
             Err(error) => self.notifications.error(error.to_string()),
         }
     }

@@ -50,6 +50,8 @@ pub enum Outcome {
         result: Result<(), TaskError>,
     },
     Autosaved(Result<(), SaveError>),
+    /// A table read for the import dialog.
+    TableRead(Box<Result<crate::ui::import::OpenedTable, LoadError>>),
     /// A table read through a mapping: as a new dataset or to add to the open one.
     Imported {
         append: bool,
@@ -162,6 +164,12 @@ impl Tasks {
             };
             Outcome::Exported { path, result }
         });
+    }
+
+    /// Reads a table for the import dialog.
+    pub fn read_table(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let label = format!("Reading {}…", path.display());
+        self.spawn(&label, ctx, move || Outcome::TableRead(Box::new(crate::ui::import::OpenedTable::read(path))));
     }
 
     /// Reads the whole of an import dialog's table through its mapping.

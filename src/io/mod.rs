@@ -4,7 +4,7 @@ pub mod convert;
 pub mod csv;
 pub mod json;
 pub mod layout;
-mod parts;
+pub(crate) mod parts;
 pub mod save;
 pub mod schema;
 pub mod stream;

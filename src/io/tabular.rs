@@ -221,7 +221,8 @@ fn read_delimited(origin: String, bytes: &[u8], options: &ReadOptions) -> Result
         .ok_or_else(|| LoadError::whole(&origin, format!("the file has no row {header_row}")))?;
     let headers = names(header.iter().map(str::to_owned));
     // The line the header starts on, counting every line (the reader's own count leaves some out).
-    let header_line = header.position().map_or(header_row as u64, |position| Lines::new(&text).of(position.byte()));
+    let header_line =
+        header.position().map_or(header_row as u64, |position| Lines::new(&text).of(position.byte() as usize));
     Ok(Table {
         origin,
         sheets: Vec::new(),
@@ -251,8 +252,8 @@ impl<'t> Lines<'t> {
     }
 
     /// The line of the record the reader placed at `byte`: past the blank lines it skipped there.
-    fn of(&mut self, byte: u64) -> u64 {
-        let mut end = (byte as usize).min(self.bytes.len());
+    fn of(&mut self, byte: usize) -> u64 {
+        let mut end = byte.min(self.bytes.len());
         while matches!(self.bytes.get(end), Some(b'\n' | b'\r')) {
             end += 1;
         }
@@ -262,7 +263,18 @@ impl<'t> Lines<'t> {
         }
         self.line
     }
+
+    /// The line `byte` is on (a place at or after the last one asked for).
+    fn at(&mut self, byte: usize) -> u64 {
+        let end = byte.min(self.bytes.len()).max(self.at);
+        self.line += self.bytes[self.at..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.at = end;
+        self.line
+    }
 }
+
+/// Below this many rows a sheet is read in one stretch: threads would cost more than they save.
+const SMALLEST_SHEET_PART: usize = 4096;
 
 /// Headers trimmed; an empty one named by its column ("Column C").
 fn names(cells: impl Iterator<Item = String>) -> Vec<String> {
@@ -377,48 +389,119 @@ fn data_cell(data: &Data) -> Cell<'_> {
     }
 }
 
+/// A stretch of a table's rows below the header, which a reader can take on a core of its own: see
+/// [`Table::stretches`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stretch {
+    /// Where the stretch starts: a byte of a delimited file's text, or the index of a sheet's row.
+    start: usize,
+    /// Where the next stretch starts; None for the last.
+    until: Option<usize>,
+    /// The line of the file at `start`, from 1 (a delimited file).
+    line: u64,
+}
+
 impl Table {
     /// Visits the rows below the header, with their place in the file (the line of a delimited file, the
-    /// row of a sheet, from 1) and their cells; stops
-    /// when `visit` returns false. Returns the first error of the file's syntax.
-    pub fn rows(&self, mut visit: impl FnMut(u64, &[Cell<'_>]) -> bool) -> Result<(), LoadError> {
+    /// row of a sheet, from 1) and their cells; stops when `visit` returns false. Returns the first error
+    /// of the file's syntax.
+    pub fn rows(&self, visit: impl FnMut(u64, &[Cell<'_>]) -> bool) -> Result<(), LoadError> {
+        let whole = self.stretches(1).into_iter().next();
+        whole.map_or(Ok(()), |whole| self.rows_in(&whole, visit).map(|_| ()))
+    }
+
+    /// The rows below the header in up to `parts` stretches of about equal size (one for a small table). A
+    /// delimited file is cut at line starts, which may fall inside a quoted cell: [`Table::rows_in`] says
+    /// whether a stretch ended exactly where the next begins (see `crate::io::parts`).
+    pub fn stretches(&self, parts: usize) -> Vec<Stretch> {
         match &self.body {
             Body::Delimited { text } => {
-                let delimiter = self.delimiter.unwrap_or(',');
-                let mut reader = reader(text, delimiter);
+                // The first row below the header: past as many records as the header row says.
+                let mut header = reader(text, self.delimiter.unwrap_or(','));
                 let mut record = csv::StringRecord::new();
-                let mut number = 0u64;
+                for _ in 0..self.header_row {
+                    if !header.read_record(&mut record).unwrap_or(false) {
+                        break;
+                    }
+                }
+                let first = (header.position().byte() as usize).min(text.len());
+                let starts = super::parts::part_starts(text.as_bytes(), first, parts, b"\r\n", |_| true);
                 let mut lines = Lines::new(text);
+                (0..starts.len())
+                    .map(|k| Stretch { start: starts[k], until: starts.get(k + 1).copied(), line: lines.at(starts[k]) })
+                    .collect()
+            }
+            Body::Sheet { rows } => {
+                let count = rows.len().saturating_sub(self.header_row);
+                let parts = parts.clamp(1, count.div_ceil(SMALLEST_SHEET_PART).max(1));
+                let starts: Vec<usize> = (0..parts).map(|k| self.header_row + count * k / parts).collect();
+                (0..parts)
+                    .map(|k| Stretch {
+                        start: starts[k],
+                        until: starts.get(k + 1).copied(),
+                        line: starts[k] as u64 + 1,
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Visits the rows of one stretch as [`Table::rows`] does. Returns false when the stretch did not end
+    /// exactly where the next one starts (it began or ended inside a quoted cell): its rows are not the
+    /// file's, and the file is to be read in one stretch.
+    pub fn rows_in(
+        &self,
+        stretch: &Stretch,
+        mut visit: impl FnMut(u64, &[Cell<'_>]) -> bool,
+    ) -> Result<bool, LoadError> {
+        match &self.body {
+            Body::Delimited { text } => {
+                let Some(rest) = text.get(stretch.start..) else {
+                    return Ok(false);
+                };
+                let mut reader = reader(rest, self.delimiter.unwrap_or(','));
+                let mut record = csv::StringRecord::new();
+                let mut lines = Lines { bytes: text.as_bytes(), at: stretch.start, line: stretch.line };
                 loop {
+                    if let Some(until) = stretch.until {
+                        // Where the next row starts, past the line end of this one.
+                        let mut at = stretch.start + reader.position().byte() as usize;
+                        while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                            at += 1;
+                        }
+                        if at >= until {
+                            return Ok(at == until);
+                        }
+                    }
                     let more = reader.read_record(&mut record).map_err(|error| {
-                        let line = error.position().map_or(0, |p| p.line() as usize);
-                        LoadError::at(&self.origin, line, 1, error.to_string())
+                        let line = error.position().map_or(0, |p| p.line() + stretch.line - 1);
+                        LoadError::at(&self.origin, line as usize, 1, error.to_string())
                     })?;
                     if !more {
-                        return Ok(());
+                        return Ok(stretch.until.is_none());
                     }
-                    number += 1;
-                    if number <= self.header_row as u64 || record.iter().all(|cell| cell.trim().is_empty()) {
+                    if record.iter().all(|cell| cell.trim().is_empty()) {
                         continue;
                     }
                     let cells: Vec<Cell<'_>> = record.iter().map(|cell| Cell::Text(Cow::Borrowed(cell))).collect();
-                    let line = record.position().map_or(number, |p| lines.of(p.byte()));
+                    let line = record.position().map_or(stretch.line, |p| lines.of(stretch.start + p.byte() as usize));
                     if !visit(line, &cells) {
-                        return Ok(());
+                        return Ok(true);
                     }
                 }
             }
             Body::Sheet { rows } => {
-                for (index, row) in rows.iter().enumerate().skip(self.header_row) {
+                let until = stretch.until.unwrap_or(rows.len()).min(rows.len());
+                for (index, row) in rows.iter().enumerate().take(until).skip(stretch.start) {
                     if row.iter().all(|cell| matches!(cell, Data::Empty)) {
                         continue;
                     }
                     let cells: Vec<Cell<'_>> = row.iter().map(data_cell).collect();
                     if !visit(index as u64 + 1, &cells) {
-                        return Ok(());
+                        break;
                     }
                 }
-                Ok(())
+                Ok(true)
             }
         }
     }
@@ -464,6 +547,56 @@ mod tests {
 
     fn table(bytes: &[u8]) -> Table {
         read(std::path::Path::new("t.csv"), bytes.to_vec(), &ReadOptions::default()).unwrap()
+    }
+
+    /// The rows of `stretches` read one after another, and whether every seam held.
+    fn rows_of(table: &Table, stretches: &[Stretch]) -> (Vec<(u64, Vec<String>)>, bool) {
+        let mut rows = Vec::new();
+        let mut held = true;
+        for stretch in stretches {
+            held &= table
+                .rows_in(stretch, |line, cells| {
+                    rows.push((line, cells.iter().map(|cell| cell.text().into_owned()).collect()));
+                    true
+                })
+                .unwrap();
+        }
+        (rows, held)
+    }
+
+    #[test]
+    fn rows_read_in_stretches_are_the_rows_read_at_once() {
+        let mut text = String::from("A title\n\nId,Name,Note\n");
+        for row in 0..60_000 {
+            text.push_str(&format!("{row},name {},a note long enough for 4 MB in all\r\n", row % 9));
+            if row % 1000 == 0 {
+                text.push('\n');
+            }
+        }
+        let table = table(text.as_bytes());
+        let (whole, _) = rows_of(&table, &table.stretches(1));
+        assert_eq!(whole.len(), 60_000);
+        assert_eq!(
+            whole[0],
+            (4, vec!["0".to_owned(), "name 0".to_owned(), "a note long enough for 4 MB in all".to_owned()])
+        );
+        for parts in [2, 3, 8] {
+            let stretches = table.stretches(parts);
+            assert_eq!(stretches.len(), parts);
+            let (rows, held) = rows_of(&table, &stretches);
+            assert!(held, "every stretch starts at a row");
+            assert_eq!(rows, whole, "{parts} stretches");
+        }
+        // A quoted cell from a quarter of the file to its end: the second stretch starts inside it, and the first
+        // says so.
+        let middle = text.len() / 4;
+        let at = text[middle..].find('\n').unwrap() + middle + 1;
+        let mut broken = text.clone();
+        broken.insert_str(at, "60000,a long note,\"");
+        broken.push_str("\"\n60001,last,row\n");
+        let table = super::read(std::path::Path::new("t.csv"), broken.into_bytes(), &ReadOptions::default()).unwrap();
+        let (_, held) = rows_of(&table, &table.stretches(2));
+        assert!(!held, "the seam inside the quoted cell is found");
     }
 
     #[test]

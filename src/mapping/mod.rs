@@ -6,12 +6,15 @@
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
-use crate::io::tabular::{Cell, Table, parse_number};
+use crate::io::tabular::{Cell, Stretch, Table, parse_number};
 use crate::model::fields::{self, Kind};
-use crate::model::{Collection, Dataset, Record, Source, Symbol, Vocabulary};
+use crate::model::{Acquisition, Collection, Dataset, Interner, PartialDate, Record, Source, Symbol, Vocabulary};
 
 /// What a column becomes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -237,147 +240,274 @@ pub fn id_prefix(origin: &str) -> String {
     if slug.is_empty() { "import".to_owned() } else { slug }
 }
 
-/// Reads every row of `table` through `mapping`; at most `limit` records (a preview) when given.
+/// Reads every row of `table` through `mapping`; at most `limit` records (a preview) when given. A large
+/// table is read in parts on every core, with the result a reading on one core gives.
 pub fn import(table: &Table, mapping: &Mapping, limit: Option<usize>) -> Result<Imported, crate::io::LoadError> {
-    let collection = Collection::Acquisitions;
-    let specs = fields::specs(collection);
-    let position = |key: &str| specs.iter().position(|spec| spec.key == key);
-    let columns: Vec<Target> = table.headers.iter().map(|header| mapping.target(header)).collect();
-    let prefix = id_prefix(&table.origin);
-    let mut blank =
-        fields::blank_texts(collection, "", crate::model::FuzzyDate::Single(crate::model::PartialDate::of_year(2000)));
-    for (key, text) in &mapping.defaults {
-        if let Some(at) = position(key) {
-            blank[at] = text.clone();
+    let parts = if limit.is_some() { 1 } else { rayon::current_num_threads() };
+    import_in_parts(table, mapping, limit, parts)
+}
+
+fn import_in_parts(
+    table: &Table,
+    mapping: &Mapping,
+    limit: Option<usize>,
+    parts: usize,
+) -> Result<Imported, crate::io::LoadError> {
+    let rows = RowReader::new(table, mapping);
+    let mut dataset = Dataset::default();
+    let stretches = table.stretches(parts);
+    let mut pieces = None;
+    if stretches.len() > 1 {
+        // A seam that does not match, or a syntax error, is read again on one core, which names the line.
+        let read = |(k, stretch): (usize, &Stretch)| {
+            let pool = if k == 0 { dataset.strings.clone() } else { Default::default() };
+            let mut piece = Piece::new(pool, table.headers.len());
+            table.rows_in(stretch, |row, cells| rows.read(row, cells, &mut piece)).ok()?.then_some(piece)
+        };
+        pieces = stretches.par_iter().enumerate().map(read).collect::<Option<Vec<Piece>>>();
+    }
+    let pieces = match pieces {
+        Some(pieces) => pieces,
+        None => {
+            let mut piece = Piece::new(dataset.strings.clone(), table.headers.len());
+            table.rows(|row, cells| {
+                rows.read(row, cells, &mut piece);
+                limit.is_none_or(|limit| piece.rows.len() + piece.problems.len() < limit)
+            })?;
+            vec![piece]
+        }
+    };
+    let mut row_list = Vec::new();
+    let mut problems = Vec::new();
+    let mut named_sources = Vec::new();
+    let mut parts = Vec::new();
+    for piece in pieces {
+        row_list.extend(piece.rows);
+        problems.extend(piece.problems);
+        named_sources.push((piece.sources, piece.source_of));
+        parts.push(crate::io::parts::Part { records: piece.records, strings: piece.strings, end: 0 });
+    }
+    crate::io::parts::join_parts(&mut dataset, parts);
+    // The sources the rows name, numbered in the order the file names them.
+    let mut sources: HashMap<String, Symbol> = HashMap::new();
+    let mut record = 0;
+    for (texts, source_of) in named_sources {
+        let ids: Vec<Symbol> = texts.iter().map(|text| source_id(text, &mut dataset, &mut sources)).collect();
+        for source in source_of {
+            if let Some(source) = source {
+                dataset.acquisitions[record].sources = smallvec::smallvec![ids[source as usize]];
+            }
+            record += 1;
         }
     }
-    let mut dataset = Dataset::default();
-    let mut sources: HashMap<String, Symbol> = HashMap::new();
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    let decimal_comma = table.decimal_comma;
-    // What a cell's text gives, by column, for the columns whose values repeat and are worth reading once
-    // (countries, dates, stages, units); a million rows name a few hundred of each.
-    let mut cache: HashMap<(usize, String), Result<Filled, String>> = HashMap::new();
-    let cached = |target: &Target| {
-        matches!(target, Target::Field(key) if matches!(key.as_str(),
-            "buyers" | "agency" | "supplier" | "date" | "delivery" | "stage" | "quantity_unit" | "value_currency"))
-    };
-    table.rows(|row, cells| {
-        let mut texts = blank.clone();
-        texts[0] = format!("{prefix}-{row}");
-        let mut notes: Vec<String> = Vec::new();
-        let mut failed = None;
-        let names = |key: &str| {
-            columns.iter().enumerate().any(|(index, target)| {
-                matches!(target, Target::Field(k) if k == key) && cells.get(index).is_some_and(|cell| !cell.is_empty())
-            })
-        };
-        let mapped = |key: &str| columns.iter().any(|target| matches!(target, Target::Field(k) if k == key));
-        if (mapped("system") || mapped("buyers")) && !names("system") && !names("buyers") {
-            let message = "the row names no system and no buyer: if it holds the end of the row above, a line \
-                           break inside a cell split that row"
-                .to_owned();
-            failed = Some(RowProblem { row, column: "(the whole row)".to_owned(), message });
-        }
-        for (index, target) in columns.iter().enumerate().filter(|_| failed.is_none()) {
-            let cell = cells.get(index).unwrap_or(&Cell::Empty);
-            if cell.is_empty() {
-                continue;
-            }
-            let header = &table.headers[index];
-            let text = cell.text();
-            let result = match target {
-                Target::Skip => Ok(()),
-                Target::Notes => {
-                    notes.push(format!("{header}: {text}"));
-                    Ok(())
-                }
-                Target::Field(key) if key == "notes" => {
-                    notes.push(text.into_owned());
-                    Ok(())
-                }
-                Target::Field(key) if key == "sources" => {
-                    let id = source_id(&text, &mut dataset, &mut sources);
-                    if let Some(at) = position("sources") {
-                        texts[at] = id;
-                    }
-                    Ok(())
-                }
-                Target::Field(key) => {
-                    let filled = if cached(target) && !matches!(cell, Cell::Number(_) | Cell::Date(_)) {
-                        let entry = cache.entry((index, text.clone().into_owned()));
-                        entry.or_insert_with(|| fill(key, cell, &text, decimal_comma, &position)).clone()
-                    } else {
-                        fill(key, cell, &text, decimal_comma, &position)
-                    };
-                    filled.map(|filled| {
-                        for (at, value) in filled {
-                            texts[at] = value;
-                        }
-                    })
-                }
-            };
-            if let Err(message) = result {
-                failed = Some(RowProblem { row, column: header.clone(), message });
-                break;
-            }
-        }
-        if failed.is_none()
-            && !notes.is_empty()
-            && let Some(at) = position("notes")
-        {
-            let mut all = std::mem::take(&mut texts[at]);
-            for note in notes {
-                if !all.is_empty() {
-                    all.push('\n');
-                }
-                all.push_str(&note);
-            }
-            texts[at] = all;
-        }
-        let record = match failed {
-            Some(problem) => Err(problem),
-            None => fields::read_texts(collection, &texts, &mut dataset.strings).map_err(|error| {
-                let column = columns
-                    .iter()
-                    .position(
-                        |t| matches!(t, Target::Field(k) if k == error.key || error.key.starts_with(&format!("{k}_"))),
-                    )
-                    .map_or_else(|| error.key.to_owned(), |i| table.headers[i].clone());
-                RowProblem { row, column, message: error.message }
-            }),
-        };
-        match record {
-            Ok(record) => {
-                let end = dataset.acquisitions.len();
-                dataset.insert(end, record);
-                rows.push(row);
-            }
-            Err(problem) => problems.push(problem),
-        }
-        limit.is_none_or(|limit| rows.len() + problems.len() < limit)
-    })?;
     crate::model::references::complete(&mut dataset, &table.origin);
     let name = std::path::Path::new(&table.origin)
         .file_name()
         .map_or_else(|| table.origin.clone(), |n| n.to_string_lossy().into_owned());
     dataset.meta.title = format!("Imported from {name}");
     dataset.meta.description = format!("Acquisitions read from {} through a column mapping.", table.origin);
-    Ok(Imported { dataset, rows, problems })
+    Ok(Imported { dataset, rows: row_list, problems })
+}
+
+/// What reading a stretch of rows gives: its records (interned into a pool of its own), their rows, the
+/// rows left out, and the sources the rows name.
+struct Piece {
+    records: Vec<Acquisition>,
+    strings: Interner,
+    rows: Vec<u64>,
+    problems: Vec<RowProblem>,
+    /// The texts of the sources named, in the order met; the one each record names (by place in `sources`).
+    sources: Vec<String>,
+    source_of: Vec<Option<u32>>,
+    source_index: HashMap<String, u32>,
+    /// What a cell's text gave, by column, for columns whose values repeat (countries, dates, stages,
+    /// units): a million rows name a few hundred of each.
+    cache: Vec<HashMap<String, Result<Filled, String>>>,
+    /// The field texts of the row being read (kept between rows so their buffers are reused).
+    texts: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl Piece {
+    fn new(strings: Interner, columns: usize) -> Piece {
+        Piece {
+            records: Vec::new(),
+            strings,
+            rows: Vec::new(),
+            problems: Vec::new(),
+            sources: Vec::new(),
+            source_of: Vec::new(),
+            source_index: HashMap::new(),
+            cache: vec![HashMap::new(); columns],
+            texts: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// How each column of a table is read through a mapping: worked out once, used for every row.
+struct RowReader<'t> {
+    headers: &'t [String],
+    columns: Vec<Target>,
+    /// Whether a column's values are read once per distinct text.
+    cached: Vec<bool>,
+    /// The field texts of a record no column fills: empty, or the mapping's defaults.
+    blank: Vec<String>,
+    prefix: String,
+    decimal_comma: bool,
+    /// The columns that name a system or a buyer, when one is mapped: a row with neither is the tail of a
+    /// split row.
+    naming: Vec<usize>,
+    notes_at: Option<usize>,
+}
+
+impl<'t> RowReader<'t> {
+    fn new(table: &'t Table, mapping: &Mapping) -> Self {
+        let collection = Collection::Acquisitions;
+        let columns: Vec<Target> = table.headers.iter().map(|header| mapping.target(header)).collect();
+        let mut blank =
+            fields::blank_texts(collection, "", crate::model::FuzzyDate::Single(PartialDate::of_year(2000)));
+        for (key, text) in &mapping.defaults {
+            if let Some(at) = position(key) {
+                blank[at] = text.clone();
+            }
+        }
+        let is = |target: &Target, keys: &[&str]| matches!(target, Target::Field(key) if keys.contains(&key.as_str()));
+        let repeating =
+            ["buyers", "agency", "supplier", "date", "delivery", "stage", "quantity_unit", "value_currency"];
+        let naming = (0..columns.len()).filter(|&index| is(&columns[index], &["system", "buyers"])).collect();
+        RowReader {
+            headers: &table.headers,
+            cached: columns.iter().map(|target| is(target, &repeating)).collect(),
+            columns,
+            blank,
+            prefix: id_prefix(&table.origin),
+            decimal_comma: table.decimal_comma,
+            naming,
+            notes_at: position("notes"),
+        }
+    }
+
+    /// Reads one row into `piece`: a record, or a problem. Always goes on to the next row.
+    fn read(&self, row: u64, cells: &[Cell<'_>], piece: &mut Piece) -> bool {
+        match self.record(row, cells, piece) {
+            Ok((record, source)) => {
+                piece.records.push(record);
+                piece.source_of.push(source);
+                piece.rows.push(row);
+            }
+            Err(problem) => piece.problems.push(problem),
+        }
+        true
+    }
+
+    fn record(
+        &self,
+        row: u64,
+        cells: &[Cell<'_>],
+        piece: &mut Piece,
+    ) -> Result<(Acquisition, Option<u32>), RowProblem> {
+        let filled = |index: &usize| cells.get(*index).is_some_and(|cell| !cell.is_empty());
+        if !self.naming.is_empty() && !self.naming.iter().any(filled) {
+            let message = "the row names no system and no buyer: if it holds the end of the row above, a line \
+                           break inside a cell split that row"
+                .to_owned();
+            return Err(RowProblem { row, column: "(the whole row)".to_owned(), message });
+        }
+        let Piece { texts, notes, cache, sources, source_index, strings, .. } = &mut *piece;
+        texts.resize(self.blank.len(), String::new());
+        for (text, blank) in texts.iter_mut().zip(&self.blank) {
+            text.clone_from(blank);
+        }
+        texts[0].clear();
+        let _ = write!(texts[0], "{}-{row}", self.prefix);
+        notes.clear();
+        let mut source = None;
+        for (index, target) in self.columns.iter().enumerate() {
+            let cell = cells.get(index).unwrap_or(&Cell::Empty);
+            if cell.is_empty() {
+                continue;
+            }
+            let header = &self.headers[index];
+            let text = cell.text();
+            let problem = |message: &String| RowProblem { row, column: header.clone(), message: message.clone() };
+            match target {
+                Target::Skip => {}
+                Target::Notes => notes.push(format!("{header}: {text}")),
+                Target::Field(key) if key == "notes" => notes.push(text.into_owned()),
+                Target::Field(key) if key == "sources" => {
+                    let text = text.trim();
+                    source = Some(match source_index.get(text) {
+                        Some(&at) => at,
+                        None => {
+                            let at = sources.len() as u32;
+                            source_index.insert(text.to_owned(), at);
+                            sources.push(text.to_owned());
+                            at
+                        }
+                    });
+                }
+                Target::Field(key) if self.cached[index] && !matches!(cell, Cell::Number(_) | Cell::Date(_)) => {
+                    let column = &mut cache[index];
+                    if !column.contains_key(text.as_ref()) {
+                        column.insert(text.to_string(), fill(key, cell, &text, self.decimal_comma));
+                    }
+                    match &column[text.as_ref()] {
+                        Ok(filled) => {
+                            for (at, value) in filled {
+                                texts[*at].clone_from(value);
+                            }
+                        }
+                        Err(message) => return Err(problem(message)),
+                    }
+                }
+                Target::Field(key) => match fill(key, cell, &text, self.decimal_comma) {
+                    Ok(filled) => {
+                        for (at, value) in filled {
+                            texts[at] = value;
+                        }
+                    }
+                    Err(message) => return Err(problem(&message)),
+                },
+            }
+        }
+        if !notes.is_empty()
+            && let Some(at) = self.notes_at
+        {
+            let all = &mut texts[at];
+            for note in notes.iter() {
+                if !all.is_empty() {
+                    all.push('\n');
+                }
+                all.push_str(note);
+            }
+        }
+        let texts = &*texts;
+        let record =
+            fields::read::<Acquisition>(|at| texts.get(at).map_or("", String::as_str), strings).map_err(|error| {
+                let column = self
+                    .columns
+                    .iter()
+                    .position(
+                        |t| matches!(t, Target::Field(k) if k == error.key || error.key.starts_with(&format!("{k}_"))),
+                    )
+                    .map_or_else(|| error.key.to_owned(), |i| self.headers[i].clone());
+                RowProblem { row, column, message: error.message }
+            })?;
+        Ok((record, source))
+    }
+}
+
+/// The place of an acquisition's field in its field table.
+fn position(key: &str) -> Option<usize> {
+    fields::position(Collection::Acquisitions, key)
 }
 
 /// The field texts a cell gives: (position in the field table, text).
 type Filled = Vec<(usize, String)>;
 
 /// The field texts a cell gives, for a column mapped to `key` (not notes or sources, which gather).
-fn fill(
-    key: &str,
-    cell: &Cell<'_>,
-    text: &str,
-    decimal_comma: bool,
-    position: &dyn Fn(&str) -> Option<usize>,
-) -> Result<Filled, String> {
+fn fill(key: &str, cell: &Cell<'_>, text: &str, decimal_comma: bool) -> Result<Filled, String> {
     let mut filled = Filled::new();
     let mut set = |key: &str, value: String| {
         if let Some(at) = position(key)
@@ -449,10 +579,9 @@ fn fill(
 
 /// The id of the source a cell names, adding the source the first time: a link becomes its url, other
 /// text its title.
-fn source_id(text: &str, dataset: &mut Dataset, sources: &mut HashMap<String, Symbol>) -> String {
-    let text = text.trim();
+fn source_id(text: &str, dataset: &mut Dataset, sources: &mut HashMap<String, Symbol>) -> Symbol {
     if let Some(&id) = sources.get(text) {
-        return dataset.text(id).to_owned();
+        return id;
     }
     let id_text = format!("source-{}", sources.len() + 1);
     let id = dataset.intern(&id_text);
@@ -469,7 +598,7 @@ fn source_id(text: &str, dataset: &mut Dataset, sources: &mut HashMap<String, Sy
     let end = dataset.sources.len();
     dataset.insert(end, Record::Source(source));
     sources.insert(text.to_owned(), id);
-    id_text
+    id
 }
 
 /// What to do with an imported record that matches one the dataset has.
@@ -600,6 +729,49 @@ pub fn duplicates(dataset: &Dataset, imported: &Dataset) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table as an analyst's export has it, over 2 MB so that it is read in parts: country names,
+    /// sources named again and again, rows that cannot be read, and (when `multiline`) comments over
+    /// several lines, so that some places where a part would start fall inside a quoted cell.
+    fn large_foreign_table(multiline: bool) -> Table {
+        let countries = ["Germany", "Czech Republic", "Türkiye", "UK", "Netherlands"];
+        let mut text =
+            String::from("Orders of European Allies\n\nCountry,Weapon system,Qty,Year of order,Source,Comments\n");
+        for row in 0..40_000 {
+            let year = if row % 997 == 0 { "sometime".to_owned() } else { format!("{}", 2000 + row % 25) };
+            let comment = if multiline && row % 7 == 0 { "\"signed,\nthen amended\"" } else { "signed" };
+            let country = countries[row % countries.len()];
+            let quantity = if row % 11 == 0 { format!("c. {}", row % 300) } else { format!("{}", row % 500) };
+            let source = format!("https://example.org/report-{}", row % 17);
+            text.push_str(&format!("{country},System {},{quantity},{year},{source},{comment}\n", row % 60));
+        }
+        crate::io::tabular::read(std::path::Path::new("orders.csv"), text.into_bytes(), &Default::default()).unwrap()
+    }
+
+    #[test]
+    fn a_table_imported_on_every_core_is_the_table_imported_on_one() {
+        for multiline in [false, true] {
+            let table = large_foreign_table(multiline);
+            assert!(table.stretches(8).len() > 1, "the table is large enough to be cut");
+            let mapping = guess(&table.headers, &table.sample(50));
+            let one = import_in_parts(&table, &mapping, None, 1).unwrap();
+            assert_eq!(one.rows.len() + one.problems.len(), 40_000);
+            assert_eq!(one.problems.len(), 41, "every row with a year that is not a date: {:?}", &one.problems[..2]);
+            assert_eq!(one.dataset.sources.len(), 17);
+            for parts in [2, 3, 8] {
+                let many = import_in_parts(&table, &mapping, None, parts).unwrap();
+                assert_eq!(many.dataset.acquisitions, one.dataset.acquisitions, "{parts} parts");
+                assert_eq!(many.dataset.sources, one.dataset.sources);
+                assert_eq!(many.dataset.actors, one.dataset.actors);
+                assert_eq!(many.rows, one.rows);
+                assert_eq!(many.problems, one.problems);
+                let strings = |d: &Dataset| {
+                    (0..d.strings.len()).map(|i| d.strings.resolve_index(i).to_owned()).collect::<Vec<_>>()
+                };
+                assert_eq!(strings(&many.dataset), strings(&one.dataset));
+            }
+        }
+    }
 
     #[test]
     fn headers_as_people_write_them() {

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use crate::context::Message;
 use crate::io::tabular::{ReadOptions, Table, TextEncoding};
 use crate::mapping::{self, Imported, Mapping, OnDuplicate, Target};
-use crate::model::{Dataset, count_text};
+use crate::model::fields::{self, Kind, Spec};
+use crate::model::{Collection, Dataset, count_text};
 
 /// Records shown in the preview; the rows read for it.
 const PREVIEW_ROWS: usize = 200;
@@ -35,22 +36,38 @@ pub struct ImportState {
     pub running: bool,
 }
 
-impl ImportState {
-    /// Reads `bytes` with detected options; `remembered` is a mapping used before for these columns.
-    pub fn open(
-        path: PathBuf,
-        bytes: Vec<u8>,
-        remembered: impl Fn(&[String]) -> Option<Mapping>,
-        dataset: &Dataset,
-    ) -> Result<ImportState, crate::io::LoadError> {
-        let options = ReadOptions::default();
-        let table = crate::io::tabular::read(&path, bytes.clone(), &options)?;
+/// A file read for the import dialog with the options detected: on a worker, since decoding a large file
+/// takes a while.
+pub struct OpenedTable {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    table: Table,
+    samples: Vec<Vec<String>>,
+}
+
+impl OpenedTable {
+    pub fn read(path: PathBuf) -> Result<OpenedTable, crate::io::LoadError> {
+        let bytes = crate::io::read_file(&path)?;
+        let table = crate::io::tabular::read(&path, bytes.clone(), &ReadOptions::default())?;
         let samples = table.sample(PREVIEW_ROWS);
-        let mapping = remembered(&table.headers).unwrap_or_else(|| mapping::guess(&table.headers, &samples));
+        Ok(OpenedTable { path, bytes, table, samples })
+    }
+
+    /// The table's headers: what a mapping remembered for them is found by.
+    pub fn headers(&self) -> &[String] {
+        &self.table.headers
+    }
+}
+
+impl ImportState {
+    /// The dialog for a table read; `remembered` is a mapping used before for these columns.
+    pub fn open(opened: OpenedTable, remembered: Option<Mapping>, dataset: &Dataset) -> ImportState {
+        let OpenedTable { path, bytes, table, samples } = opened;
+        let mapping = remembered.unwrap_or_else(|| mapping::guess(&table.headers, &samples));
         let mut state = ImportState {
             path,
             bytes: Arc::new(bytes),
-            options,
+            options: ReadOptions::default(),
             table: Arc::new(table),
             mapping,
             samples,
@@ -61,7 +78,7 @@ impl ImportState {
             running: false,
         };
         state.refresh_preview(dataset);
-        Ok(state)
+        state
     }
 
     /// Reads the file again with the options chosen; keeps the mapping of columns whose header stays.
@@ -130,6 +147,7 @@ pub fn import_ui(dataset: &Dataset, state: &mut ImportState, commands: &mut Vec<
                 ui.separator();
                 ui.strong("What each column becomes");
                 changed_mapping = columns_ui(state, ui);
+                changed_mapping |= defaults_ui(state, ui);
                 ui.separator();
                 preview_ui(state, ui);
             });
@@ -270,6 +288,55 @@ fn columns_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
     changed
 }
 
+/// Values every record gets for fields no column fills: without them a table with no stage column would
+/// come in as plans. Returns true when one changed.
+fn defaults_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
+    const OFFERED: [&str; 5] = ["stage", "confidence", "quantity_unit", "value_currency", "supplier"];
+    let unfilled: Vec<&Spec> = OFFERED
+        .into_iter()
+        .filter(|key| !state.mapping.columns.iter().any(|c| matches!(&c.target, Target::Field(k) if k == key)))
+        .filter_map(|key| fields::spec(Collection::Acquisitions, key))
+        .collect();
+    if unfilled.is_empty() {
+        return false;
+    }
+    let mut changed = false;
+    ui.add_space(4.0);
+    ui.strong("What every record gets where no column says");
+    egui::Grid::new("import_defaults").num_columns(2).show(ui, |ui| {
+        for spec in unfilled {
+            let label = ui.label(spec.label);
+            let mut value = state.mapping.defaults.get(spec.key).cloned().unwrap_or_default();
+            let edited = match spec.kind {
+                Kind::Vocabulary(words) => super::editor::vocabulary_ui(
+                    &format!("import_default_{}", spec.key),
+                    true,
+                    words,
+                    &mut value,
+                    label.id,
+                    ui,
+                ),
+                _ => {
+                    let field =
+                        egui::TextEdit::singleline(&mut value).hint_text("as each row has it").desired_width(200.0);
+                    ui.add(field).labelled_by(label.id).changed()
+                }
+            };
+            if edited {
+                let value = value.trim();
+                if value.is_empty() {
+                    state.mapping.defaults.remove(spec.key);
+                } else {
+                    state.mapping.defaults.insert(spec.key.to_owned(), value.to_owned());
+                }
+                changed = true;
+            }
+            ui.end_row();
+        }
+    });
+    changed
+}
+
 fn preview_ui(state: &mut ImportState, ui: &mut egui::Ui) {
     let Some(preview) = &state.preview else { return };
     let records = preview.dataset.acquisitions.len();
@@ -293,9 +360,7 @@ fn preview_ui(state: &mut ImportState, ui: &mut egui::Ui) {
                 let duplicate = state.matches.get(index).copied().flatten().is_some();
                 let mark = if duplicate { format!("{row} (already there)") } else { row.to_string() };
                 ui.label(mark);
-                let field = |key: &str| {
-                    crate::model::fields::shown(dataset, crate::model::Collection::Acquisitions, index, key)
-                };
+                let field = |key: &str| fields::shown(dataset, Collection::Acquisitions, index, key);
                 ui.label(dataset.text(record.system));
                 ui.label(field("buyers"));
                 ui.label(field("quantity"));
