@@ -114,7 +114,7 @@ fn main() {
         volumes(&dataset, None, GroupBy::Category);
     });
     time("timeline_layout", &mut || {
-        layout(&dataset, &Filter::default());
+        layout(&dataset, &Filter::default(), Default::default());
     });
     time("report_html", &mut || {
         report::html::render(&report::prepare(&dataset, &report::ReportOptions::new("Benchmark", Filter::default())));

@@ -19,7 +19,15 @@ use pledge_explorer::io;
 use pledge_explorer::model::Collection;
 
 fn start(recovery: Option<RecoveryStore>, autosave_interval: Duration) -> Harness<'static, PledgeApp> {
-    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |_cc| {
+    start_sized([1400.0, 900.0], recovery, autosave_interval)
+}
+
+fn start_sized(
+    size: [f32; 2],
+    recovery: Option<RecoveryStore>,
+    autosave_interval: Duration,
+) -> Harness<'static, PledgeApp> {
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |_cc| {
         PledgeApp::new(StartOptions { file: None, settings: Settings::default(), recovery, autosave_interval })
     });
     harness.run_steps(2);
@@ -645,6 +653,49 @@ fn the_timeline_opens_on_both_summits_selects_on_click_and_presets_change_the_ra
     harness.get_by_label("Vilnius to Washington").click();
     harness.run_steps(2);
     assert_eq!(harness.state().timeline.range, (from, to));
+}
+
+#[test]
+fn at_the_default_view_every_record_in_view_has_its_label_in_the_window_sizes_people_use() {
+    use pledge_explorer::analysis::timeline::item_label;
+    for size in [[1280.0, 800.0], [1024.0, 768.0]] {
+        let mut harness = start_sized(size, None, Duration::from_secs(3600));
+        harness.get_by_label("Timeline").click();
+        harness.run_steps(3);
+        let app = harness.state();
+        let timeline = app.timeline.timeline().expect("placed");
+        let (from, to) = app.timeline.range;
+        let in_view: Vec<String> = timeline
+            .items
+            .iter()
+            .filter(|item| item.extent.end >= from && item.extent.start <= to)
+            .map(|item| item_label(&app.document.dataset, item))
+            .collect();
+        assert!(in_view.len() > 30, "{} records in view", in_view.len());
+        let missing: Vec<&String> =
+            in_view.iter().filter(|label| harness.query_all_by_label(label).next().is_none()).collect();
+        assert!(missing.is_empty(), "at {size:?} no label for {missing:?}");
+    }
+}
+
+#[test]
+fn the_timeline_groups_acquisitions_as_chosen_and_folds_a_lane() {
+    let mut harness = app();
+    harness.get_by_label("Timeline").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Collapse lane Acquisitions: air and missile defence").is_some());
+    harness.get_by_role_and_label(Role::ComboBox, "Acquisitions by").click();
+    harness.run_steps(2);
+    harness.get_by_label("stage").click();
+    step_until(&mut harness, "the new lanes", |app| !app.timeline.is_updating());
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Collapse lane Acquisitions: air and missile defence").is_none());
+    harness.get_by_label("Collapse lane Acquisitions: contracted").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Expand lane Acquisitions: contracted").is_some(), "the lane is folded");
+    harness.get_by_label("Expand lane Acquisitions: contracted").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Collapse lane Acquisitions: contracted").is_some(), "and unfolded");
 }
 
 #[test]

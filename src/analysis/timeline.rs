@@ -11,6 +11,8 @@ use jiff::{Span, Unit};
 use crate::model::{Collection, Dataset, EventKind, FuzzyDate};
 use crate::palette::LaneKind;
 
+use rayon::prelude::*;
+
 use super::filter::{Filter, filtered};
 
 const EPOCH: Date = Date::constant(1970, 1, 1);
@@ -77,12 +79,12 @@ pub fn extent(date: &FuzzyDate) -> Option<Extent> {
     })
 }
 
-/// One record on the timeline.
+/// One record on the timeline. Its label is made when it is drawn ([`item_label`]): a million labels
+/// made up front would cost more than the rest of the placement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
     pub lane: usize,
     pub extent: Extent,
-    pub label: String,
     pub record: (Collection, usize),
     /// The record it hangs from (a framework, the pledge an action belongs to), for connectors.
     pub parent: Option<(Collection, usize)>,
@@ -116,24 +118,62 @@ pub struct Timeline {
     pub undated: usize,
 }
 
-/// Places the records that pass `filter`.
-pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
-    let mut timeline = Timeline::default();
-    let mut lanes: Vec<Lane> = Vec::new();
-    let lane_of = |title: String, kind, lanes: &mut Vec<Lane>| match lanes.iter().position(|l| l.title == title) {
-        Some(index) => index,
-        None => {
-            lanes.push(Lane { title, kind, items: Vec::new() });
-            lanes.len() - 1
-        }
-    };
-    let push =
-        |timeline: &mut Timeline, lane: usize, extent: Option<Extent>, label: String, record, parent| match extent {
-            Some(extent) => timeline.items.push(Item { lane, extent, label, record, parent }),
-            None => timeline.undated += 1,
-        };
+/// What the acquisitions' lanes are: one per category (the default), buyer, system, commitment served or
+/// stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grouping {
+    #[default]
+    Category,
+    Buyer,
+    System,
+    Commitment,
+    Stage,
+}
 
-    let events_lane = lane_of("Summits and events".to_owned(), LaneKind::Events, &mut lanes);
+impl Grouping {
+    pub const ALL: [Grouping; 5] =
+        [Grouping::Category, Grouping::Buyer, Grouping::System, Grouping::Commitment, Grouping::Stage];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grouping::Category => "category",
+            Grouping::Buyer => "buyer",
+            Grouping::System => "system",
+            Grouping::Commitment => "commitment",
+            Grouping::Stage => "stage",
+        }
+    }
+}
+
+/// Lanes by title, made the first time a title is met.
+#[derive(Default)]
+struct Lanes {
+    lanes: Vec<Lane>,
+    by_title: std::collections::HashMap<String, usize>,
+}
+
+impl Lanes {
+    fn of(&mut self, title: &str, kind: LaneKind) -> usize {
+        if let Some(&index) = self.by_title.get(title) {
+            return index;
+        }
+        self.lanes.push(Lane { title: title.to_owned(), kind, items: Vec::new() });
+        self.by_title.insert(title.to_owned(), self.lanes.len() - 1);
+        self.lanes.len() - 1
+    }
+}
+
+/// Places the records that pass `filter`, the acquisitions in lanes by `grouping`.
+pub fn layout(dataset: &Dataset, filter: &Filter, grouping: Grouping) -> Timeline {
+    let mut timeline = Timeline::default();
+    let mut lanes = Lanes::default();
+    let push = |timeline: &mut Timeline, lane: usize, extent: Option<Extent>, record, parent| match extent {
+        Some(extent) => timeline.items.push(Item { lane, extent, record, parent }),
+        None => timeline.undated += 1,
+    };
+
+    let events_lane = lanes.of("Summits and events", LaneKind::Events);
     for row in filtered(dataset, Collection::Events, filter) {
         let event = &dataset.events[row as usize];
         let extent = extent(&event.date);
@@ -146,7 +186,7 @@ pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
                 record: (Collection::Events, row as usize),
             });
         }
-        push(&mut timeline, events_lane, extent, event.title.clone(), (Collection::Events, row as usize), None);
+        push(&mut timeline, events_lane, extent, (Collection::Events, row as usize), None);
     }
 
     let commitment_position: BTreeMap<_, _> = dataset.commitments.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
@@ -168,60 +208,91 @@ pub fn layout(dataset: &Dataset, filter: &Filter) -> Timeline {
             .origin
             .and_then(|id| dataset.events.iter().find(|e| e.id == id))
             .map_or_else(|| "Other commitments".to_owned(), |e| e.title.clone());
-        let lane = lane_of(format!("Commitments: {origin}"), LaneKind::Commitments, &mut lanes);
+        let lane = lanes.of(&format!("Commitments: {origin}"), LaneKind::Commitments);
         let span = match (commitment.adopted, commitment.horizon) {
             (Some(adopted), Some(horizon)) => merge(extent(&adopted), extent(&horizon)),
             (Some(date), None) | (None, Some(date)) => extent(&date),
             (None, None) => None,
         };
         let parent = commitment.parent.and_then(|p| commitment_position.get(&p)).map(|&p| (Collection::Commitments, p));
-        push(&mut timeline, lane, span, commitment.title.clone(), (Collection::Commitments, row as usize), parent);
+        push(&mut timeline, lane, span, (Collection::Commitments, row as usize), parent);
     }
 
     let acquisition_rows = filtered(dataset, Collection::Acquisitions, filter);
     let position_of_id: std::collections::HashMap<_, _> =
         dataset.acquisitions.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let commitment_titles: std::collections::HashMap<_, _> =
+        dataset.commitments.iter().map(|c| (c.id, c.title.as_str())).collect();
+    // A lane per group, found by the group's key (a symbol or a stage), its title written once.
+    let mut lane_of_group: std::collections::HashMap<(u8, u32), usize> = std::collections::HashMap::new();
+    let mut lane_for = |key: (u8, u32), title: &dyn Fn() -> String, lanes: &mut Lanes| {
+        *lane_of_group
+            .entry(key)
+            .or_insert_with(|| lanes.of(&format!("Acquisitions: {}", title()), LaneKind::Acquisitions))
+    };
     let mut delivery = Vec::new();
+    let mut groups: Vec<usize> = Vec::with_capacity(4);
     for &row in &acquisition_rows {
         let acquisition = &dataset.acquisitions[row as usize];
-        let lane = lane_of(
-            format!("Acquisitions: {}", dataset.text(acquisition.category)),
-            LaneKind::Acquisitions,
-            &mut lanes,
-        );
-        let label = acquisition_label(dataset, row as usize);
+        groups.clear();
+        match grouping {
+            Grouping::Category => {
+                let symbol = acquisition.category;
+                groups.push(lane_for((0, symbol.index() as u32), &|| dataset.text(symbol).to_owned(), &mut lanes));
+            }
+            Grouping::System => {
+                let symbol = acquisition.system;
+                groups.push(lane_for((1, symbol.index() as u32), &|| dataset.text(symbol).to_owned(), &mut lanes));
+            }
+            Grouping::Buyer => {
+                // A joint order is in the lane of each of its buyers.
+                for &buyer in &acquisition.buyers {
+                    let name = || dataset.actor_name(buyer).to_owned();
+                    groups.push(lane_for((2, buyer.index() as u32), &name, &mut lanes));
+                }
+                if acquisition.buyers.is_empty() {
+                    groups.push(lane_for((2, u32::MAX), &|| "no buyer named".to_owned(), &mut lanes));
+                }
+            }
+            Grouping::Commitment => {
+                let key = acquisition.commitment.map_or(u32::MAX, |c| c.index() as u32);
+                let title = || match acquisition.commitment {
+                    Some(id) => {
+                        commitment_titles.get(&id).map_or_else(|| dataset.text(id).to_owned(), |t| (*t).to_owned())
+                    }
+                    None => "no commitment named".to_owned(),
+                };
+                groups.push(lane_for((3, key), &title, &mut lanes));
+            }
+            Grouping::Stage => {
+                let stage = acquisition.stage;
+                groups.push(lane_for((4, stage as u32), &|| stage.label().to_owned(), &mut lanes));
+            }
+        }
         let parent = acquisition.parent.and_then(|p| position_of_id.get(&p)).map(|&p| (Collection::Acquisitions, p));
-        push(
-            &mut timeline,
-            lane,
-            acquisition.date.as_ref().and_then(extent),
-            label.clone(),
-            (Collection::Acquisitions, row as usize),
-            parent,
-        );
+        let ordered = acquisition.date.as_ref().and_then(extent);
+        for &lane in &groups {
+            push(&mut timeline, lane, ordered, (Collection::Acquisitions, row as usize), parent);
+        }
         if let Some(window) = acquisition.delivery.as_ref().and_then(extent) {
-            delivery.push((window, label, row as usize));
+            delivery.push((window, row as usize));
         }
     }
     if !delivery.is_empty() {
-        let lane = lane_of("Delivery and acquisition windows".to_owned(), LaneKind::Deliveries, &mut lanes);
-        for (window, label, row) in delivery {
-            timeline.items.push(Item {
-                lane,
-                extent: window,
-                label,
-                record: (Collection::Acquisitions, row),
-                parent: None,
-            });
+        let lane = lanes.of("Delivery and acquisition windows", LaneKind::Deliveries);
+        for (window, row) in delivery {
+            timeline.items.push(Item { lane, extent: window, record: (Collection::Acquisitions, row), parent: None });
         }
     }
+    let mut lanes = lanes.lanes;
 
     for (index, item) in timeline.items.iter().enumerate() {
         lanes[item.lane].items.push(index);
     }
-    for lane in &mut lanes {
-        lane.items.sort_by(|&a, &b| timeline.items[a].extent.start.total_cmp(&timeline.items[b].extent.start));
-    }
+    let items = &timeline.items;
+    lanes.par_iter_mut().for_each(|lane| {
+        lane.items.par_sort_by(|&a, &b| items[a].extent.start.total_cmp(&items[b].extent.start));
+    });
     timeline.bounds = timeline.items.iter().fold(None, |bounds, item| {
         let end = if item.extent.open_end { item.extent.end + 365.0 } else { item.extent.end };
         Some(match bounds {
@@ -246,6 +317,30 @@ fn merge(a: Option<Extent>, b: Option<Extent>) -> Option<Extent> {
         }),
         (a, None) => a,
         (None, b) => b,
+    }
+}
+
+/// What an item is called on the timeline: an event's or a commitment's title, an acquisition's system,
+/// buyers and quantity.
+pub fn item_label(dataset: &Dataset, item: &Item) -> String {
+    let (collection, index) = item.record;
+    match collection {
+        Collection::Events => dataset.events.get(index).map(|e| e.title.clone()),
+        Collection::Commitments => dataset.commitments.get(index).map(|c| c.title.clone()),
+        Collection::Acquisitions => Some(acquisition_label(dataset, index)),
+        Collection::Sources | Collection::Actors => None,
+    }
+    .unwrap_or_default()
+}
+
+/// The most characters a label shows beside its record; the whole of it is in the hover text.
+pub const LABEL_CHARS: usize = 64;
+
+/// A label as shown beside its record: cut to [`LABEL_CHARS`] with an ellipsis.
+pub fn shown_label(label: &str) -> std::borrow::Cow<'_, str> {
+    match label.char_indices().nth(LABEL_CHARS - 1) {
+        Some((end, _)) if label.chars().count() > LABEL_CHARS => format!("{}…", &label[..end]).into(),
+        _ => label.into(),
     }
 }
 
@@ -342,19 +437,138 @@ pub fn ticks(from: f64, to: f64, width: f32) -> Vec<Tick> {
     ticks
 }
 
-/// Places labels left to right in one lane: a label goes where its item starts unless it would overlap
-/// the one before; then it is hidden. Takes (x, width) per label in x order; returns which are shown.
-pub fn place_labels(labels: &[(f32, f32)], gap: f32) -> Vec<bool> {
-    let mut shown = Vec::with_capacity(labels.len());
-    let mut free_from = f32::NEG_INFINITY;
-    for &(x, width) in labels {
-        let fits = x >= free_from;
-        if fits {
-            free_from = x + width + gap;
-        }
-        shown.push(fits);
+/// Where the days of a range fall across a strip of the screen or the page.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    pub range: (f64, f64),
+    /// The strip's left edge and width, in points.
+    pub left: f32,
+    pub width: f32,
+}
+
+impl Scale {
+    pub fn x(&self, day: f64) -> f32 {
+        self.left + ((day - self.range.0) / (self.range.1 - self.range.0).max(1e-9)) as f32 * self.width
     }
-    shown
+
+    pub fn right(&self) -> f32 {
+        self.left + self.width
+    }
+}
+
+/// A point's radius, a bar's least width, the room after a bar for its `?` or `…` mark, and the space
+/// kept between two items of a row and between a bar and its label, in points.
+pub const POINT_RADIUS: f32 = 5.0;
+pub const MIN_BAR: f32 = 3.0;
+pub const MARK: f32 = 10.0;
+pub const GAP: f32 = 6.0;
+/// The least room a label is cut to, rather than left out.
+pub const MIN_LABEL_ROOM: f32 = 80.0;
+
+/// Where one item of a lane is drawn at one zoom: its row, its bar (or point, centred on `x0`), where its
+/// label starts (None when it could not be placed), and the whole stretch the item and its label take.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    pub item: usize,
+    pub row: usize,
+    pub x0: f32,
+    pub x1: f32,
+    pub label: Option<f32>,
+    /// The room the label has: its width, or less where it had to be cut to fit (it ends with "…").
+    pub label_width: f32,
+    /// The label is inside the bar.
+    pub inside: bool,
+    pub from: f32,
+    pub to: f32,
+}
+
+/// A lane's items in view stacked into rows, as vis-timeline and TimelineJS do: an item that would overlap
+/// another (with its label) goes to the first row where it fits.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stack {
+    pub slots: Vec<Slot>,
+    pub rows: usize,
+    /// Items that found no row within the most a lane may have (very dense data): not drawn one by one.
+    pub crowded: usize,
+}
+
+/// Stacks the `items` of one lane (positions in `timeline.items`, in order of start) at `scale` into at
+/// most `max_rows` rows. `label_width(item)` is the width its label takes. A label goes inside its bar
+/// when it fits there, else after the bar (or, at the right edge, before it), cut to the wider side when
+/// neither holds it; the app, the SVG export and the reports all stack with this, so they agree.
+pub fn stack(
+    timeline: &Timeline,
+    items: &[usize],
+    scale: &Scale,
+    max_rows: usize,
+    label_width: &mut dyn FnMut(usize) -> f32,
+) -> Stack {
+    let (left, right) = (scale.left, scale.right());
+    let mut stack = Stack::default();
+    // Where each row is free from.
+    let mut free: Vec<f32> = Vec::new();
+    for &item_index in items {
+        let Some(item) = timeline.items.get(item_index) else { continue };
+        let extent = item.extent;
+        let end = if extent.open_end { scale.range.1.max(extent.end) } else { extent.end };
+        if end < scale.range.0 || extent.start > scale.range.1 {
+            continue;
+        }
+        let (x0, x1) = if extent.point {
+            let x = scale.x(extent.start);
+            (x, x)
+        } else {
+            let x0 = scale.x(extent.start);
+            (x0, scale.x(end).max(x0 + MIN_BAR))
+        };
+        // What the item itself takes: a point's disc, a bar, and the mark after either.
+        let marked = extent.uncertain || extent.open_end;
+        let (body_from, body_to) = if extent.point {
+            (x0 - POINT_RADIUS, x0 + POINT_RADIUS + if marked { MARK } else { 0.0 })
+        } else {
+            (x0, x1 + if marked { MARK } else { 0.0 })
+        };
+        let width = label_width(item_index);
+        let (visible_from, visible_to) = (x0.max(left), x1.min(right));
+        let (room_after, room_before) = (right - body_to - GAP, body_from - GAP - left);
+        let (label, label_width, inside, from, to) = if !extent.point && visible_to - visible_from >= width + 2.0 * GAP
+        {
+            (Some(visible_from + GAP), width, true, body_from, body_to)
+        } else if width <= room_after {
+            (Some(body_to + GAP), width, false, body_from, body_to + GAP + width)
+        } else if width <= room_before {
+            (Some(body_from - GAP - width), width, false, body_from - GAP - width, body_to)
+        } else if room_after.max(room_before) >= MIN_LABEL_ROOM {
+            // No room for the whole label on either side: it is cut to the wider one.
+            if room_after >= room_before {
+                (Some(body_to + GAP), room_after, false, body_from, right)
+            } else {
+                (Some(left), room_before, false, left, body_to)
+            }
+        } else {
+            (None, 0.0, false, body_from, body_to)
+        };
+        let row = match free.iter().position(|&free_from| free_from + GAP <= from) {
+            Some(row) => row,
+            None if free.len() < max_rows => {
+                free.push(f32::NEG_INFINITY);
+                free.len() - 1
+            }
+            None => {
+                stack.crowded += 1;
+                continue;
+            }
+        };
+        free[row] = to;
+        stack.slots.push(Slot { item: item_index, row, x0, x1, label, label_width, inside, from, to });
+    }
+    stack.rows = free.len();
+    stack
+}
+
+/// How wide a label is on paper, at 11 points in a sans-serif face: about 6.2 points per character.
+pub fn label_width_on_paper(text: &str) -> f32 {
+    text.chars().count() as f32 * 6.2
 }
 
 #[cfg(test)]
@@ -393,14 +607,82 @@ mod tests {
         assert_eq!(date_of(day_number(Date::new(2024, 2, 29).unwrap())), Date::new(2024, 2, 29).unwrap());
     }
 
+    /// No two slots of a row meet, labels included, and every label is inside the strip and its slot.
+    fn assert_stacked(stack: &Stack, scale: &Scale, what: &str) {
+        for (i, a) in stack.slots.iter().enumerate() {
+            for b in &stack.slots[i + 1..] {
+                if a.row == b.row {
+                    assert!(a.to + GAP <= b.from || b.to + GAP <= a.from, "{what}: {a:?} and {b:?} overlap");
+                }
+            }
+            if let Some(x) = a.label {
+                let end = x + a.label_width;
+                assert!(x >= scale.left && end <= scale.right() + 0.01, "{what}: label of {a:?} runs out");
+                assert!(a.from <= x && end <= a.to + 0.01, "{what}: {a:?} does not hold its label");
+            }
+        }
+    }
+
     #[test]
-    fn labels_never_overlap() {
-        let labels = [(0.0, 50.0), (20.0, 30.0), (60.0, 10.0), (65.0, 40.0), (200.0, 5.0)];
-        let shown = place_labels(&labels, 4.0);
-        assert_eq!(shown, [true, false, true, false, true]);
-        let placed: Vec<_> = labels.iter().zip(&shown).filter(|(_, s)| **s).map(|(l, _)| *l).collect();
-        for pair in placed.windows(2) {
-            assert!(pair[0].0 + pair[0].1 <= pair[1].0, "{pair:?}");
+    fn stacked_items_never_overlap_and_the_default_view_labels_every_record() {
+        let dataset = crate::io::default_dataset();
+        let ranges = [vilnius_to_washington(), (day(2020, 1, 1), day(2032, 1, 1)), (day(2024, 6, 1), day(2024, 8, 1))];
+        for grouping in Grouping::ALL {
+            let timeline = layout(&dataset, &Filter::default(), grouping);
+            let widths = |item: usize| label_width_on_paper(&shown_label(&item_label(&dataset, &timeline.items[item])));
+            // The app's plot strip at 1024 and 1280 points wide, the report's figure, and narrower ones.
+            for width in [400.0, 600.0, 790.0, 1046.0, 1400.0] {
+                for range in ranges {
+                    let scale = Scale { range, left: 210.0, width };
+                    let mut placed = 0;
+                    for lane in &timeline.lanes {
+                        let stack = stack(&timeline, &lane.items, &scale, 64, &mut |item| widths(item));
+                        let what = format!("{} at {width} pt, {grouping:?}", lane.title);
+                        assert_stacked(&stack, &scale, &what);
+                        assert_eq!(stack.crowded, 0, "{what}");
+                        if range == vilnius_to_washington() && width >= 790.0 {
+                            let unlabelled: Vec<String> = stack
+                                .slots
+                                .iter()
+                                .filter(|slot| slot.label.is_none())
+                                .map(|slot| item_label(&dataset, &timeline.items[slot.item]))
+                                .collect();
+                            assert!(unlabelled.is_empty(), "{what}: no label for {unlabelled:?}");
+                        }
+                        placed += stack.slots.len();
+                    }
+                    assert!(placed > 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dense_generated_data_is_stacked_without_overlaps_up_to_the_rows_a_lane_has() {
+        let text = crate::synthetic::dataset_json(3_000, 11);
+        let dataset = crate::io::json::from_str(&text, "synthetic.json").unwrap();
+        let timeline = layout(&dataset, &Filter::default(), Grouping::Category);
+        let widths = |item: usize| label_width_on_paper(&shown_label(&item_label(&dataset, &timeline.items[item])));
+        let bounds = timeline.bounds.unwrap();
+        for (range, width) in
+            [(bounds, 1046.0), (vilnius_to_washington(), 790.0), ((day(2024, 1, 1), day(2024, 3, 1)), 500.0)]
+        {
+            let scale = Scale { range, left: 0.0, width };
+            for lane in &timeline.lanes {
+                let stack = stack(&timeline, &lane.items, &scale, 12, &mut |item| widths(item));
+                assert_stacked(&stack, &scale, &lane.title);
+                assert!(stack.rows <= 12);
+                let in_view = lane
+                    .items
+                    .iter()
+                    .filter(|&&i| {
+                        let extent = timeline.items[i].extent;
+                        let end = if extent.open_end { range.1.max(extent.end) } else { extent.end };
+                        end >= range.0 && extent.start <= range.1
+                    })
+                    .count();
+                assert_eq!(stack.slots.len() + stack.crowded, in_view, "every item in view is placed or counted");
+            }
         }
     }
 
@@ -429,7 +711,7 @@ mod tests {
     #[test]
     fn the_default_dataset_has_both_summits_and_its_lanes() {
         let dataset = crate::io::default_dataset();
-        let timeline = layout(&dataset, &Filter::default());
+        let timeline = layout(&dataset, &Filter::default(), Grouping::Category);
         let summits: Vec<&str> = timeline.summits.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(summits, ["NATO Vilnius Summit", "NATO Washington Summit (75th anniversary)"]);
         let lanes: Vec<&str> = timeline.lanes.iter().map(|l| l.title.as_str()).collect();
@@ -438,8 +720,38 @@ mod tests {
         assert!(lanes.contains(&"Delivery and acquisition windows"));
         assert_eq!(timeline.undated, 0);
         // The pledge sits in the lane of the summit that endorsed it, linked to the Vilnius plan it builds on.
-        let pledge = timeline.items.iter().find(|i| i.label == "NATO Industrial Capacity Expansion Pledge").unwrap();
+        let pledge = timeline
+            .items
+            .iter()
+            .find(|i| item_label(&dataset, i) == "NATO Industrial Capacity Expansion Pledge")
+            .unwrap();
         assert_eq!(timeline.lanes[pledge.lane].title, "Commitments: NATO Washington Summit (75th anniversary)");
         assert_eq!(pledge.parent, Some((Collection::Commitments, 0)));
+    }
+
+    #[test]
+    fn acquisitions_are_in_lanes_by_the_grouping_chosen() {
+        let dataset = crate::io::default_dataset();
+        let lanes = |grouping| {
+            let timeline = layout(&dataset, &Filter::default(), grouping);
+            timeline
+                .lanes
+                .iter()
+                .map(|lane| lane.title.clone())
+                .filter(|t| t.starts_with("Acquisitions: "))
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            lanes(Grouping::Stage).contains(&"Acquisitions: contracted".to_owned()),
+            "{:?}",
+            lanes(Grouping::Stage)
+        );
+        assert!(lanes(Grouping::Buyer).contains(&"Acquisitions: Germany".to_owned()), "{:?}", lanes(Grouping::Buyer));
+        assert!(lanes(Grouping::System).contains(&"Acquisitions: Patriot GEM-T missile".to_owned()));
+        // A joint order is in the lane of each of its buyers.
+        let timeline = layout(&dataset, &Filter::default(), Grouping::Buyer);
+        let joint = dataset.acquisitions.iter().position(|a| a.buyers.len() > 1).unwrap();
+        let lanes_of_joint = timeline.items.iter().filter(|i| i.record == (Collection::Acquisitions, joint)).count();
+        assert_eq!(lanes_of_joint, dataset.acquisitions[joint].buyers.len());
     }
 }

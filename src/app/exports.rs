@@ -60,7 +60,8 @@ impl PledgeApp {
             return;
         };
         let title = format!("{} · {}", self.document.display_name(), self.filter.describe());
-        let svg = crate::report::svg::timeline_svg(timeline, self.timeline.range, &title, 1200.0);
+        let svg =
+            crate::report::svg::timeline_svg(&self.document.dataset, timeline, self.timeline.range, &title, 1200.0);
         match crate::io::save::save_atomic(&path, |out| out.write_all(svg.as_bytes())) {
             Ok(()) => self.notifications.info(format!("Exported the timeline to {}", path.display())),
             Err(error) => self.notifications.error(error.to_string()),

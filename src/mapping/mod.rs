@@ -320,9 +320,10 @@ struct Piece {
     sources: Vec<String>,
     source_of: Vec<Option<u32>>,
     source_index: HashMap<String, u32>,
-    /// What a cell's text gave, by column, for columns whose values repeat (countries, dates, stages,
-    /// units): a million rows name a few hundred of each.
-    cache: Vec<HashMap<String, Result<Filled, String>>>,
+    /// What a cell's text gave, by column, while the column's values repeat (countries, dates, stages,
+    /// units, systems: a million rows name a few hundred of each); None once a column has shown more
+    /// distinct values than are worth keeping (ids, notes).
+    cache: Vec<Option<HashMap<String, Result<Filled, String>>>>,
     /// The field texts of the row being read (kept between rows so their buffers are reused).
     texts: Vec<String>,
     notes: Vec<String>,
@@ -338,19 +339,20 @@ impl Piece {
             sources: Vec::new(),
             source_of: Vec::new(),
             source_index: HashMap::new(),
-            cache: vec![HashMap::new(); columns],
+            cache: vec![Some(HashMap::new()); columns],
             texts: Vec::new(),
             notes: Vec::new(),
         }
     }
 }
 
+/// The distinct values of a column whose readings are kept; past them the column is read cell by cell.
+const DISTINCT_VALUES_KEPT: usize = 4096;
+
 /// How each column of a table is read through a mapping: worked out once, used for every row.
 struct RowReader<'t> {
     headers: &'t [String],
     columns: Vec<Target>,
-    /// Whether a column's values are read once per distinct text.
-    cached: Vec<bool>,
     /// The field texts of a record no column fills: empty, or the mapping's defaults.
     blank: Vec<String>,
     prefix: String,
@@ -373,12 +375,9 @@ impl<'t> RowReader<'t> {
             }
         }
         let is = |target: &Target, keys: &[&str]| matches!(target, Target::Field(key) if keys.contains(&key.as_str()));
-        let repeating =
-            ["buyers", "agency", "supplier", "date", "delivery", "stage", "quantity_unit", "value_currency"];
         let naming = (0..columns.len()).filter(|&index| is(&columns[index], &["system", "buyers"])).collect();
         RowReader {
             headers: &table.headers,
-            cached: columns.iter().map(|target| is(target, &repeating)).collect(),
             columns,
             blank,
             prefix: id_prefix(&table.origin),
@@ -447,28 +446,39 @@ impl<'t> RowReader<'t> {
                         }
                     });
                 }
-                Target::Field(key) if self.cached[index] && !matches!(cell, Cell::Number(_) | Cell::Date(_)) => {
-                    let column = &mut cache[index];
-                    if !column.contains_key(text.as_ref()) {
-                        column.insert(text.to_string(), fill(key, cell, &text, self.decimal_comma));
-                    }
-                    match &column[text.as_ref()] {
-                        Ok(filled) => {
-                            for (at, value) in filled {
-                                texts[*at].clone_from(value);
+                Target::Field(key) => {
+                    let column = cache[index].as_mut().filter(|_| !matches!(cell, Cell::Number(_) | Cell::Date(_)));
+                    let result = match column {
+                        Some(column) => {
+                            if !column.contains_key(text.as_ref()) {
+                                column.insert(text.to_string(), fill(key, cell, &text, self.decimal_comma));
                             }
+                            let result = match &column[text.as_ref()] {
+                                Ok(filled) => {
+                                    for (at, value) in filled {
+                                        texts[*at].clone_from(value);
+                                    }
+                                    Ok(())
+                                }
+                                Err(message) => Err(problem(message)),
+                            };
+                            if column.len() > DISTINCT_VALUES_KEPT {
+                                cache[index] = None;
+                            }
+                            result
                         }
-                        Err(message) => return Err(problem(message)),
-                    }
+                        None => match fill(key, cell, &text, self.decimal_comma) {
+                            Ok(filled) => {
+                                for (at, value) in filled {
+                                    texts[at] = value;
+                                }
+                                Ok(())
+                            }
+                            Err(message) => Err(problem(&message)),
+                        },
+                    };
+                    result?;
                 }
-                Target::Field(key) => match fill(key, cell, &text, self.decimal_comma) {
-                    Ok(filled) => {
-                        for (at, value) in filled {
-                            texts[at] = value;
-                        }
-                    }
-                    Err(message) => return Err(problem(&message)),
-                },
             }
         }
         if !notes.is_empty()

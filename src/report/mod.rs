@@ -162,9 +162,9 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         .collect();
     sources.sort_by_key(|c| c.number);
     let timeline_svg = options.timeline.then(|| {
-        let placed = layout(dataset, &options.filter);
+        let placed = layout(dataset, &options.filter, Default::default());
         let title = "Timeline: Vilnius Summit to Washington Summit";
-        svg::timeline_svg(&placed, vilnius_to_washington(), title, options.figure_width)
+        svg::timeline_svg(dataset, &placed, vilnius_to_washington(), title, options.figure_width)
     });
     let charts = if options.charts {
         available_measures(&by_category)

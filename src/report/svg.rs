@@ -5,7 +5,10 @@
 use std::fmt::Write as _;
 
 use crate::analysis::plot::{Part, PlotData};
-use crate::analysis::timeline::{Timeline, place_labels, ticks as timeline_ticks};
+use crate::analysis::timeline::{
+    POINT_RADIUS, Scale, Stack, Timeline, item_label, label_width_on_paper, shown_label, stack, ticks as timeline_ticks,
+};
+use crate::model::Dataset;
 use crate::model::{group_thousands, short_amount};
 use crate::palette::stage_rgb;
 
@@ -203,18 +206,50 @@ pub fn bar_chart_svg(data: &PlotData, options: &ChartOptions) -> String {
     svg
 }
 
+/// The rows a lane of the SVG timeline may have; past them, records are counted, not drawn.
+const SVG_MAX_ROWS: usize = 40;
+/// A row of a lane, and the room above and below a lane's rows.
+const SVG_ROW: f64 = 18.0;
+const SVG_LANE_PAD: f64 = 6.0;
+
 /// The timeline between the days `range` as a standalone SVG: lanes, calendar ticks, summits across all
-/// lanes, records as points or bars (fuzzy ends lighter, `?` marked), labels that never overlap.
-pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: f64) -> String {
-    let (left, top, lane_height) = (210.0, 64.0, 44.0);
-    let height = top + lane_height * timeline.lanes.len() as f64 + 30.0;
+/// lanes, records as points or bars (fuzzy ends lighter, `?` marked) stacked into rows as in the app, so
+/// that nothing is drawn over anything and every record has its label where there is room.
+pub fn timeline_svg(dataset: &Dataset, timeline: &Timeline, range: (f64, f64), title: &str, width: f64) -> String {
+    let (left, top) = (210.0, 64.0);
     let plot_width = (width - left - 10.0).max(10.0);
-    let x_of = |day: f64| left + (day - range.0) / (range.1 - range.0).max(1e-9) * plot_width;
-    // Labels take about 6.2 points per character at this size. One that would run past the right edge
-    // ends there instead, rather than being cut off.
+    let scale = Scale { range, left: left as f32, width: plot_width as f32 };
+    let x_of = |day: f64| f64::from(scale.x(day));
     let right = left + plot_width;
-    let text_width = |text: &str| text.chars().count() as f64 * 6.2;
+    let text_width = |text: &str| f64::from(label_width_on_paper(text));
+    // A summit's name that would run past the right edge ends there instead.
     let fit = |x: f64, text: &str| x.min(right - text_width(text) - 2.0).max(left);
+    let labels: std::collections::HashMap<usize, String> = timeline
+        .lanes
+        .iter()
+        .flat_map(|lane| &lane.items)
+        .map(|&item| (item, item_label(dataset, &timeline.items[item])))
+        .collect();
+    let stacks: Vec<Stack> = timeline
+        .lanes
+        .iter()
+        .map(|lane| {
+            stack(timeline, &lane.items, &scale, SVG_MAX_ROWS, &mut |item| {
+                labels.get(&item).map_or(0.0, |label| label_width_on_paper(&shown_label(label)))
+            })
+        })
+        .collect();
+    let lane_heights: Vec<f64> = timeline
+        .lanes
+        .iter()
+        .zip(&stacks)
+        .map(|(lane, stack)| {
+            let title_lines = wrap(&lane.title, 32).len() as f64;
+            let rows = stack.rows.max(1) as f64 + if stack.crowded > 0 { 1.0 } else { 0.0 };
+            (rows * SVG_ROW).max(title_lines * 14.0) + 2.0 * SVG_LANE_PAD
+        })
+        .collect();
+    let height = top + lane_heights.iter().sum::<f64>() + 10.0;
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -257,36 +292,34 @@ pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: 
         );
     }
     let _ = write!(svg, "</g>");
-    for (lane_index, lane) in timeline.lanes.iter().enumerate() {
-        let y = top + lane_index as f64 * lane_height;
+    let mut y = top;
+    for (lane_index, (lane, stack)) in timeline.lanes.iter().zip(&stacks).enumerate() {
+        let lane_height = lane_heights[lane_index];
         if lane_index % 2 == 1 {
             let _ = write!(svg, r##"<rect x="0" y="{y:.1}" width="{width}" height="{lane_height}" fill="#f4f4f4"/>"##);
         }
-        let _ = write!(
-            svg,
-            r#"<text x="6" y="{:.1}">{}</text>"#,
-            y + lane_height / 2.0 + 4.0,
-            escape(&truncate(&lane.title, 32))
-        );
+        for (line, text) in wrap(&lane.title, 32).iter().enumerate() {
+            let _ = write!(
+                svg,
+                r#"<text x="6" y="{:.1}">{}</text>"#,
+                y + SVG_LANE_PAD + 11.0 + line as f64 * 14.0,
+                escape(text)
+            );
+        }
         let [r, g, b] = lane.kind.rgb(false);
         let color = format!("rgb({r},{g},{b})");
-        let mut labels = Vec::new();
         let _ = write!(svg, r#"<g clip-path="url(#plot)">"#);
-        for &index in &lane.items {
-            let item = &timeline.items[index];
-            let extent = item.extent;
-            let end = if extent.open_end { range.1.max(extent.end) } else { extent.end };
-            if end < range.0 || extent.start > range.1 {
-                continue;
-            }
-            let (x0, x1) = (x_of(extent.start), x_of(end).max(x_of(extent.start) + 3.0));
-            let bar_y = y + 8.0;
+        for slot in &stack.slots {
+            let extent = timeline.items[slot.item].extent;
+            let bar_y = y + SVG_LANE_PAD + slot.row as f64 * SVG_ROW + 2.0;
+            let (x0, x1) = (f64::from(slot.x0), f64::from(slot.x1));
             let opacity = if extent.fuzzy_start || extent.fuzzy_end { 0.55 } else { 0.9 };
-            let tooltip = escape(&item.label);
+            let label = labels.get(&slot.item).map_or("", String::as_str);
+            let tooltip = escape(label);
             if extent.point {
                 let _ = write!(
                     svg,
-                    r#"<circle cx="{x0:.1}" cy="{:.1}" r="5" fill="{color}" fill-opacity="{opacity}"><title>{tooltip}</title></circle>"#,
+                    r#"<circle cx="{x0:.1}" cy="{:.1}" r="{POINT_RADIUS}" fill="{color}" fill-opacity="{opacity}"><title>{tooltip}</title></circle>"#,
                     bar_y + 6.0
                 );
             } else {
@@ -297,24 +330,51 @@ pub fn timeline_svg(timeline: &Timeline, range: (f64, f64), title: &str, width: 
                     x1 - x0
                 );
             }
-            if extent.uncertain {
-                let mark_x = (x1 + 3.0).min(right - 8.0);
+            let mark_x = if extent.point { x0 + f64::from(POINT_RADIUS) + 1.0 } else { x1 + 2.0 };
+            if mark_x + 8.0 > right {
+                // The bar runs on past the figure: its mark would be cut.
+            } else if extent.uncertain {
                 let _ = write!(svg, r#"<text x="{mark_x:.1}" y="{:.1}" fill="{color}">?</text>"#, bar_y + 10.0);
+            } else if extent.open_end {
+                let _ = write!(svg, r#"<text x="{mark_x:.1}" y="{:.1}" fill="{color}">…</text>"#, bar_y + 10.0);
             }
-            let label = truncate(&item.label, 48);
-            labels.push((fit(x0.max(left), &label), label));
+            if let Some(x) = slot.label {
+                let fill = if slot.inside { "white" } else { "#222" };
+                // A label with less room than it needs is cut to it.
+                let room = ((slot.label_width + 0.5) / 6.2).floor() as usize;
+                let shown = escape(&truncate(&shown_label(label), room));
+                let _ = write!(svg, r#"<text x="{x:.1}" y="{:.1}" fill="{fill}">{shown}</text>"#, bar_y + 10.0);
+            }
         }
-        // Placed as on screen: a label that would overlap the one before it is left out.
-        let boxes: Vec<(f32, f32)> = labels.iter().map(|(x, text)| (*x as f32, text_width(text) as f32)).collect();
-        for ((x, text), show) in labels.iter().zip(place_labels(&boxes, 6.0)) {
-            if show {
-                let _ = write!(svg, r#"<text x="{x:.1}" y="{:.1}">{}</text>"#, y + 36.0, escape(text));
-            }
+        if stack.crowded > 0 {
+            let _ = write!(
+                svg,
+                r##"<text x="{:.1}" y="{:.1}" fill="#555">{} more records here: too many to draw one by one</text>"##,
+                left + 4.0,
+                y + lane_height - SVG_LANE_PAD - 4.0,
+                stack.crowded
+            );
         }
         let _ = write!(svg, "</g>");
+        y += lane_height;
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// The text in lines of at most `width` characters, broken between words.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
 }
 
 /// The text cut to `limit` characters, with an ellipsis when it was longer.
@@ -352,8 +412,9 @@ mod tests {
     #[test]
     fn the_timeline_svg_shows_both_summits_and_escapes_text() {
         let dataset = default_dataset();
-        let timeline = crate::analysis::timeline::layout(&dataset, &Default::default());
-        let svg = timeline_svg(&timeline, crate::analysis::timeline::vilnius_to_washington(), "A & <b>", 1200.0);
+        let timeline = crate::analysis::timeline::layout(&dataset, &Default::default(), Default::default());
+        let svg =
+            timeline_svg(&dataset, &timeline, crate::analysis::timeline::vilnius_to_washington(), "A & <b>", 1200.0);
         assert!(svg.contains("NATO Vilnius Summit") && svg.contains("NATO Washington Summit (75th anniversary)"));
         assert!(svg.contains("A &amp; &lt;b&gt;") && !svg.contains("<b>"));
         assert!(svg.contains("Jan 2024"));
@@ -363,9 +424,9 @@ mod tests {
     #[test]
     fn timeline_labels_end_inside_the_figure() {
         let dataset = default_dataset();
-        let timeline = crate::analysis::timeline::layout(&dataset, &Default::default());
+        let timeline = crate::analysis::timeline::layout(&dataset, &Default::default(), Default::default());
         for width in [720.0, 1100.0] {
-            let svg = timeline_svg(&timeline, crate::analysis::timeline::vilnius_to_washington(), "T", width);
+            let svg = timeline_svg(&dataset, &timeline, crate::analysis::timeline::vilnius_to_washington(), "T", width);
             for text in svg.split("<text x=\"").skip(1) {
                 let x: f64 = text.split('"').next().unwrap().parse().unwrap();
                 let content = text.split_once('>').unwrap().1.split("</text>").next().unwrap();

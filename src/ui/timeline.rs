@@ -1,32 +1,40 @@
 //! The timeline: records placed in time from the Vilnius Summit to the Washington Summit and beyond.
-//! Lanes for events, commitments by origin, acquisitions by category and delivery windows; a day is a
-//! point, a month, year or interval a bar, fuzzy ends faded, `?` marked, open ends running on. Summits
-//! are marked across all lanes. Wheel or pinch zooms, dragging pans, the keyboard does both; labels
-//! never overlap (hidden ones are counted). Placement is computed once per change of data or filter;
-//! drawing a frame touches only what is visible, and a lane too dense to draw record by record is drawn
-//! as a density strip.
+//! Lanes for events, commitments by origin, acquisitions by the grouping chosen (category, buyer, system,
+//! commitment, stage) and delivery windows; a day is a point, a month, year or interval a bar, fuzzy ends
+//! faded, `?` marked, open ends running on. Summits are marked across all lanes, today by a line. Items
+//! stack into rows (`analysis::timeline::stack`, shared with the SVG export) so that nothing is drawn
+//! over anything; lanes are as tall as their rows, collapse on a click on their name, and scroll
+//! vertically under a calendar that stays. Wheel or pinch zooms, dragging pans, the keyboard does both.
+//! Placement is computed once per change of data, filter or grouping; the stacking once per change of
+//! zoom or width, over the records in view only; a lane too dense to draw record by record is drawn as a
+//! density strip.
 
 use std::sync::Arc;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
 use crate::analysis::filter::Filter;
-use crate::analysis::timeline::{Item, Timeline, date_of, layout, place_labels, ticks, vilnius_to_washington};
+use crate::analysis::timeline::{
+    Grouping, Item, POINT_RADIUS, Scale, Stack, Timeline, date_of, day_number, item_label, layout, shown_label, stack,
+    ticks, vilnius_to_washington,
+};
 use crate::context::{Message, UserCommand};
 use crate::model::{Collection, Dataset};
 use crate::palette::LaneKind;
-use crate::report::svg::truncate;
 
 use super::View;
 use super::derived::{BACKGROUND_ROWS, Derived};
 
 const LANE_TITLE_WIDTH: f32 = 210.0;
-const LANE_HEIGHT: f32 = 44.0;
 const AXIS_HEIGHT: f32 = 40.0;
+/// A row of a lane, the room above and below its rows, and a collapsed or dense lane's height.
+const ROW_HEIGHT: f32 = 18.0;
+const LANE_PAD: f32 = 6.0;
+const STRIP_HEIGHT: f32 = 40.0;
+/// The rows a lane may have; past them, records are counted and the lane says so.
+const MAX_ROWS: usize = 24;
 /// Past this many records in view, a lane is drawn as a density strip.
 const DRAW_ONE_BY_ONE: usize = 2_000;
-/// Past this many records in view, a lane's labels are not laid out.
-const LABEL_LIMIT: usize = 300;
 
 /// The placement and, per lane, the starts of its items in order and its longest item, for looking up
 /// what is in view without scanning the lane.
@@ -69,8 +77,14 @@ pub struct TimelineState {
     /// The visible days (from, to).
     pub range: (f64, f64),
     pub connectors: bool,
-    /// The placement per (data generation, filter).
-    placed: Derived<(u64, Filter), Placed>,
+    /// What the acquisitions' lanes are.
+    pub grouping: Grouping,
+    /// The lanes folded to a strip, by title.
+    pub collapsed: std::collections::BTreeSet<String>,
+    /// The placement per (data generation, filter, grouping).
+    placed: Derived<(u64, Filter, Grouping), Placed>,
+    /// The stacking of the records in view, per placement, zoom, width and folded lanes.
+    arranged: Option<Arranged>,
     /// What was drawn where last frame, for hovering and clicking.
     hits: Vec<(Rect, usize)>,
     /// The timeline's area on screen last frame, for PNG export.
@@ -82,19 +96,41 @@ impl Default for TimelineState {
         TimelineState {
             range: vilnius_to_washington(),
             connectors: true,
+            grouping: Grouping::default(),
+            collapsed: Default::default(),
             placed: Derived::default(),
+            arranged: None,
             hits: Vec::new(),
             area: None,
         }
     }
 }
 
+/// What a lane shows at the zoom in view.
+enum LaneView {
+    Stacked(Stack),
+    /// Too many records in view to tell apart: a density strip.
+    Dense {
+        in_view: usize,
+    },
+    Collapsed,
+}
+
+/// The lanes stacked for one zoom and width: what each shows, its height, and the labels of the records
+/// in view.
+struct Arranged {
+    key: (usize, u64, u64, f32, std::collections::BTreeSet<String>),
+    lanes: Vec<LaneView>,
+    heights: Vec<f32>,
+    labels: std::collections::HashMap<usize, String>,
+}
+
 impl TimelineState {
     fn refresh(&mut self, dataset: &Arc<Dataset>, generation: u64, filter: &Filter, ctx: &egui::Context) {
         let large = dataset.acquisitions.len() > BACKGROUND_ROWS;
         let dataset = dataset.clone();
-        self.placed.refresh((generation, filter.clone()), large, ctx, move |(_, filter)| {
-            Placed::new(layout(&dataset, filter))
+        self.placed.refresh((generation, filter.clone(), self.grouping), large, ctx, move |(_, filter, grouping)| {
+            Placed::new(layout(&dataset, filter, *grouping))
         });
     }
 
@@ -142,6 +178,59 @@ pub fn timeline_ui(
 ) {
     let dataset = &view.document.dataset;
     state.refresh(dataset, view.document.generation, filter, ui.ctx());
+    toolbar_ui(view, filter, state, commands, ui);
+    // While the first placement runs, the toolbar's spinner says so.
+    let Some(placed) = state.placed.value().cloned() else { return };
+    let timeline = &placed.timeline;
+    let width = ui.available_width();
+    let (axis_rect, axis_response) = ui.allocate_exact_size(Vec2::new(width, AXIS_HEIGHT), Sense::click_and_drag());
+    let scale = Scale {
+        range: state.range,
+        left: axis_rect.left() + LANE_TITLE_WIDTH,
+        width: (axis_rect.width() - LANE_TITLE_WIDTH).max(1.0),
+    };
+    arrange(view, &placed, state, &scale, ui);
+    let Some(arranged) = state.arranged.take() else { return };
+    let natural: f32 = arranged.heights.iter().sum();
+    // Lanes shorter than the window share the room left, up to a row each.
+    let spare = (ui.available_height() - natural - 4.0).max(0.0);
+    let extra = (spare / timeline.lanes.len().max(1) as f32).min(ROW_HEIGHT);
+    let height = natural + extra * timeline.lanes.len() as f32;
+    interact(state, &axis_response, scale, ui);
+    paint_axis(timeline, state, &scale, axis_rect, ui);
+    let mut toggled = None;
+    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::click_and_drag());
+        let response = response.on_hover_cursor(egui::CursorIcon::Grab);
+        let (from, to) = state.range;
+        let summary = format!(
+            "Timeline from {} to {}: {} records in {} lanes; drag to pan, wheel to zoom",
+            date_of(from as i32),
+            date_of(to as i32),
+            timeline.items.len(),
+            timeline.lanes.len()
+        );
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, &summary));
+        state.area = Some(axis_rect.union(rect));
+        interact(state, &response, scale, ui);
+        toggled = paint_lanes(view, &placed, &arranged, extra, state, &scale, rect, ui);
+        hover_and_click(view, timeline, &arranged, state, &response, commands);
+    });
+    if let Some(title) = toggled
+        && !state.collapsed.remove(&title)
+    {
+        state.collapsed.insert(title);
+    }
+    state.arranged = Some(arranged);
+}
+
+fn toolbar_ui(
+    view: &View<'_>,
+    filter: &Filter,
+    state: &mut TimelineState,
+    commands: &mut Vec<Message>,
+    ui: &mut egui::Ui,
+) {
     ui.horizontal_wrapped(|ui| {
         if ui.button("Vilnius to Washington").on_hover_text("11–12 July 2023 to 9–11 July 2024 (Home)").clicked() {
             state.range = vilnius_to_washington();
@@ -157,6 +246,16 @@ pub fn timeline_ui(
             state.range = (from - margin, to + margin);
         }
         ui.separator();
+        let label = ui.label("Acquisitions by");
+        egui::ComboBox::from_id_salt("timeline_grouping")
+            .selected_text(state.grouping.label())
+            .show_ui(ui, |ui| {
+                for grouping in Grouping::ALL {
+                    ui.selectable_value(&mut state.grouping, grouping, grouping.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
         ui.checkbox(&mut state.connectors, "Links")
             .on_hover_text("Connect frameworks to their orders and pledges to their actions");
         ui.separator();
@@ -178,27 +277,6 @@ pub fn timeline_ui(
             ui.label(format!("· {} records without a date are not placed", timeline.undated));
         }
     });
-    // While the first placement runs, the toolbar's spinner says so.
-    let Some(placed) = state.placed.value().cloned() else { return };
-    let timeline = &placed.timeline;
-    let height = AXIS_HEIGHT + LANE_HEIGHT * timeline.lanes.len() as f32 + 8.0;
-    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-        let (rect, response) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::click_and_drag());
-        let response = response.on_hover_cursor(egui::CursorIcon::Grab);
-        let (from, to) = state.range;
-        let summary = format!(
-            "Timeline from {} to {}: {} records in {} lanes; drag to pan, wheel to zoom",
-            date_of(from as i32),
-            date_of(to as i32),
-            timeline.items.len(),
-            timeline.lanes.len()
-        );
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, &summary));
-        state.area = Some(rect);
-        interact(state, &response, rect, ui);
-        paint(view, &placed, state, rect, ui);
-        hover_and_click(view, timeline, state, &response, commands);
-    });
 }
 
 fn selection_extent(state: &TimelineState, record: (Collection, usize)) -> Option<(f64, f64)> {
@@ -211,32 +289,25 @@ fn selection_extent(state: &TimelineState, record: (Collection, usize)) -> Optio
         .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
 }
 
-fn plot_area(rect: Rect) -> Rect {
-    Rect::from_min_max(Pos2::new(rect.left() + LANE_TITLE_WIDTH, rect.top()), rect.max)
+fn x_to_day(x: f32, scale: &Scale) -> f64 {
+    scale.range.0 + f64::from((x - scale.left) / scale.width.max(1.0)) * (scale.range.1 - scale.range.0)
 }
 
-fn day_to_x(day: f64, range: (f64, f64), area: Rect) -> f32 {
-    area.left() + ((day - range.0) / (range.1 - range.0).max(1e-9)) as f32 * area.width()
-}
-
-fn x_to_day(x: f32, range: (f64, f64), area: Rect) -> f64 {
-    range.0 + f64::from((x - area.left()) / area.width().max(1.0)) * (range.1 - range.0)
-}
-
-fn interact(state: &mut TimelineState, response: &egui::Response, rect: Rect, ui: &egui::Ui) {
-    let area = plot_area(rect);
+fn interact(state: &mut TimelineState, response: &egui::Response, scale: Scale, ui: &egui::Ui) {
     if response.dragged() {
-        let days = f64::from(response.drag_delta().x / area.width().max(1.0)) * (state.range.1 - state.range.0);
+        let days = f64::from(response.drag_delta().x / scale.width.max(1.0)) * (state.range.1 - state.range.0);
         state.pan(-days);
     }
     if response.hovered() {
-        let (scroll, zoom, pointer) = ui.input(|i| (i.smooth_scroll_delta(), i.zoom_delta(), i.pointer.hover_pos()));
-        let around = pointer.map_or((state.range.0 + state.range.1) / 2.0, |p| x_to_day(p.x, state.range, area));
-        if scroll.y != 0.0 {
+        let (scroll, zoom, pointer, shift) =
+            ui.input(|i| (i.smooth_scroll_delta(), i.zoom_delta(), i.pointer.hover_pos(), i.modifiers.shift));
+        let around = pointer.map_or((state.range.0 + state.range.1) / 2.0, |p| x_to_day(p.x, &scale));
+        // The wheel zooms; with Shift held it scrolls the lanes (the scroll area takes it).
+        if scroll.y != 0.0 && !shift {
             state.zoom((-f64::from(scroll.y) * 0.002).exp(), around);
         }
         if scroll.x != 0.0 {
-            state.pan(-f64::from(scroll.x / area.width().max(1.0)) * (state.range.1 - state.range.0));
+            state.pan(-f64::from(scroll.x / scale.width.max(1.0)) * (state.range.1 - state.range.0));
         }
         if zoom != 1.0 {
             state.zoom(1.0 / f64::from(zoom), around);
@@ -269,164 +340,227 @@ fn lane_color(kind: LaneKind, visuals: &egui::Visuals) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect, ui: &egui::Ui) {
+const LABEL_FONT: FontId = FontId::proportional(11.0);
+const TITLE_FONT: FontId = FontId::proportional(12.0);
+
+/// Stacks the records in view, lane by lane, when the placement, zoom, width or folded lanes changed.
+fn arrange(view: &View<'_>, placed: &Arc<Placed>, state: &mut TimelineState, scale: &Scale, ui: &egui::Ui) {
+    let key = (
+        Arc::as_ptr(placed) as usize,
+        scale.range.0.to_bits(),
+        scale.range.1.to_bits(),
+        scale.width,
+        state.collapsed.clone(),
+    );
+    if state.arranged.as_ref().is_some_and(|arranged| arranged.key == key) {
+        return;
+    }
+    let dataset = &view.document.dataset;
+    let timeline = &placed.timeline;
+    let painter = ui.painter();
+    let mut labels = std::collections::HashMap::new();
+    let mut lanes = Vec::with_capacity(timeline.lanes.len());
+    let mut heights = Vec::with_capacity(timeline.lanes.len());
+    for (lane_index, lane) in timeline.lanes.iter().enumerate() {
+        let title = painter.layout(lane.title.clone(), TITLE_FONT, Color32::WHITE, LANE_TITLE_WIDTH - 20.0);
+        let title_height = title.size().y + 2.0 * LANE_PAD;
+        if state.collapsed.contains(&lane.title) {
+            lanes.push(LaneView::Collapsed);
+            heights.push(title_height.max(ROW_HEIGHT + 2.0 * LANE_PAD));
+            continue;
+        }
+        let (starts, longest) = &placed.index[lane_index];
+        // Items that can reach into view: those starting before its end, and not ending before its start.
+        let first = starts.partition_point(|&s| s < scale.range.0 - longest);
+        let last = starts.partition_point(|&s| s < scale.range.1);
+        let candidates = &lane.items[first..last.max(first)];
+        if candidates.len() > DRAW_ONE_BY_ONE || candidates.len() as f32 > scale.width / 3.0 {
+            lanes.push(LaneView::Dense { in_view: candidates.len() });
+            heights.push(title_height.max(STRIP_HEIGHT + 2.0 * LANE_PAD));
+            continue;
+        }
+        let stacked = stack(timeline, candidates, scale, MAX_ROWS, &mut |item| {
+            let label = labels.entry(item).or_insert_with(|| item_label(dataset, &timeline.items[item]));
+            painter.layout_no_wrap(shown_label(label).into_owned(), LABEL_FONT, Color32::WHITE).size().x
+        });
+        let rows = stacked.rows.max(1) as f32 + if stacked.crowded > 0 { 1.0 } else { 0.0 };
+        heights.push(title_height.max(rows * ROW_HEIGHT + 2.0 * LANE_PAD));
+        lanes.push(LaneView::Stacked(stacked));
+    }
+    state.arranged = Some(Arranged { key, lanes, heights, labels });
+}
+
+/// The calendar, the summits' names and today, above the lanes (it stays when they scroll).
+fn paint_axis(timeline: &Timeline, state: &TimelineState, scale: &Scale, rect: Rect, ui: &egui::Ui) {
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+    let area = Rect::from_min_max(Pos2::new(scale.left, rect.top()), rect.max);
+    let plot_painter = painter.with_clip_rect(area);
+    let weak = visuals.weak_text_color();
+    let grid = visuals.widgets.noninteractive.bg_stroke.color;
+    painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
+    for tick in ticks(state.range.0, state.range.1, scale.width) {
+        let x = scale.x(tick.day);
+        let stroke = Stroke::new(if tick.major { 1.0 } else { 0.5 }, grid);
+        plot_painter.line_segment([Pos2::new(x, rect.bottom() - 8.0), Pos2::new(x, rect.bottom())], stroke);
+        plot_painter.text(Pos2::new(x + 3.0, rect.bottom() - 10.0), Align2::LEFT_BOTTOM, &tick.label, TITLE_FONT, weak);
+    }
+    // Summits named at the top, each name kept inside the view and clear of the one before.
+    let summit_color = lane_color(LaneKind::Events, visuals);
+    let mut free_from = f32::NEG_INFINITY;
+    for summit in &timeline.summits {
+        let (x0, x1) = (scale.x(summit.extent.start), scale.x(summit.extent.end));
+        if x1 < area.left() || x0 > area.right() {
+            continue;
+        }
+        let galley = painter.layout_no_wrap(summit.title.clone(), TITLE_FONT, summit_color);
+        let width = galley.size().x;
+        let x = (x0 + 2.0).min(area.right() - width - 2.0).max(area.left());
+        if x >= free_from {
+            plot_painter.galley(Pos2::new(x, rect.top() + 1.0), galley, summit_color);
+            free_from = x + width + 8.0;
+        }
+    }
+    let today = today_day();
+    let x = scale.x(today);
+    if (area.left()..=area.right()).contains(&x) {
+        let color = visuals.error_fg_color;
+        plot_painter.text(Pos2::new(x - 3.0, rect.top() + 16.0), Align2::RIGHT_TOP, "today", LABEL_FONT, color);
+    }
+}
+
+/// Today as a day number.
+fn today_day() -> f64 {
+    f64::from(day_number(jiff::ZonedDateTime::now().date()))
+}
+
+/// The lanes: titles (a click folds or unfolds a lane), rows of records with their labels, summit bands,
+/// today's line and links. Returns the title of a lane whose name was clicked.
+#[allow(clippy::too_many_arguments)]
+fn paint_lanes(
+    view: &View<'_>,
+    placed: &Placed,
+    arranged: &Arranged,
+    extra: f32,
+    state: &mut TimelineState,
+    scale: &Scale,
+    rect: Rect,
+    ui: &egui::Ui,
+) -> Option<String> {
     let timeline = &placed.timeline;
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
-    let area = plot_area(rect);
-    // Records, summits and labels stay right of the lane titles.
-    let plot_painter = painter.with_clip_rect(area);
-    let range = state.range;
+    let area = Rect::from_min_max(Pos2::new(scale.left, rect.top()), rect.max);
+    let plot_painter = painter.with_clip_rect(area.intersect(ui.clip_rect()));
     let text_color = visuals.text_color();
     let weak = visuals.weak_text_color();
     let grid = visuals.widgets.noninteractive.bg_stroke.color;
     painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
-
-    // Calendar axis and grid.
-    for tick in ticks(range.0, range.1, area.width()) {
-        let x = day_to_x(tick.day, range, area);
+    for tick in ticks(state.range.0, state.range.1, scale.width) {
+        let x = scale.x(tick.day);
         let stroke = Stroke::new(if tick.major { 1.0 } else { 0.5 }, grid);
-        painter.line_segment([Pos2::new(x, rect.top() + AXIS_HEIGHT - 8.0), Pos2::new(x, rect.bottom())], stroke);
-        painter.text(
-            Pos2::new(x + 3.0, rect.top() + AXIS_HEIGHT - 10.0),
-            Align2::LEFT_BOTTOM,
-            &tick.label,
-            FontId::proportional(12.0),
-            weak,
-        );
+        plot_painter.line_segment([Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())], stroke);
     }
-
-    // Summits across all lanes, named at the top.
-    let mut summit_labels: Vec<(f32, f32)> = Vec::new();
+    let summit_color = lane_color(LaneKind::Events, visuals);
     for summit in &timeline.summits {
-        let (x0, x1) = (day_to_x(summit.extent.start, range, area), day_to_x(summit.extent.end, range, area));
-        if x1 < area.left() || x0 > area.right() {
-            continue;
-        }
-        let band = Rect::from_x_y_ranges(
-            x0.max(area.left())..=x1.max(x0 + 2.0).min(area.right()),
-            rect.top() + 14.0..=rect.bottom(),
-        );
-        plot_painter.rect_filled(band, 0.0, lane_color(LaneKind::Events, visuals).gamma_multiply(0.18));
-        let galley = painter.layout_no_wrap(
-            summit.title.clone(),
-            FontId::proportional(12.0),
-            lane_color(LaneKind::Events, visuals),
-        );
-        let width = galley.size().x;
-        if place_labels(&[(x0, width)], 0.0)[0]
-            && summit_labels.iter().all(|(x, w)| x0 >= x + w + 6.0 || x0 + width + 6.0 <= *x)
-        {
-            plot_painter.galley(Pos2::new(x0 + 2.0, rect.top() + 1.0), galley, text_color);
-            summit_labels.push((x0, width));
-        }
+        let (x0, x1) = (scale.x(summit.extent.start), scale.x(summit.extent.end));
+        let band = Rect::from_x_y_ranges(x0..=x1.max(x0 + 2.0), rect.y_range());
+        plot_painter.rect_filled(band, 0.0, summit_color.gamma_multiply(0.18));
     }
+    let today = scale.x(today_day());
+    plot_painter.line_segment(
+        [Pos2::new(today, rect.top()), Pos2::new(today, rect.bottom())],
+        Stroke::new(1.0, visuals.error_fg_color.gamma_multiply(0.7)),
+    );
 
     state.hits.clear();
     let selected = view.selection;
+    let mut toggled = None;
     let mut centers: std::collections::HashMap<(Collection, usize), Pos2> = std::collections::HashMap::new();
     let mut children: Vec<((Collection, usize), (Collection, usize))> = Vec::new();
-    for (lane_index, lane) in timeline.lanes.iter().enumerate() {
-        let top = rect.top() + AXIS_HEIGHT + lane_index as f32 * LANE_HEIGHT;
-        let lane_rect = Rect::from_min_max(Pos2::new(rect.left(), top), Pos2::new(rect.right(), top + LANE_HEIGHT));
+    let mut top = rect.top();
+    for (lane_index, (lane, shown)) in timeline.lanes.iter().zip(&arranged.lanes).enumerate() {
+        let height = arranged.heights[lane_index] + extra;
+        let lane_rect = Rect::from_min_max(Pos2::new(rect.left(), top), Pos2::new(rect.right(), top + height));
+        let lane_top = top;
+        top += height;
         if lane_index % 2 == 1 {
             painter.rect_filled(lane_rect, 0.0, visuals.faint_bg_color);
         }
-        painter.text(
-            Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT / 2.0 - 4.0),
-            Align2::LEFT_CENTER,
-            truncate(&lane.title, 30),
-            FontId::proportional(12.0),
-            text_color,
-        );
-        let color = lane_color(lane.kind, visuals);
-        let (starts, longest) = &placed.index[lane_index];
-        // Items that can reach into view: those starting before its end, and not ending before its start.
-        let first = starts.partition_point(|&s| s < range.0 - longest);
-        let last = starts.partition_point(|&s| s < range.1);
-        let candidates = &lane.items[first..last.max(first)];
-        // More records than could be told apart (a few points each): draw how dense they are instead.
-        if candidates.len() > DRAW_ONE_BY_ONE || candidates.len() as f32 > area.width() / 3.0 {
-            density_strip(&plot_painter, starts, &placed.ends[lane_index], area, range, top, color);
-            let note = format!("{} records: density, zoom in", candidates.len());
-            painter.text(
-                Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT - 4.0),
-                Align2::LEFT_BOTTOM,
-                note,
-                FontId::proportional(10.0),
-                weak,
-            );
-            continue;
+        let collapsed = matches!(shown, LaneView::Collapsed);
+        let marker = if collapsed { "+ " } else { "– " };
+        let title = painter.layout(format!("{marker}{}", lane.title), TITLE_FONT, text_color, LANE_TITLE_WIDTH - 20.0);
+        let title_rect = Rect::from_min_size(Pos2::new(rect.left() + 6.0, lane_top + LANE_PAD), title.size());
+        painter.galley(title_rect.min, title, text_color);
+        let title_response = ui.interact(title_rect, ui.scope_id().with(("lane", &lane.title)), Sense::click());
+        let action = if collapsed { "Expand" } else { "Collapse" };
+        title_response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{action} lane {}", lane.title))
+        });
+        if title_response.on_hover_cursor(egui::CursorIcon::PointingHand).clicked() {
+            toggled = Some(lane.title.clone());
         }
-        let bar_y = top + 8.0;
-        let mut labels = Vec::new();
-        for &item_index in candidates {
-            let item = &timeline.items[item_index];
-            let extent = item.extent;
-            let end = if extent.open_end { range.1.max(extent.end) } else { extent.end };
-            if end < range.0 {
+        let color = lane_color(lane.kind, visuals);
+        let note_at = Pos2::new(rect.left() + 6.0, lane_top + height - 4.0);
+        let strip = || {
+            Rect::from_min_max(
+                Pos2::new(area.left(), lane_top + LANE_PAD),
+                Pos2::new(area.right(), lane_top + height - LANE_PAD),
+            )
+        };
+        match shown {
+            LaneView::Collapsed => {
+                let (starts, _) = &placed.index[lane_index];
+                density_strip(&plot_painter, starts, &placed.ends[lane_index], scale, strip(), color);
                 continue;
             }
-            let x0 = day_to_x(extent.start, range, area);
-            let x1 = day_to_x(end, range, area).max(x0 + 3.0);
-            let hit = draw_item(&plot_painter, item, x0, x1, bar_y, color, extent.open_end);
-            let hit = hit.intersect(area);
-            if selected == Some(item.record) {
-                plot_painter.rect_stroke(
-                    hit.expand(2.0),
-                    2.0,
-                    Stroke::new(2.0, visuals.strong_text_color()),
-                    egui::StrokeKind::Outside,
-                );
+            LaneView::Dense { in_view } => {
+                let (starts, _) = &placed.index[lane_index];
+                density_strip(&plot_painter, starts, &placed.ends[lane_index], scale, strip(), color);
+                let note = format!("{} records: density, zoom in", crate::model::count_text(*in_view));
+                painter.text(note_at, Align2::LEFT_BOTTOM, note, FontId::proportional(10.0), weak);
+                continue;
             }
-            centers.entry(item.record).or_insert(hit.center());
-            if let Some(parent) = item.parent {
-                children.push((parent, item.record));
-            }
-            state.hits.push((hit, item_index));
-            labels.push((x0.max(area.left()), item_index));
-        }
-        if labels.len() <= LABEL_LIMIT {
-            let galleys: Vec<_> = labels
-                .iter()
-                .map(|&(x, i)| {
-                    (
-                        x,
-                        painter.layout_no_wrap(
-                            truncate(&timeline.items[i].label, 48),
-                            FontId::proportional(11.0),
-                            text_color,
-                        ),
-                    )
-                })
-                .collect();
-            let boxes: Vec<(f32, f32)> = galleys.iter().map(|(x, g)| (*x, g.size().x)).collect();
-            let shown = place_labels(&boxes, 6.0);
-            let mut hidden = 0;
-            for ((x, galley), show) in galleys.into_iter().zip(shown) {
-                if show && x + galley.size().x <= area.right() + 40.0 {
-                    plot_painter.galley(Pos2::new(x, bar_y + 16.0), galley, text_color);
-                } else {
-                    hidden += 1;
+            LaneView::Stacked(stacked) => {
+                for slot in &stacked.slots {
+                    let item = &timeline.items[slot.item];
+                    let y = lane_top + LANE_PAD + slot.row as f32 * ROW_HEIGHT + 2.0;
+                    let hit = draw_item(&plot_painter, item, slot.x0, slot.x1, y, color).intersect(area);
+                    if let Some(x) = slot.label {
+                        let label = arranged.labels.get(&slot.item).cloned().unwrap_or_default();
+                        let on = if slot.inside { contrast(color) } else { text_color };
+                        let mut job =
+                            egui::text::LayoutJob::simple_singleline(shown_label(&label).into_owned(), LABEL_FONT, on);
+                        // A label with less room than it needs is cut, with an ellipsis.
+                        job.wrap = egui::text::TextWrapping::truncate_at_width(slot.label_width + 1.0);
+                        let galley = painter.layout_job(job);
+                        let at = Pos2::new(x, y + 6.0 - galley.size().y / 2.0);
+                        plot_painter.galley(at, galley, on);
+                        // Each record in view is in the accessibility tree, by its label.
+                        let place = Rect::from_min_max(Pos2::new(slot.from, y), Pos2::new(slot.to, y + 12.0));
+                        let id = ui.scope_id().with(("item", lane_index, slot.item));
+                        ui.interact(place.intersect(area), id, Sense::hover())
+                            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+                    }
+                    if selected == Some(item.record) {
+                        plot_painter.rect_stroke(
+                            hit.expand(2.0),
+                            2.0,
+                            Stroke::new(2.0, visuals.strong_text_color()),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                    centers.entry(item.record).or_insert(hit.center());
+                    if let Some(parent) = item.parent {
+                        children.push((parent, item.record));
+                    }
+                    state.hits.push((hit, slot.item));
+                }
+                if stacked.crowded > 0 {
+                    let note = format!("{} more records: zoom in", crate::model::count_text(stacked.crowded));
+                    painter.text(note_at, Align2::LEFT_BOTTOM, note, FontId::proportional(10.0), weak);
                 }
             }
-            if hidden > 0 {
-                painter.text(
-                    Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT - 4.0),
-                    Align2::LEFT_BOTTOM,
-                    format!("{hidden} labels hidden: zoom in"),
-                    FontId::proportional(10.0),
-                    weak,
-                );
-            }
-        } else {
-            painter.text(
-                Pos2::new(rect.left() + 6.0, top + LANE_HEIGHT - 4.0),
-                Align2::LEFT_BOTTOM,
-                format!("{} records: zoom in for labels", labels.len()),
-                FontId::proportional(10.0),
-                weak,
-            );
         }
     }
     if state.connectors {
@@ -437,19 +571,30 @@ fn paint(view: &View<'_>, placed: &Placed, state: &mut TimelineState, rect: Rect
             }
         }
     }
+    toggled
 }
 
-/// Draws one record; returns the rectangle it occupies.
-fn draw_item(painter: &egui::Painter, item: &Item, x0: f32, x1: f32, y: f32, color: Color32, open_end: bool) -> Rect {
+/// Black or white, whichever reads better on `color`.
+fn contrast(color: Color32) -> Color32 {
+    let [r, g, b, _] = color.to_array();
+    let luma = 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
+    if luma > 150.0 { Color32::BLACK } else { Color32::WHITE }
+}
+
+/// Draws one record, its bar's top at `y`; returns the rectangle it occupies.
+fn draw_item(painter: &egui::Painter, item: &Item, x0: f32, x1: f32, y: f32, color: Color32) -> Rect {
     let extent = item.extent;
+    let mark = |x: f32, text: &str| {
+        painter.text(Pos2::new(x, y + 6.0), Align2::LEFT_CENTER, text, LABEL_FONT, color);
+    };
     if extent.point {
         let center = Pos2::new(x0, y + 6.0);
         let fill = if extent.fuzzy_start { color.gamma_multiply(0.5) } else { color };
-        painter.circle_filled(center, 5.0, fill);
+        painter.circle_filled(center, POINT_RADIUS, fill);
         if extent.uncertain {
-            painter.text(center + Vec2::new(7.0, 0.0), Align2::LEFT_CENTER, "?", FontId::proportional(11.0), color);
+            mark(x0 + POINT_RADIUS + 1.0, "?");
         }
-        return Rect::from_center_size(center, Vec2::splat(12.0));
+        return Rect::from_center_size(center, Vec2::splat(2.0 * POINT_RADIUS + 2.0));
     }
     let bar = Rect::from_min_max(Pos2::new(x0, y), Pos2::new(x1, y + 12.0));
     painter.rect_filled(bar, 2.0, color.gamma_multiply(0.85));
@@ -462,50 +607,31 @@ fn draw_item(painter: &egui::Painter, item: &Item, x0: f32, x1: f32, y: f32, col
             color.gamma_multiply(0.35),
         );
     }
-    if extent.fuzzy_end || open_end {
+    if extent.fuzzy_end || extent.open_end {
         painter.rect_filled(
             Rect::from_min_max(Pos2::new(bar.right() - fade, bar.top()), bar.max),
             0.0,
             color.gamma_multiply(0.35),
         );
     }
-    if open_end {
-        painter.text(
-            Pos2::new(bar.right() + 2.0, bar.center().y),
-            Align2::LEFT_CENTER,
-            "…",
-            FontId::proportional(12.0),
-            color,
-        );
-    }
+    // The mark after the bar, in the room the stacking kept for it.
     if extent.uncertain {
-        painter.text(
-            Pos2::new(bar.right() + 3.0, bar.center().y),
-            Align2::LEFT_CENTER,
-            "?",
-            FontId::proportional(11.0),
-            color,
-        );
+        mark(bar.right() + 2.0, "?");
+    } else if extent.open_end {
+        mark(bar.right() + 1.0, "…");
     }
     bar
 }
 
-/// A lane with too many records in view: how many records cover each column of pixels (started before
-/// its end and not ended before its start), as a strip of bars. Costs two binary searches per column.
-fn density_strip(
-    painter: &egui::Painter,
-    starts: &[f64],
-    ends: &[f64],
-    area: Rect,
-    range: (f64, f64),
-    top: f32,
-    color: Color32,
-) {
-    let columns = area.width().max(1.0) as usize;
+/// How many records cover each column of pixels of `strip` (started before its end and not ended before
+/// its start), as bars: a lane too dense to draw record by record, or folded. Costs two binary searches per
+/// column.
+fn density_strip(painter: &egui::Painter, starts: &[f64], ends: &[f64], scale: &Scale, strip: Rect, color: Color32) {
+    let columns = strip.width().max(1.0) as usize;
     let mut counts = Vec::with_capacity(columns);
     for column in 0..columns {
-        let from = x_to_day(area.left() + column as f32, range, area);
-        let to = x_to_day(area.left() + column as f32 + 1.0, range, area);
+        let from = x_to_day(strip.left() + column as f32, scale);
+        let to = x_to_day(strip.left() + column as f32 + 1.0, scale);
         let started = starts.partition_point(|&s| s < to);
         let ended = ends.partition_point(|&e| e <= from);
         counts.push(started.saturating_sub(ended));
@@ -515,10 +641,10 @@ fn density_strip(
         if count == 0 {
             continue;
         }
-        let height = count as f32 / most * (LANE_HEIGHT - 10.0);
-        let x = area.left() + column as f32;
+        let height = count as f32 / most * strip.height();
+        let x = strip.left() + column as f32;
         painter.line_segment(
-            [Pos2::new(x, top + LANE_HEIGHT - 4.0), Pos2::new(x, top + LANE_HEIGHT - 4.0 - height)],
+            [Pos2::new(x, strip.bottom()), Pos2::new(x, strip.bottom() - height)],
             Stroke::new(1.0, color),
         );
     }
@@ -527,6 +653,7 @@ fn density_strip(
 fn hover_and_click(
     view: &View<'_>,
     timeline: &Timeline,
+    arranged: &Arranged,
     state: &TimelineState,
     response: &egui::Response,
     commands: &mut Vec<Message>,
@@ -539,7 +666,8 @@ fn hover_and_click(
     if response.clicked() {
         commands.push(Message::Select(item.record.0, item.record.1));
     }
-    let details = describe(&view.document.dataset, item);
+    let label = arranged.labels.get(&item_index).cloned().unwrap_or_else(|| item_label(&view.document.dataset, item));
+    let details = describe(&view.document.dataset, item, label);
     response.clone().on_hover_ui_at_pointer(|ui| {
         for (index, line) in details.iter().enumerate() {
             if index == 0 {
@@ -552,7 +680,7 @@ fn hover_and_click(
 }
 
 /// The hover text of an item: what it is, the date as the source gave it, figures and sources.
-fn describe(dataset: &Dataset, item: &Item) -> Vec<String> {
+fn describe(dataset: &Dataset, item: &Item, label: String) -> Vec<String> {
     let (collection, index) = item.record;
     let sources = |ids: &[crate::model::Symbol]| {
         let titles: Vec<String> = ids
@@ -590,8 +718,7 @@ fn describe(dataset: &Dataset, item: &Item) -> Vec<String> {
             lines
         }),
         Collection::Acquisitions => dataset.acquisitions.get(index).map_or_else(Vec::new, |a| {
-            let mut lines =
-                vec![item.label.clone(), format!("{} · confidence {}", a.stage.label(), a.confidence.label())];
+            let mut lines = vec![label, format!("{} · confidence {}", a.stage.label(), a.confidence.label())];
             if let Some(date) = a.date {
                 lines.push(format!("Ordered {} ({date})", date.human()));
             }
@@ -604,6 +731,6 @@ fn describe(dataset: &Dataset, item: &Item) -> Vec<String> {
             lines.push(sources(&a.sources));
             lines
         }),
-        Collection::Sources | Collection::Actors => vec![item.label.clone()],
+        Collection::Sources | Collection::Actors => vec![label],
     }
 }
