@@ -494,8 +494,8 @@ pub struct Stack {
 
 /// Stacks the `items` of one lane (positions in `timeline.items`, in order of start) at `scale` into at
 /// most `max_rows` rows. `label_width(item)` is the width its label takes. A label goes inside its bar
-/// when it fits there, else after the bar (or, at the right edge, before it), cut to the wider side when
-/// neither holds it; the app, the SVG export and the reports all stack with this, so they agree.
+/// when it fits there, else after the bar (or, at the right edge, before it), cut to the widest of these
+/// when none holds it; the app, the SVG export and the reports all stack with this, so they agree.
 pub fn stack(
     timeline: &Timeline,
     items: &[usize],
@@ -531,6 +531,7 @@ pub fn stack(
         let width = label_width(item_index);
         let (visible_from, visible_to) = (x0.max(left), x1.min(right));
         let (room_after, room_before) = (right - body_to - GAP, body_from - GAP - left);
+        let room_inside = if extent.point { 0.0 } else { visible_to - visible_from - 2.0 * GAP };
         let (label, label_width, inside, from, to) = if !extent.point && visible_to - visible_from >= width + 2.0 * GAP
         {
             (Some(visible_from + GAP), width, true, body_from, body_to)
@@ -538,9 +539,11 @@ pub fn stack(
             (Some(body_to + GAP), width, false, body_from, body_to + GAP + width)
         } else if width <= room_before {
             (Some(body_from - GAP - width), width, false, body_from - GAP - width, body_to)
-        } else if room_after.max(room_before) >= MIN_LABEL_ROOM {
-            // No room for the whole label on either side: it is cut to the wider one.
-            if room_after >= room_before {
+        } else if room_inside.max(room_after).max(room_before) >= MIN_LABEL_ROOM {
+            // No room for the whole label anywhere: it is cut to the widest place, the bar first.
+            if room_inside >= room_after.max(room_before) {
+                (Some(visible_from + GAP), room_inside, true, body_from, body_to)
+            } else if room_after >= room_before {
                 (Some(body_to + GAP), room_after, false, body_from, right)
             } else {
                 (Some(left), room_before, false, left, body_to)

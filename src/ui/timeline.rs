@@ -473,6 +473,9 @@ fn paint_lanes(
         Stroke::new(1.0, visuals.error_fg_color.gamma_multiply(0.7)),
     );
 
+    // Links go under the records and their labels: their place in the drawing is kept now, the lines are
+    // known once the records are placed.
+    let links_layer = plot_painter.add(egui::Shape::Noop);
     state.hits.clear();
     let selected = view.selection;
     let mut toggled = None;
@@ -565,11 +568,14 @@ fn paint_lanes(
     }
     if state.connectors {
         // Only what is drawn is connected: the links cost as much as the visible records.
-        for (parent, child) in children {
-            if let (Some(from), Some(child)) = (centers.get(&parent), centers.get(&child)) {
-                plot_painter.line_segment([*from, *child], Stroke::new(1.0, weak.gamma_multiply(0.8)));
-            }
-        }
+        let stroke = Stroke::new(1.0, weak.gamma_multiply(0.6));
+        let links: Vec<egui::Shape> = children
+            .into_iter()
+            .filter_map(|(parent, child)| {
+                Some(egui::Shape::line_segment([*centers.get(&parent)?, *centers.get(&child)?], stroke))
+            })
+            .collect();
+        plot_painter.set(links_layer, links);
     }
     toggled
 }
