@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,11 +41,10 @@ impl Target {
         }
     }
 
-    /// Every target a column can have: none, notes, then the acquisition's fields (not its id, which is
-    /// made).
+    /// Every target a column can have: none, notes, then the acquisition's fields. A record whose id
+    /// cell is empty, or that has no id column, gets one made from the file's name and its row.
     pub fn all() -> Vec<Target> {
-        let fields =
-            fields::specs(Collection::Acquisitions).into_iter().skip(1).map(|spec| Target::Field(spec.key.to_owned()));
+        let fields = fields::specs(Collection::Acquisitions).into_iter().map(|spec| Target::Field(spec.key.to_owned()));
         [Target::Skip, Target::Notes].into_iter().chain(fields).collect()
     }
 }
@@ -95,6 +95,7 @@ impl Mapping {
 
 /// Headers as people write them, per field key; compared without case, spaces or punctuation.
 const HEADER_WORDS: &[(&str, &[&str])] = &[
+    ("id", &["id", "identifier", "dealid", "recordid"]),
     (
         "buyers",
         &["country", "countries", "recipient", "buyer", "buyers", "purchaser", "customer", "donor", "state", "nation"],
@@ -143,7 +144,6 @@ pub fn guess(headers: &[String], sample: &[Vec<String>]) -> Mapping {
         let word = squash(header);
         let exact_key = fields::specs(Collection::Acquisitions)
             .into_iter()
-            .skip(1)
             .find(|spec| spec.key == header.trim() || squash(spec.label) == word)
             .map(|spec| spec.key);
         let by_header = exact_key.or_else(|| {
@@ -319,11 +319,11 @@ struct Piece {
     /// The texts of the sources named, in the order met; the one each record names (by place in `sources`).
     sources: Vec<String>,
     source_of: Vec<Option<u32>>,
-    source_index: HashMap<String, u32>,
+    source_index: FxHashMap<String, u32>,
     /// What a cell's text gave, by column, while the column's values repeat (countries, dates, stages,
     /// units, systems: a million rows name a few hundred of each); None once a column has shown more
     /// distinct values than are worth keeping (ids, notes).
-    cache: Vec<Option<HashMap<String, Result<Filled, String>>>>,
+    cache: Vec<Option<FxHashMap<String, Result<Filled, String>>>>,
     /// The field texts of the row being read (kept between rows so their buffers are reused).
     texts: Vec<String>,
     notes: Vec<String>,
@@ -338,8 +338,8 @@ impl Piece {
             problems: Vec::new(),
             sources: Vec::new(),
             source_of: Vec::new(),
-            source_index: HashMap::new(),
-            cache: vec![Some(HashMap::new()); columns],
+            source_index: FxHashMap::default(),
+            cache: vec![Some(FxHashMap::default()); columns],
             texts: Vec::new(),
             notes: Vec::new(),
         }
@@ -447,7 +447,10 @@ impl<'t> RowReader<'t> {
                     });
                 }
                 Target::Field(key) => {
-                    let column = cache[index].as_mut().filter(|_| !matches!(cell, Cell::Number(_) | Cell::Date(_)));
+                    // Ids never repeat; numbers and dates from a workbook are read as they are.
+                    let column = cache[index]
+                        .as_mut()
+                        .filter(|_| key != "id" && !matches!(cell, Cell::Number(_) | Cell::Date(_)));
                     let result = match column {
                         Some(column) => {
                             if !column.contains_key(text.as_ref()) {
@@ -691,27 +694,31 @@ pub fn merge(
         source.id = strings.intern(&id);
         changes.push(Change::Add(Record::Source(source)));
     }
+    // Each record's id first (kept where free, made unique where the dataset has it, the matched record's
+    // on update), so that a record naming another as its framework names it by its id in the dataset.
+    let mut kept = Vec::with_capacity(imported.acquisitions.len());
     for (index, acquisition) in imported.acquisitions.iter().enumerate() {
         let matched = matches.get(index).copied().flatten();
-        if matched.is_some() && choice == OnDuplicate::Skip {
-            continue;
-        }
+        let id = match (matched, choice) {
+            (Some(_), OnDuplicate::Skip) => continue,
+            (Some(at), OnDuplicate::Update) => match dataset.acquisitions.get(at) {
+                Some(there) => dataset.text(there.id).to_owned(),
+                None => continue,
+            },
+            _ => unique(imported.text(acquisition.id), &mut taken),
+        };
+        renamed.insert(acquisition.id, id);
+        kept.push((acquisition, matched));
+    }
+    for (acquisition, matched) in kept {
         let mut record = acquisition.clone();
         record.map_symbols(|symbol| match renamed.get(&symbol) {
             Some(id) => strings.intern(id),
             None => strings.intern(imported.text(symbol)),
         });
         match (matched, choice) {
-            (Some(at), OnDuplicate::Update) => {
-                if let Some(there) = dataset.acquisitions.get(at) {
-                    record.id = there.id;
-                }
-                changes.push(Change::Replace(at, Record::Acquisition(record)));
-            }
-            _ => {
-                record.id = strings.intern(&unique(imported.text(acquisition.id), &mut taken));
-                changes.push(Change::Add(Record::Acquisition(record)));
-            }
+            (Some(at), OnDuplicate::Update) => changes.push(Change::Replace(at, Record::Acquisition(record))),
+            _ => changes.push(Change::Add(Record::Acquisition(record))),
         }
     }
     (strings, changes)
@@ -756,6 +763,33 @@ mod tests {
             text.push_str(&format!("{country},System {},{quantity},{year},{source},{comment}\n", row % 60));
         }
         crate::io::tabular::read(std::path::Path::new("orders.csv"), text.into_bytes(), &Default::default()).unwrap()
+    }
+
+    #[test]
+    fn ids_are_kept_and_a_taken_one_is_made_unique_with_the_records_that_name_it() {
+        let text = "ID,System,Country,Framework,Year\npatriot-gemt-deu,Patriot GEM-T missile,DEU,,2023\n\
+                    order-2,Patriot GEM-T missile,NLD,patriot-gemt-deu,2024\n,IRIS-T SLM,DEU,,2024\n";
+        let table =
+            crate::io::tabular::read(std::path::Path::new("orders.csv"), text.as_bytes().to_vec(), &Default::default())
+                .unwrap();
+        let mapping = guess(&table.headers, &table.sample(50));
+        assert_eq!(mapping.target("ID"), Target::Field("id".to_owned()));
+        let imported = import(&table, &mapping, None).unwrap();
+        let ids: Vec<&str> = imported.dataset.acquisitions.iter().map(|a| imported.dataset.text(a.id)).collect();
+        assert_eq!(ids, ["patriot-gemt-deu", "order-2", "orders-4"], "an empty id cell gets one made from the row");
+        // The default dataset has a "patriot-gemt-deu": the new one is renamed, and the order under it follows.
+        let dataset = crate::io::default_dataset();
+        let matches = vec![None; imported.dataset.acquisitions.len()];
+        let (strings, changes) = merge(&dataset, &imported.dataset, &matches, OnDuplicate::KeepBoth);
+        let added: Vec<&Acquisition> = changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::Add(Record::Acquisition(a)) => Some(a),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(strings.resolve(added[0].id), "patriot-gemt-deu-2");
+        assert_eq!(added[1].parent.map(|p| strings.resolve(p)), Some("patriot-gemt-deu-2"));
     }
 
     #[test]
