@@ -289,9 +289,13 @@ pub fn layout(dataset: &Dataset, filter: &Filter, grouping: Grouping) -> Timelin
     for (index, item) in timeline.items.iter().enumerate() {
         lanes[item.lane].items.push(index);
     }
+    // Sorted by start, item order kept among equal starts; on (start, item) pairs side by side rather than
+    // through the items, which a million records scatter over memory.
     let items = &timeline.items;
     lanes.par_iter_mut().for_each(|lane| {
-        lane.items.par_sort_by(|&a, &b| items[a].extent.start.total_cmp(&items[b].extent.start));
+        let mut keyed: Vec<(f64, usize)> = lane.items.iter().map(|&i| (items[i].extent.start, i)).collect();
+        keyed.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        lane.items = keyed.into_iter().map(|(_, i)| i).collect();
     });
     timeline.bounds = timeline.items.iter().fold(None, |bounds, item| {
         let end = if item.extent.open_end { item.extent.end + 365.0 } else { item.extent.end };
@@ -528,6 +532,11 @@ pub fn stack(
         } else {
             (x0, x1 + if marked { MARK } else { 0.0 })
         };
+        // With every row taken where the item starts, it is crowded out whatever its label: not measured.
+        if free.len() >= max_rows && !free.iter().any(|&free_from| free_from + GAP <= body_from) {
+            stack.crowded += 1;
+            continue;
+        }
         let width = label_width(item_index);
         let (visible_from, visible_to) = (x0.max(left), x1.min(right));
         let (room_after, room_before) = (right - body_to - GAP, body_from - GAP - left);

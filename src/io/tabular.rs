@@ -446,6 +446,15 @@ impl Table {
         }
     }
 
+    /// About how many rows a stretch holds (rows of a CSV export take about 100 bytes), to reserve room
+    /// for what they give.
+    pub fn rows_expected(&self, stretch: &Stretch) -> usize {
+        match &self.body {
+            Body::Delimited { text } => stretch.until.unwrap_or(text.len()).saturating_sub(stretch.start) / 100,
+            Body::Sheet { rows } => stretch.until.unwrap_or(rows.len()).saturating_sub(stretch.start),
+        }
+    }
+
     /// Visits the rows of one stretch as [`Table::rows`] does. Returns false when the stretch did not end
     /// exactly where the next one starts (it began or ended inside a quoted cell): its rows are not the
     /// file's, and the file is to be read in one stretch.

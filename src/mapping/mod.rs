@@ -261,7 +261,7 @@ fn import_in_parts(
         // A seam that does not match, or a syntax error, is read again on one core, which names the line.
         let read = |(k, stretch): (usize, &Stretch)| {
             let pool = if k == 0 { dataset.strings.clone() } else { Default::default() };
-            let mut piece = Piece::new(pool, table.headers.len());
+            let mut piece = Piece::new(pool, table.headers.len(), table.rows_expected(stretch));
             table.rows_in(stretch, |row, cells| rows.read(row, cells, &mut piece)).ok()?.then_some(piece)
         };
         pieces = stretches.par_iter().enumerate().map(read).collect::<Option<Vec<Piece>>>();
@@ -269,7 +269,8 @@ fn import_in_parts(
     let pieces = match pieces {
         Some(pieces) => pieces,
         None => {
-            let mut piece = Piece::new(dataset.strings.clone(), table.headers.len());
+            let expected = limit.unwrap_or_else(|| stretches.iter().map(|s| table.rows_expected(s)).sum());
+            let mut piece = Piece::new(dataset.strings.clone(), table.headers.len(), expected);
             table.rows(|row, cells| {
                 rows.read(row, cells, &mut piece);
                 limit.is_none_or(|limit| piece.rows.len() + piece.problems.len() < limit)
@@ -330,14 +331,16 @@ struct Piece {
 }
 
 impl Piece {
-    fn new(strings: Interner, columns: usize) -> Piece {
+    /// A piece for about `rows` rows; each brings a new string or two (its id).
+    fn new(mut strings: Interner, columns: usize, rows: usize) -> Piece {
+        strings.reserve(rows);
         Piece {
-            records: Vec::new(),
+            records: Vec::with_capacity(rows),
             strings,
-            rows: Vec::new(),
+            rows: Vec::with_capacity(rows),
             problems: Vec::new(),
             sources: Vec::new(),
-            source_of: Vec::new(),
+            source_of: Vec::with_capacity(rows),
             source_index: FxHashMap::default(),
             cache: vec![Some(FxHashMap::default()); columns],
             texts: Vec::new(),
@@ -361,6 +364,11 @@ struct RowReader<'t> {
     /// split row.
     naming: Vec<usize>,
     notes_at: Option<usize>,
+    /// By field, the column whose text the field reads as it is (a name, an id, a word of a closed
+    /// list): its cells go to the field table without a copy.
+    verbatim: Vec<Option<usize>>,
+    /// By column: whether it is one of those.
+    verbatim_column: Vec<bool>,
 }
 
 impl<'t> RowReader<'t> {
@@ -376,6 +384,16 @@ impl<'t> RowReader<'t> {
         }
         let is = |target: &Target, keys: &[&str]| matches!(target, Target::Field(key) if keys.contains(&key.as_str()));
         let naming = (0..columns.len()).filter(|&index| is(&columns[index], &["system", "buyers"])).collect();
+        let verbatim: Vec<Option<usize>> = fields::specs(Collection::Acquisitions)
+            .iter()
+            .map(|spec| {
+                let as_it_is =
+                    !TRANSFORMED.contains(&spec.key) && !matches!(spec.kind, Kind::Count | Kind::Amount | Kind::Year);
+                let column = || columns.iter().position(|t| matches!(t, Target::Field(k) if k == spec.key));
+                if as_it_is { column() } else { None }
+            })
+            .collect();
+        let verbatim_column = (0..columns.len()).map(|column| verbatim.contains(&Some(column))).collect();
         RowReader {
             headers: &table.headers,
             columns,
@@ -384,6 +402,8 @@ impl<'t> RowReader<'t> {
             decimal_comma: table.decimal_comma,
             naming,
             notes_at: position("notes"),
+            verbatim_column,
+            verbatim,
         }
     }
 
@@ -446,6 +466,8 @@ impl<'t> RowReader<'t> {
                         }
                     });
                 }
+                // Read straight from the cell below.
+                Target::Field(_) if matches!(cell, Cell::Text(_)) && self.verbatim_column[index] => {}
                 Target::Field(key) => {
                     // Ids never repeat; numbers and dates from a workbook are read as they are.
                     let column = cache[index]
@@ -453,10 +475,7 @@ impl<'t> RowReader<'t> {
                         .filter(|_| key != "id" && !matches!(cell, Cell::Number(_) | Cell::Date(_)));
                     let result = match column {
                         Some(column) => {
-                            if !column.contains_key(text.as_ref()) {
-                                column.insert(text.to_string(), fill(key, cell, &text, self.decimal_comma));
-                            }
-                            let result = match &column[text.as_ref()] {
+                            let apply = |filled: &Result<Filled, String>, texts: &mut Vec<String>| match filled {
                                 Ok(filled) => {
                                     for (at, value) in filled {
                                         texts[*at].clone_from(value);
@@ -464,6 +483,15 @@ impl<'t> RowReader<'t> {
                                     Ok(())
                                 }
                                 Err(message) => Err(problem(message)),
+                            };
+                            let result = match column.get(text.as_ref()) {
+                                Some(filled) => apply(filled, texts),
+                                None => {
+                                    let filled = fill(key, cell, &text, self.decimal_comma);
+                                    let result = apply(&filled, texts);
+                                    column.insert(text.to_string(), filled);
+                                    result
+                                }
                             };
                             if column.len() > DISTINCT_VALUES_KEPT {
                                 cache[index] = None;
@@ -496,20 +524,39 @@ impl<'t> RowReader<'t> {
             }
         }
         let texts = &*texts;
-        let record =
-            fields::read::<Acquisition>(|at| texts.get(at).map_or("", String::as_str), strings).map_err(|error| {
-                let column = self
-                    .columns
-                    .iter()
-                    .position(
-                        |t| matches!(t, Target::Field(k) if k == error.key || error.key.starts_with(&format!("{k}_"))),
-                    )
-                    .map_or_else(|| error.key.to_owned(), |i| self.headers[i].clone());
-                RowProblem { row, column, message: error.message }
-            })?;
+        let text_of = |at: usize| match self.verbatim.get(at).copied().flatten().and_then(|column| cells.get(column)) {
+            Some(Cell::Text(text)) if !text.trim().is_empty() => text.trim(),
+            _ => texts.get(at).map_or("", String::as_str),
+        };
+        let record = fields::read::<Acquisition>(text_of, strings).map_err(|error| {
+            let column = self
+                .columns
+                .iter()
+                .position(
+                    |t| matches!(t, Target::Field(k) if k == error.key || error.key.starts_with(&format!("{k}_"))),
+                )
+                .map_or_else(|| error.key.to_owned(), |i| self.headers[i].clone());
+            RowProblem { row, column, message: error.message }
+        })?;
         Ok((record, source))
     }
 }
+
+/// The fields whose cells are read into another form ([`fill`]) or gathered (notes, sources).
+const TRANSFORMED: [&str; 12] = [
+    "quantity",
+    "quantity_unit",
+    "value",
+    "value_currency",
+    "date",
+    "delivery",
+    "stage",
+    "buyers",
+    "agency",
+    "supplier",
+    "notes",
+    "sources",
+];
 
 /// The place of an acquisition's field in its field table.
 fn position(key: &str) -> Option<usize> {

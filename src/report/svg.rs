@@ -224,18 +224,15 @@ pub fn timeline_svg(dataset: &Dataset, timeline: &Timeline, range: (f64, f64), t
     let text_width = |text: &str| f64::from(label_width_on_paper(text));
     // A summit's name that would run past the right edge ends there instead.
     let fit = |x: f64, text: &str| x.min(right - text_width(text) - 2.0).max(left);
-    let labels: std::collections::HashMap<usize, String> = timeline
-        .lanes
-        .iter()
-        .flat_map(|lane| &lane.items)
-        .map(|&item| (item, item_label(dataset, &timeline.items[item])))
-        .collect();
+    // Labels are made for the records in view only.
+    let mut labels: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
     let stacks: Vec<Stack> = timeline
         .lanes
         .iter()
         .map(|lane| {
             stack(timeline, &lane.items, &scale, SVG_MAX_ROWS, &mut |item| {
-                labels.get(&item).map_or(0.0, |label| label_width_on_paper(&shown_label(label)))
+                let label = labels.entry(item).or_insert_with(|| item_label(dataset, &timeline.items[item]));
+                label_width_on_paper(&shown_label(label))
             })
         })
         .collect();
