@@ -145,7 +145,7 @@ pub fn read(path: &std::path::Path, bytes: Vec<u8>, options: &ReadOptions) -> Re
     if is_workbook(path, &bytes) {
         read_workbook(origin, bytes, options)
     } else {
-        read_delimited(origin, &bytes, options)
+        read_delimited(origin, bytes, options)
     }
 }
 
@@ -194,13 +194,18 @@ fn read_workbook(origin: String, bytes: Vec<u8>, options: &ReadOptions) -> Resul
 /// How many rows are looked at to detect the delimiter and the header row.
 const SNIFF_ROWS: usize = 40;
 
-fn read_delimited(origin: String, bytes: &[u8], options: &ReadOptions) -> Result<Table, LoadError> {
-    let encoding = options.encoding.unwrap_or_else(|| detect_encoding(bytes));
-    let (text, _, malformed) = encoding.encoding().decode(bytes);
-    if malformed && encoding == TextEncoding::Utf8 {
-        return Err(LoadError::whole(&origin, "the file is not UTF-8: choose its encoding"));
-    }
-    let text = text.trim_start_matches('\u{feff}').to_owned();
+fn read_delimited(origin: String, bytes: Vec<u8>, options: &ReadOptions) -> Result<Table, LoadError> {
+    let encoding = options.encoding.unwrap_or_else(|| detect_encoding(&bytes));
+    let text = match encoding {
+        // The bytes become the text as they are: a large file is neither checked twice nor copied.
+        TextEncoding::Utf8 => String::from_utf8(bytes)
+            .map_err(|_| LoadError::whole(&origin, "the file is not UTF-8: choose its encoding"))?,
+        _ => encoding.encoding().decode(&bytes).0.into_owned(),
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&text));
     let counts: Vec<(usize, usize)> = reader(&text, delimiter)
         .records()

@@ -325,8 +325,10 @@ struct Piece {
     /// units, systems: a million rows name a few hundred of each); None once a column has shown more
     /// distinct values than are worth keeping (ids, notes).
     cache: Vec<Option<FxHashMap<String, Result<Filled, String>>>>,
-    /// The field texts of the row being read (kept between rows so their buffers are reused).
+    /// The field texts of the row being read (kept between rows so their buffers are reused), and which of
+    /// them it wrote.
     texts: Vec<String>,
+    written: Vec<usize>,
     notes: Vec<String>,
 }
 
@@ -344,6 +346,7 @@ impl Piece {
             source_index: FxHashMap::default(),
             cache: vec![Some(FxHashMap::default()); columns],
             texts: Vec::new(),
+            written: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -433,13 +436,21 @@ impl<'t> RowReader<'t> {
                 .to_owned();
             return Err(RowProblem { row, column: "(the whole row)".to_owned(), message });
         }
-        let Piece { texts, notes, cache, sources, source_index, strings, .. } = &mut *piece;
-        texts.resize(self.blank.len(), String::new());
-        for (text, blank) in texts.iter_mut().zip(&self.blank) {
-            text.clone_from(blank);
+        let Piece { texts, written, notes, cache, sources, source_index, strings, .. } = &mut *piece;
+        // Back to the blank record: only the texts the last row wrote.
+        if texts.len() == self.blank.len() {
+            for at in written.drain(..) {
+                texts[at].clone_from(&self.blank[at]);
+            }
+        } else {
+            texts.clone_from(&self.blank);
+            written.clear();
         }
-        texts[0].clear();
-        let _ = write!(texts[0], "{}-{row}", self.prefix);
+        let id_cell = self.verbatim[0].and_then(|column| cells.get(column));
+        if !id_cell.is_some_and(|cell| matches!(cell, Cell::Text(text) if !text.trim().is_empty())) {
+            let _ = write!(texts[0], "{}-{row}", self.prefix);
+            written.push(0);
+        }
         notes.clear();
         let mut source = None;
         for (index, target) in self.columns.iter().enumerate() {
@@ -475,20 +486,24 @@ impl<'t> RowReader<'t> {
                         .filter(|_| key != "id" && !matches!(cell, Cell::Number(_) | Cell::Date(_)));
                     let result = match column {
                         Some(column) => {
-                            let apply = |filled: &Result<Filled, String>, texts: &mut Vec<String>| match filled {
-                                Ok(filled) => {
-                                    for (at, value) in filled {
-                                        texts[*at].clone_from(value);
+                            let apply =
+                                |filled: &Result<Filled, String>, texts: &mut Vec<String>, written: &mut Vec<usize>| {
+                                    match filled {
+                                        Ok(filled) => {
+                                            for (at, value) in filled {
+                                                texts[*at].clone_from(value);
+                                                written.push(*at);
+                                            }
+                                            Ok(())
+                                        }
+                                        Err(message) => Err(problem(message)),
                                     }
-                                    Ok(())
-                                }
-                                Err(message) => Err(problem(message)),
-                            };
+                                };
                             let result = match column.get(text.as_ref()) {
-                                Some(filled) => apply(filled, texts),
+                                Some(filled) => apply(filled, texts, written),
                                 None => {
                                     let filled = fill(key, cell, &text, self.decimal_comma);
-                                    let result = apply(&filled, texts);
+                                    let result = apply(&filled, texts, written);
                                     column.insert(text.to_string(), filled);
                                     result
                                 }
@@ -502,6 +517,7 @@ impl<'t> RowReader<'t> {
                             Ok(filled) => {
                                 for (at, value) in filled {
                                     texts[at] = value;
+                                    written.push(at);
                                 }
                                 Ok(())
                             }
@@ -515,6 +531,7 @@ impl<'t> RowReader<'t> {
         if !notes.is_empty()
             && let Some(at) = self.notes_at
         {
+            written.push(at);
             let all = &mut texts[at];
             for note in notes.iter() {
                 if !all.is_empty() {
