@@ -419,6 +419,20 @@ mod tests {
     }
 
     #[test]
+    fn every_record_of_the_report_timeline_has_its_label() {
+        let dataset = default_dataset();
+        let timeline = crate::analysis::timeline::layout(&dataset, &Default::default(), Default::default());
+        // The HTML report's figure and the PDF's.
+        for width in [crate::report::SCREEN_FIGURE_WIDTH, crate::report::pdf::FIGURE_WIDTH] {
+            let svg = timeline_svg(&dataset, &timeline, crate::analysis::timeline::vilnius_to_washington(), "T", width);
+            let records = svg.matches("<title>").count();
+            let labels = svg.matches(r#"fill="white">"#).count() + svg.matches(r##"fill="#222">"##).count();
+            assert!(records > 30, "{records} records drawn at {width}");
+            assert_eq!(labels, records, "every record drawn has its label at {width}");
+        }
+    }
+
+    #[test]
     fn timeline_labels_end_inside_the_figure() {
         let dataset = default_dataset();
         let timeline = crate::analysis::timeline::layout(&dataset, &Default::default(), Default::default());
