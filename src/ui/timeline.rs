@@ -197,7 +197,7 @@ pub fn timeline_ui(
     let extra = (spare / timeline.lanes.len().max(1) as f32).min(ROW_HEIGHT);
     let height = natural + extra * timeline.lanes.len() as f32;
     interact(state, &axis_response, scale, ui);
-    paint_axis(timeline, state, &scale, axis_rect, ui);
+    paint_axis(timeline, &scale, axis_rect, ui);
     let mut toggled = None;
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::click_and_drag());
@@ -391,19 +391,16 @@ fn arrange(view: &View<'_>, placed: &Arc<Placed>, state: &mut TimelineState, sca
 }
 
 /// The calendar, the summits' names and today, above the lanes (it stays when they scroll).
-fn paint_axis(timeline: &Timeline, state: &TimelineState, scale: &Scale, rect: Rect, ui: &egui::Ui) {
+fn paint_axis(timeline: &Timeline, scale: &Scale, rect: Rect, ui: &egui::Ui) {
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     let area = Rect::from_min_max(Pos2::new(scale.left, rect.top()), rect.max);
     let plot_painter = painter.with_clip_rect(area);
     let weak = visuals.weak_text_color();
-    let grid = visuals.widgets.noninteractive.bg_stroke.color;
     painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
-    for tick in ticks(state.range.0, state.range.1, scale.width) {
-        let x = scale.x(tick.day);
-        let stroke = Stroke::new(if tick.major { 1.0 } else { 0.5 }, grid);
-        plot_painter.line_segment([Pos2::new(x, rect.bottom() - 8.0), Pos2::new(x, rect.bottom())], stroke);
-        plot_painter.text(Pos2::new(x + 3.0, rect.bottom() - 10.0), Align2::LEFT_BOTTOM, &tick.label, TITLE_FONT, weak);
+    for tick in grid(&plot_painter, scale, rect.bottom() - 8.0..=rect.bottom(), visuals) {
+        let at = Pos2::new(scale.x(tick.day) + 3.0, rect.bottom() - 10.0);
+        plot_painter.text(at, Align2::LEFT_BOTTOM, &tick.label, TITLE_FONT, weak);
     }
     // Summits named at the top, each name kept inside the view and clear of the one before.
     let summit_color = lane_color(LaneKind::Events, visuals);
@@ -427,6 +424,23 @@ fn paint_axis(timeline: &Timeline, state: &TimelineState, scale: &Scale, rect: R
         let color = visuals.error_fg_color;
         plot_painter.text(Pos2::new(x - 3.0, rect.top() + 16.0), Align2::RIGHT_TOP, "today", LABEL_FONT, color);
     }
+}
+
+/// The calendar's lines over the heights `ys`, years stronger; returns the ticks, for their labels.
+fn grid(
+    painter: &egui::Painter,
+    scale: &Scale,
+    ys: std::ops::RangeInclusive<f32>,
+    visuals: &egui::Visuals,
+) -> Vec<crate::analysis::timeline::Tick> {
+    let color = visuals.widgets.noninteractive.bg_stroke.color;
+    let ticks = ticks(scale.range.0, scale.range.1, scale.width);
+    for tick in &ticks {
+        let x = scale.x(tick.day);
+        let stroke = Stroke::new(if tick.major { 1.0 } else { 0.5 }, color);
+        painter.line_segment([Pos2::new(x, *ys.start()), Pos2::new(x, *ys.end())], stroke);
+    }
+    ticks
 }
 
 /// Today as a day number.
@@ -454,13 +468,8 @@ fn paint_lanes(
     let plot_painter = painter.with_clip_rect(area.intersect(ui.clip_rect()));
     let text_color = visuals.text_color();
     let weak = visuals.weak_text_color();
-    let grid = visuals.widgets.noninteractive.bg_stroke.color;
     painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
-    for tick in ticks(state.range.0, state.range.1, scale.width) {
-        let x = scale.x(tick.day);
-        let stroke = Stroke::new(if tick.major { 1.0 } else { 0.5 }, grid);
-        plot_painter.line_segment([Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())], stroke);
-    }
+    grid(&plot_painter, scale, rect.top()..=rect.bottom(), visuals);
     let summit_color = lane_color(LaneKind::Events, visuals);
     for summit in &timeline.summits {
         let (x0, x1) = (scale.x(summit.extent.start), scale.x(summit.extent.end));
