@@ -130,9 +130,7 @@ fn fields_ui(
     }
 }
 
-/// A combo of a closed list's labels that writes the chosen word's key into `cell`; "(none)" when the
-/// field is optional or empty.
-pub(super) fn vocabulary_ui(
+fn vocabulary_ui(
     column: &str,
     optional: bool,
     values: &[(&'static str, &'static str)],

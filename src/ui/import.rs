@@ -308,17 +308,23 @@ fn defaults_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
             let label = ui.label(spec.label);
             let mut value = state.mapping.defaults.get(spec.key).cloned().unwrap_or_default();
             let edited = match spec.kind {
-                Kind::Vocabulary(words) => super::editor::vocabulary_ui(
-                    &format!("import_default_{}", spec.key),
-                    true,
-                    words,
-                    &mut value,
-                    label.id,
-                    ui,
-                ),
+                Kind::Vocabulary(words) => {
+                    let current = words.iter().find(|(key, _)| *key == value).map_or("(none)", |(_, label)| label);
+                    let mut picked = false;
+                    let combo = egui::ComboBox::from_id_salt(("import_default", spec.key))
+                        .selected_text(current)
+                        .width(200.0)
+                        .show_ui(ui, |ui| {
+                            picked |= ui.selectable_value(&mut value, String::new(), "(none)").changed();
+                            for (key, label) in words {
+                                picked |= ui.selectable_value(&mut value, (*key).to_owned(), *label).changed();
+                            }
+                        });
+                    combo.response.labelled_by(label.id);
+                    picked
+                }
                 _ => {
-                    let field =
-                        egui::TextEdit::singleline(&mut value).hint_text("as each row has it").desired_width(200.0);
+                    let field = egui::TextEdit::singleline(&mut value).hint_text("(none)").desired_width(200.0);
                     ui.add(field).labelled_by(label.id).changed()
                 }
             };
