@@ -329,6 +329,8 @@ struct Piece {
     /// them it wrote.
     texts: Vec<String>,
     written: Vec<usize>,
+    /// By field, the column of the row being read whose cell the field reads as it is.
+    direct: Vec<Option<usize>>,
     notes: Vec<String>,
 }
 
@@ -347,6 +349,7 @@ impl Piece {
             cache: vec![Some(FxHashMap::default()); columns],
             texts: Vec::new(),
             written: Vec::new(),
+            direct: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -372,6 +375,9 @@ struct RowReader<'t> {
     verbatim: Vec<Option<usize>>,
     /// By column: whether it is one of those.
     verbatim_column: Vec<bool>,
+    /// By column, for a column of counts or sums (a quantity, a value, a year): the field a cell that is
+    /// a plain number ("4243") fills as it is, without being read into parts first.
+    number_field: Vec<Option<usize>>,
 }
 
 impl<'t> RowReader<'t> {
@@ -397,6 +403,15 @@ impl<'t> RowReader<'t> {
             })
             .collect();
         let verbatim_column = (0..columns.len()).map(|column| verbatim.contains(&Some(column))).collect();
+        let number_field = columns
+            .iter()
+            .map(|target| match target {
+                Target::Field(key) => fields::spec(Collection::Acquisitions, key)
+                    .filter(|spec| matches!(spec.kind, Kind::Count | Kind::Amount | Kind::Year))
+                    .and_then(|spec| position(spec.key)),
+                _ => None,
+            })
+            .collect();
         RowReader {
             headers: &table.headers,
             columns,
@@ -406,6 +421,7 @@ impl<'t> RowReader<'t> {
             naming,
             notes_at: position("notes"),
             verbatim_column,
+            number_field,
             verbatim,
         }
     }
@@ -436,7 +452,8 @@ impl<'t> RowReader<'t> {
                 .to_owned();
             return Err(RowProblem { row, column: "(the whole row)".to_owned(), message });
         }
-        let Piece { texts, written, notes, cache, sources, source_index, strings, .. } = &mut *piece;
+        let Piece { texts, written, direct, notes, cache, sources, source_index, strings, .. } = &mut *piece;
+        direct.clone_from(&self.verbatim);
         // Back to the blank record: only the texts the last row wrote.
         if texts.len() == self.blank.len() {
             for at in written.drain(..) {
@@ -479,6 +496,15 @@ impl<'t> RowReader<'t> {
                 }
                 // Read straight from the cell below.
                 Target::Field(_) if matches!(cell, Cell::Text(_)) && self.verbatim_column[index] => {}
+                // A plain number is read by its field as it is.
+                Target::Field(_)
+                    if let Some(at) = self.number_field[index]
+                        && matches!(cell, Cell::Text(_))
+                        && text.len() <= 15
+                        && text.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    direct[at] = Some(index);
+                }
                 Target::Field(key) => {
                     // Ids never repeat; numbers and dates from a workbook are read as they are.
                     let column = cache[index]
@@ -541,7 +567,7 @@ impl<'t> RowReader<'t> {
             }
         }
         let texts = &*texts;
-        let text_of = |at: usize| match self.verbatim.get(at).copied().flatten().and_then(|column| cells.get(column)) {
+        let text_of = |at: usize| match direct.get(at).copied().flatten().and_then(|column| cells.get(column)) {
             Some(Cell::Text(text)) if !text.trim().is_empty() => text.trim(),
             _ => texts.get(at).map_or("", String::as_str),
         };
