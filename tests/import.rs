@@ -331,10 +331,9 @@ fn the_apps_own_table_read_through_the_guessed_mapping_gives_its_records_back() 
     for index in 0..dataset.acquisitions.len() {
         let mut read = fields::texts(&imported.dataset, Collection::Acquisitions, index);
         let written = fields::texts(&dataset, Collection::Acquisitions, index);
-        let source_title = |dataset: &pledge_explorer::model::Dataset, id: &str| {
-            dataset.sources.iter().find(|s| dataset.text(s.id) == id).map_or(id.to_owned(), |s| s.title.clone())
-        };
-        read[sources] = source_title(&imported.dataset, &read[sources]);
+        let imported_source = &read[sources];
+        let named = imported.dataset.sources.iter().find(|s| imported.dataset.text(s.id) == imported_source);
+        read[sources] = named.map_or_else(|| imported_source.clone(), |s| s.title.clone());
         assert_eq!(read, written, "record {index}");
     }
 }
