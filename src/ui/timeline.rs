@@ -192,9 +192,9 @@ pub fn timeline_ui(
     arrange(view, &placed, state, &scale, ui);
     let Some(arranged) = state.arranged.take() else { return };
     let natural: f32 = arranged.heights.iter().sum();
-    // Lanes shorter than the window share the room left, up to a row each.
+    // Lanes shorter than the window share the room left, up to four rows each.
     let spare = (ui.available_height() - natural - 4.0).max(0.0);
-    let extra = (spare / timeline.lanes.len().max(1) as f32).min(ROW_HEIGHT);
+    let extra = (spare / timeline.lanes.len().max(1) as f32).min(4.0 * ROW_HEIGHT);
     let height = natural + extra * timeline.lanes.len() as f32;
     interact(state, &axis_response, scale, ui);
     paint_axis(timeline, &scale, axis_rect, ui);
