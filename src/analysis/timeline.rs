@@ -219,8 +219,13 @@ pub fn layout(dataset: &Dataset, filter: &Filter, grouping: Grouping) -> Timelin
     }
 
     let acquisition_rows = filtered(dataset, Collection::Acquisitions, filter);
-    let position_of_id: std::collections::HashMap<_, _> =
-        dataset.acquisitions.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    // Where each acquisition is, by the index of its id's symbol: a list, not a map, for a million records.
+    let mut position_of_id = vec![usize::MAX; dataset.strings.len()];
+    for (position, acquisition) in dataset.acquisitions.iter().enumerate() {
+        if let Some(slot) = position_of_id.get_mut(acquisition.id.index()) {
+            *slot = position;
+        }
+    }
     let commitment_titles: std::collections::HashMap<_, _> =
         dataset.commitments.iter().map(|c| (c.id, c.title.as_str())).collect();
     // A lane per group, found by the group's key (a symbol or a stage), its title written once.
@@ -232,6 +237,7 @@ pub fn layout(dataset: &Dataset, filter: &Filter, grouping: Grouping) -> Timelin
     };
     let mut delivery = Vec::new();
     let mut groups: Vec<usize> = Vec::with_capacity(4);
+    timeline.items.reserve(acquisition_rows.len());
     for &row in &acquisition_rows {
         let acquisition = &dataset.acquisitions[row as usize];
         groups.clear();
@@ -269,7 +275,10 @@ pub fn layout(dataset: &Dataset, filter: &Filter, grouping: Grouping) -> Timelin
                 groups.push(lane_for((4, stage as u32), &|| stage.label().to_owned(), &mut lanes));
             }
         }
-        let parent = acquisition.parent.and_then(|p| position_of_id.get(&p)).map(|&p| (Collection::Acquisitions, p));
+        let parent = acquisition
+            .parent
+            .and_then(|p| position_of_id.get(p.index()).copied().filter(|&p| p != usize::MAX))
+            .map(|p| (Collection::Acquisitions, p));
         let ordered = acquisition.date.as_ref().and_then(extent);
         for &lane in &groups {
             push(&mut timeline, lane, ordered, (Collection::Acquisitions, row as usize), parent);

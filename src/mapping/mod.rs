@@ -356,7 +356,7 @@ impl Piece {
 }
 
 /// The distinct values of a column whose readings are kept; past them the column is read cell by cell.
-const DISTINCT_VALUES_KEPT: usize = 4096;
+const DISTINCT_VALUES_KEPT: usize = 1 << 16;
 
 /// How each column of a table is read through a mapping: worked out once, used for every row.
 struct RowReader<'t> {
