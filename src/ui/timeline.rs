@@ -211,7 +211,8 @@ pub fn timeline_ui(
             timeline.lanes.len()
         );
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, &summary));
-        state.area = Some(axis_rect.union(rect));
+        // What is on screen: the lanes scrolled out of view are not in a screenshot.
+        state.area = Some(axis_rect.union(rect.intersect(ui.clip_rect())));
         interact(state, &response, scale, ui);
         toggled = paint_lanes(view, &placed, &arranged, extra, state, &scale, rect, ui);
         hover_and_click(view, timeline, &arranged, state, &response, commands);
