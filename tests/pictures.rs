@@ -23,18 +23,20 @@ fn app() -> Harness<'static, PledgeApp> {
     harness
 }
 
+/// The app on the tab labelled `tab`, as drawn, against `tests/snapshots/{name}.png`.
+fn snapshot_of(tab: &str, name: &str) {
+    let mut harness = app();
+    harness.get_by_label(tab).click();
+    harness.run_steps(4);
+    harness.snapshot(name);
+}
+
 #[test]
 fn the_timeline_at_its_default_view() {
-    let mut harness = app();
-    harness.get_by_label("Timeline").click();
-    harness.run_steps(4);
-    harness.snapshot("timeline-default");
+    snapshot_of("Timeline", "timeline-default");
 }
 
 #[test]
 fn the_plots_at_their_default_view() {
-    let mut harness = app();
-    harness.get_by_label("Plots").click();
-    harness.run_steps(4);
-    harness.snapshot("plots-default");
+    snapshot_of("Plots", "plots-default");
 }

@@ -120,8 +120,7 @@ pub struct Timeline {
 
 /// What the acquisitions' lanes are: one per category (the default), buyer, system, commitment served or
 /// stage.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Grouping {
     #[default]
     Category,
@@ -346,15 +345,13 @@ pub fn item_label(dataset: &Dataset, item: &Item) -> String {
     .unwrap_or_default()
 }
 
-/// The most characters a label shows beside its record; the whole of it is in the hover text.
+/// The most characters a label shows beside its record, its ellipsis included; the whole of it is in the
+/// hover text.
 pub const LABEL_CHARS: usize = 64;
 
-/// A label as shown beside its record: cut to [`LABEL_CHARS`] with an ellipsis.
+/// A label as shown beside its record: cut to [`LABEL_CHARS`].
 pub fn shown_label(label: &str) -> std::borrow::Cow<'_, str> {
-    match label.char_indices().nth(LABEL_CHARS - 1) {
-        Some((end, _)) if label.chars().count() > LABEL_CHARS => format!("{}…", &label[..end]).into(),
-        _ => label.into(),
-    }
+    super::truncate(label, LABEL_CHARS)
 }
 
 /// "Patriot GEM-T missile, DEU: up to 1,000 missiles".

@@ -14,7 +14,7 @@ use crate::model::{Acquisition, Collection, Dataset, FuzzyDate, Interner};
 
 use super::LoadError;
 use super::convert;
-use super::parts::{Part, in_parts, join_parts, part_starts};
+use super::parts::{Part, in_parts, join_parts, part_starts, reached};
 use super::wire::{ChangelogRecord, MetaRecord, Text};
 
 /// The columns of each collection's CSV file, in order: the keys of its field table.
@@ -193,18 +193,10 @@ fn read_part(
     let mut records = Vec::with_capacity(expected);
     strings.reserve(expected);
     loop {
-        if let Some(until) = until {
-            // Where the next row starts, past the line end of this one.
-            let mut at = start + reader.position().byte() as usize;
-            while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
-                at += 1;
-            }
-            if at == until {
-                return Some(Part { records, strings, end: until });
-            }
-            if at > until {
-                return None;
-            }
+        if let Some(until) = until
+            && let Some(exactly) = reached(text.as_bytes(), start + reader.position().byte() as usize, until)
+        {
+            return exactly.then_some(Part { records, strings, end: until });
         }
         if !reader.read_record(&mut cells).ok()? {
             return until.is_none().then_some(Part { records, strings, end: text.len() });

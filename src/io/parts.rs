@@ -56,6 +56,17 @@ pub fn part_starts(bytes: &[u8], first: usize, parts: usize, skip: &[u8], starts
     starts
 }
 
+/// Whether a reading that has got to `position` of `bytes` has reached the next part's start `until`:
+/// None while before it, Some(true) exactly there (past the line end of the row just read), Some(false)
+/// when it went past (the part started or ended inside a quoted cell or a nested object).
+pub fn reached(bytes: &[u8], position: usize, until: usize) -> Option<bool> {
+    let mut at = position;
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    (at >= until).then_some(at == until)
+}
+
 /// Parses the parts beginning at `starts` at once: `parse(start, until, pool)` reads from `start` to
 /// exactly `until` (the next part's start; None for the last part) into `pool`. The first part goes on
 /// with a copy of `strings` (what came before the records); the others start empty pools.

@@ -477,15 +477,11 @@ impl Table {
                 let mut record = csv::StringRecord::new();
                 let mut lines = Lines { bytes: text.as_bytes(), at: stretch.start, line: stretch.line };
                 loop {
-                    if let Some(until) = stretch.until {
-                        // Where the next row starts, past the line end of this one.
-                        let mut at = stretch.start + reader.position().byte() as usize;
-                        while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
-                            at += 1;
-                        }
-                        if at >= until {
-                            return Ok(at == until);
-                        }
+                    let position = stretch.start + reader.position().byte() as usize;
+                    if let Some(until) = stretch.until
+                        && let Some(exactly) = super::parts::reached(text.as_bytes(), position, until)
+                    {
+                        return Ok(exactly);
                     }
                     let more = reader.read_record(&mut record).map_err(|error| {
                         let line = error.position().map_or(0, |p| p.line() + stretch.line - 1);

@@ -506,30 +506,15 @@ impl<'t> RowReader<'t> {
                     direct[at] = Some(index);
                 }
                 Target::Field(key) => {
-                    // Ids never repeat; numbers and dates from a workbook are read as they are.
-                    let column = cache[index]
-                        .as_mut()
-                        .filter(|_| key != "id" && !matches!(cell, Cell::Number(_) | Cell::Date(_)));
+                    // Numbers and dates from a workbook are read as they are.
+                    let column = cache[index].as_mut().filter(|_| !matches!(cell, Cell::Number(_) | Cell::Date(_)));
                     let result = match column {
                         Some(column) => {
-                            let apply =
-                                |filled: &Result<Filled, String>, texts: &mut Vec<String>, written: &mut Vec<usize>| {
-                                    match filled {
-                                        Ok(filled) => {
-                                            for (at, value) in filled {
-                                                texts[*at].clone_from(value);
-                                                written.push(*at);
-                                            }
-                                            Ok(())
-                                        }
-                                        Err(message) => Err(problem(message)),
-                                    }
-                                };
                             let result = match column.get(text.as_ref()) {
-                                Some(filled) => apply(filled, texts, written),
+                                Some(filled) => put(filled, texts, written).map_err(problem),
                                 None => {
                                     let filled = fill(key, cell, &text, self.decimal_comma);
-                                    let result = apply(&filled, texts, written);
+                                    let result = put(&filled, texts, written).map_err(problem);
                                     column.insert(text.to_string(), filled);
                                     result
                                 }
@@ -539,16 +524,7 @@ impl<'t> RowReader<'t> {
                             }
                             result
                         }
-                        None => match fill(key, cell, &text, self.decimal_comma) {
-                            Ok(filled) => {
-                                for (at, value) in filled {
-                                    texts[at] = value;
-                                    written.push(at);
-                                }
-                                Ok(())
-                            }
-                            Err(message) => Err(problem(&message)),
-                        },
+                        None => put(&fill(key, cell, &text, self.decimal_comma), texts, written).map_err(problem),
                     };
                     result?;
                 }
@@ -600,6 +576,20 @@ const TRANSFORMED: [&str; 12] = [
     "notes",
     "sources",
 ];
+
+/// Writes the field texts a cell gave into the row's texts, noting which were written; or the reason the
+/// cell could not be read.
+fn put<'a>(
+    filled: &'a Result<Filled, String>,
+    texts: &mut [String],
+    written: &mut Vec<usize>,
+) -> Result<(), &'a String> {
+    for (at, value) in filled.as_ref()? {
+        texts[*at].clone_from(value);
+        written.push(*at);
+    }
+    Ok(())
+}
 
 /// The place of an acquisition's field in its field table.
 fn position(key: &str) -> Option<usize> {

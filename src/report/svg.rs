@@ -8,6 +8,7 @@ use crate::analysis::plot::{Part, PlotData};
 use crate::analysis::timeline::{
     POINT_RADIUS, Scale, Stack, Timeline, item_label, label_width_on_paper, shown_label, stack, ticks as timeline_ticks,
 };
+use crate::analysis::truncate;
 use crate::model::Dataset;
 use crate::model::{group_thousands, short_amount};
 use crate::palette::stage_rgb;
@@ -372,17 +373,6 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
-}
-
-/// The text cut to `limit` characters, with an ellipsis when it was longer.
-pub fn truncate(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
 }
 
 #[cfg(test)]

@@ -79,8 +79,10 @@ pub struct TimelineState {
     pub connectors: bool,
     /// What the acquisitions' lanes are.
     pub grouping: Grouping,
-    /// The lanes folded to a strip, by title.
-    pub collapsed: std::collections::BTreeSet<String>,
+    /// The lanes folded to a strip, by title, and how many times a lane was folded or unfolded (part of
+    /// what the stacking is kept for).
+    collapsed: std::collections::BTreeSet<String>,
+    folds: u64,
     /// The placement per (data generation, filter, grouping).
     placed: Derived<(u64, Filter, Grouping), Placed>,
     /// The stacking of the records in view, per placement, zoom, width and folded lanes.
@@ -98,6 +100,7 @@ impl Default for TimelineState {
             connectors: true,
             grouping: Grouping::default(),
             collapsed: Default::default(),
+            folds: 0,
             placed: Derived::default(),
             arranged: None,
             hits: Vec::new(),
@@ -119,7 +122,7 @@ enum LaneView {
 /// The lanes stacked for one zoom and width: what each shows, its height, and the labels of the records
 /// in view.
 struct Arranged {
-    key: (usize, u64, u64, f32, std::collections::BTreeSet<String>),
+    key: (usize, u64, u64, f32, u64),
     lanes: Vec<LaneView>,
     heights: Vec<f32>,
     labels: std::collections::HashMap<usize, String>,
@@ -217,10 +220,11 @@ pub fn timeline_ui(
         toggled = paint_lanes(view, &placed, &arranged, extra, state, &scale, rect, ui);
         hover_and_click(view, timeline, &arranged, state, &response, commands);
     });
-    if let Some(title) = toggled
-        && !state.collapsed.remove(&title)
-    {
-        state.collapsed.insert(title);
+    if let Some(title) = toggled {
+        if !state.collapsed.remove(&title) {
+            state.collapsed.insert(title);
+        }
+        state.folds += 1;
     }
     state.arranged = Some(arranged);
 }
@@ -346,13 +350,8 @@ const TITLE_FONT: FontId = FontId::proportional(12.0);
 
 /// Stacks the records in view, lane by lane, when the placement, zoom, width or folded lanes changed.
 fn arrange(view: &View<'_>, placed: &Arc<Placed>, state: &mut TimelineState, scale: &Scale, ui: &egui::Ui) {
-    let key = (
-        Arc::as_ptr(placed) as usize,
-        scale.range.0.to_bits(),
-        scale.range.1.to_bits(),
-        scale.width,
-        state.collapsed.clone(),
-    );
+    let key =
+        (Arc::as_ptr(placed) as usize, scale.range.0.to_bits(), scale.range.1.to_bits(), scale.width, state.folds);
     if state.arranged.as_ref().is_some_and(|arranged| arranged.key == key) {
         return;
     }
@@ -540,10 +539,10 @@ fn paint_lanes(
                     let y = lane_top + LANE_PAD + slot.row as f32 * ROW_HEIGHT + 2.0;
                     let hit = draw_item(&plot_painter, item, slot.x0, slot.x1, y, color).intersect(area);
                     if let Some(x) = slot.label {
-                        let label = arranged.labels.get(&slot.item).cloned().unwrap_or_default();
+                        let label = arranged.labels.get(&slot.item).map_or("", String::as_str);
                         let on = if slot.inside { contrast(color) } else { text_color };
                         let mut job =
-                            egui::text::LayoutJob::simple_singleline(shown_label(&label).into_owned(), LABEL_FONT, on);
+                            egui::text::LayoutJob::simple_singleline(shown_label(label).into_owned(), LABEL_FONT, on);
                         // A label with less room than it needs is cut, with an ellipsis.
                         job.wrap = egui::text::TextWrapping::truncate_at_width(slot.label_width + 1.0);
                         let galley = painter.layout_job(job);
@@ -553,7 +552,7 @@ fn paint_lanes(
                         let place = Rect::from_min_max(Pos2::new(slot.from, y), Pos2::new(slot.to, y + 12.0));
                         let id = ui.scope_id().with(("item", lane_index, slot.item));
                         ui.interact(place.intersect(area), id, Sense::hover())
-                            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+                            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label));
                     }
                     if selected == Some(item.record) {
                         plot_painter.rect_stroke(
