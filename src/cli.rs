@@ -76,6 +76,8 @@ pub enum Command {
     /// Bring in someone else's table (CSV, TSV, XLSX, XLS, ODS) through a column mapping: each column is
     /// mapped to a field of an acquisition, guessed from its header and values unless `--mapping` names a
     /// saved mapping; the mapping used is printed. Rows that cannot be read are listed and left out.
+    /// SIPRI's trade register and per-delivery CSV and the Kiel Institute's Ukraine Support Tracker are
+    /// recognised and read without a mapping; `--into` a dataset holding an older export updates its deals.
     Import {
         /// The file to import.
         file: PathBuf,
@@ -299,9 +301,12 @@ struct ImportRequest {
 }
 
 fn import(file: &Path, request: &ImportRequest, output: &str) -> Result<ExitCode, String> {
-    use crate::mapping::{self, Change, Mapping};
+    use crate::mapping::{self, Mapping};
     let origin = file.display().to_string();
     let bytes = io::read_file(file).map_err(|error| error.to_string())?;
+    if let Some(known) = mapping::recognised::recognise(file, &bytes) {
+        return import_known(file, bytes, known, request, output);
+    }
     let table = io::tabular::read(file, bytes, &request.options).map_err(|error| error.to_string())?;
     eprintln!("{origin}: {}; columns: {}", table.describe(), table.headers.join(", "));
     let mapping = match &request.mapping {
@@ -333,18 +338,7 @@ fn import(file: &Path, request: &ImportRequest, output: &str) -> Result<ExitCode
             let matches = mapping::duplicates(&dataset, &imported.dataset);
             let duplicates = matches.iter().flatten().count();
             let (strings, changes) = mapping::merge(&dataset, &imported.dataset, &matches, request.duplicates);
-            dataset.strings = strings;
-            for change in changes {
-                match change {
-                    Change::Add(record) => {
-                        let end = dataset.len(record.collection());
-                        dataset.insert(end, record);
-                    }
-                    Change::Replace(index, record) => {
-                        dataset.replace(index, record);
-                    }
-                }
-            }
+            apply(&mut dataset, strings, changes);
             if duplicates > 0 {
                 eprintln!("{origin}: {duplicates} records match records of {into} ({})", request.duplicates.label());
             }
@@ -354,6 +348,51 @@ fn import(file: &Path, request: &ImportRequest, output: &str) -> Result<ExitCode
     eprintln!("{origin}: {read} acquisitions read, {} rows left out", imported.problems.len());
     convert_dataset(&dataset, output, None)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Imports an export the app knows by its shape (SIPRI's, Kiel's): into a dataset, the deals of an older
+/// export of it are updated rather than added again.
+fn import_known(
+    file: &Path,
+    bytes: Vec<u8>,
+    known: crate::mapping::recognised::Known,
+    request: &ImportRequest,
+    output: &str,
+) -> Result<ExitCode, String> {
+    let origin = file.display().to_string();
+    let read = crate::mapping::recognised::import(file, bytes, known).map_err(|error| error.to_string())?;
+    eprintln!("{origin}: {}: {}", known.label(), read.summary);
+    for problem in &read.imported.problems {
+        eprintln!("{origin}: {problem} (row left out)");
+    }
+    let dataset = match &request.into {
+        None => read.imported.dataset,
+        Some(into) => {
+            let (mut dataset, _) = load_input(Some(into), None).map_err(|error| error.to_string())?;
+            let update = crate::mapping::update::update(&dataset, &read.imported.dataset);
+            eprintln!("{origin} into {into}: {}", update.describe());
+            apply(&mut dataset, update.strings, update.changes);
+            dataset
+        }
+    };
+    convert_dataset(&dataset, output, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Makes an import's changes to a dataset.
+fn apply(dataset: &mut Dataset, strings: crate::model::Interner, changes: Vec<crate::mapping::Change>) {
+    dataset.strings = strings;
+    for change in changes {
+        match change {
+            crate::mapping::Change::Add(record) => {
+                let end = dataset.len(record.collection());
+                dataset.insert(end, record);
+            }
+            crate::mapping::Change::Replace(index, record) => {
+                dataset.replace(index, record);
+            }
+        }
+    }
 }
 
 fn summary(file: Option<&str>, by: GroupBy, json: bool) -> Result<ExitCode, String> {

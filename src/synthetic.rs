@@ -26,7 +26,7 @@ const CURRENCIES: [&str; 5] = ["EUR", "USD", "GBP", "PLN", "NOK"];
 pub fn dataset_json(acquisitions: usize, seed: u64) -> String {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut out = String::with_capacity(acquisitions * 420 + 4096);
-    out.push_str(r#"{"format": "pledge-explorer-dataset", "version": 1, "meta": {"title": "Synthetic dataset", "release": "synthetic", "cutoff": "2030"},"#);
+    out.push_str(r#"{"format": "pledge-explorer-dataset", "version": 2, "meta": {"title": "Synthetic dataset", "release": "synthetic", "cutoff": "2030"},"#);
     out.push_str("\n\"actors\": [");
     for (i, country) in COUNTRIES.iter().enumerate() {
         let comma = if i == 0 { "" } else { "," };

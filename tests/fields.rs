@@ -23,6 +23,7 @@ fn sample(spec: &Spec) -> String {
         Kind::Reference(_) => "nato".to_owned(),
         Kind::References(_) => "deu;nld".to_owned(),
         Kind::AnyReferences => "vilnius-2023;pledge".to_owned(),
+        Kind::Deliveries => "2024:12; 2025-03:about 30 [src-1]; :?".to_owned(),
     }
 }
 

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use pledge_explorer::io::wire::{
-    AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, EventRecord, MetaRecord,
-    MoneyRecord, QuantityRecord, SourceRecord, Text,
+    AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, DeliveryRecord, EventRecord,
+    MetaRecord, MoneyRecord, QuantityRecord, SourceRecord, Text,
 };
 use pledge_explorer::io::{convert, csv, json, layout};
 use pledge_explorer::model::{
@@ -86,6 +86,25 @@ fn quantity() -> impl Strategy<Value = Option<QuantityRecord<'static>>> {
     )
 }
 
+/// Deliveries as the text form writes them: a count with its qualifier, or none and "unknown".
+fn deliveries() -> impl Strategy<Value = Vec<DeliveryRecord<'static>>> {
+    let counted = (
+        any::<u64>(),
+        pick(&[
+            QuantityQualifier::Exact,
+            QuantityQualifier::About,
+            QuantityQualifier::Estimate,
+            QuantityQualifier::AtLeast,
+            QuantityQualifier::UpTo,
+        ]),
+    )
+        .prop_map(|(count, qualifier)| (Some(count), qualifier));
+    let count = prop_oneof![counted, Just((None, QuantityQualifier::Unknown))];
+    let delivery = (prop::option::of(date()), count, ids())
+        .prop_map(|(date, (count, qualifier), sources)| DeliveryRecord { date, count, qualifier, sources });
+    prop::collection::vec(delivery, 0..3)
+}
+
 fn pick<T: Clone + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
     prop::sample::select(all)
 }
@@ -101,19 +120,20 @@ fn acquisition() -> impl Strategy<Value = AcquisitionRecord<'static>> {
             prop::option::of(id()),
             prop::option::of(id()),
         ),
-        (ids(), pick(Confidence::ALL), text()),
+        (ids(), pick(Confidence::ALL), text(), prop::option::of(id()), deliveries()),
     )
         .prop_map(
             |(
                 (id, system, category, buyers, agency, supplier, stage),
                 (quantity, value, date, delivery, parent, commitment),
-                (sources, confidence, notes),
+                (sources, confidence, notes, recipient, deliveries),
             )| {
                 AcquisitionRecord {
                     id,
                     system,
                     category,
                     buyers,
+                    recipient,
                     agency,
                     supplier,
                     stage,
@@ -121,6 +141,7 @@ fn acquisition() -> impl Strategy<Value = AcquisitionRecord<'static>> {
                     value,
                     date,
                     delivery,
+                    deliveries,
                     parent,
                     commitment,
                     sources,

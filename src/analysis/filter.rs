@@ -22,6 +22,11 @@ pub struct Filter {
     /// Buyers that were members of these alliances on `members_on` (today when None), besides `buyers`.
     pub members_of: BTreeSet<Alliance>,
     pub members_on: Option<Date>,
+    /// Actor ids of who receives an order (its recipient, else its buyers).
+    pub recipients: BTreeSet<String>,
+    /// Commitment ids: acquisitions that serve one, directly, through one of its actions, or as a national
+    /// order under a framework that does.
+    pub commitments: BTreeSet<String>,
     /// Actor ids of agencies.
     pub agencies: BTreeSet<String>,
     /// Event ids of the summits or events commitments came from; an acquisition matches through the
@@ -67,6 +72,8 @@ impl Filter {
             let on = self.members_on.map_or_else(|| "today".to_owned(), |date| date.to_string());
             named(&mut parts, &format!("buyers, as of {on}"), self.members_of.iter().map(|a| a.label()));
         }
+        named(&mut parts, "recipient", self.recipients.iter().map(String::as_str));
+        named(&mut parts, "serving", self.commitments.iter().map(String::as_str));
         named(&mut parts, "agency", self.agencies.iter().map(String::as_str));
         named(&mut parts, "origin", self.origins.iter().map(String::as_str));
         named(&mut parts, "confidence", self.confidence.iter().map(|c| c.label()));
@@ -95,6 +102,9 @@ struct Resolved<'a> {
     categories: Option<Vec<bool>>,
     systems: Option<Vec<bool>>,
     buyers: Option<Vec<bool>>,
+    recipients: Option<Vec<bool>>,
+    /// The commitments chosen and their actions, and the commitment each framework contract serves.
+    served: Option<(std::collections::HashSet<Symbol>, std::collections::HashMap<Symbol, Symbol>)>,
     agencies: Option<Vec<bool>>,
     /// Per commitment: does it come from one of the origins (directly or through its parent)?
     commitment_origin: Option<Vec<bool>>,
@@ -144,6 +154,8 @@ impl<'a> Resolved<'a> {
             }
         }
         let agencies = set(&filter.agencies);
+        let recipients = set(&filter.recipients);
+        let served = (!filter.commitments.is_empty()).then(|| served_commitments(dataset, &filter.commitments));
         let commitment_origin = set(&filter.origins).map(|origins| {
             let hit = |symbol: Option<Symbol>| symbol.is_some_and(|s| origins[s.index()]);
             let direct: Vec<bool> = dataset.commitments.iter().map(|c| hit(c.origin)).collect();
@@ -160,7 +172,25 @@ impl<'a> Resolved<'a> {
                 })
                 .collect()
         });
-        Resolved { dataset, filter, needle, symbol_matches, categories, systems, buyers, agencies, commitment_origin }
+        Resolved {
+            dataset,
+            filter,
+            needle,
+            symbol_matches,
+            categories,
+            systems,
+            buyers,
+            recipients,
+            served,
+            agencies,
+            commitment_origin,
+        }
+    }
+
+    fn serves_chosen(&self, a: &crate::model::Acquisition) -> bool {
+        let Some((chosen, framework_commitment)) = &self.served else { return true };
+        let commitment = a.commitment.or_else(|| a.parent.and_then(|p| framework_commitment.get(&p).copied()));
+        commitment.is_some_and(|c| chosen.contains(&c))
     }
 
     fn has(marks: &Option<Vec<bool>>, symbol: Option<Symbol>) -> bool {
@@ -233,6 +263,8 @@ impl<'a> Resolved<'a> {
                     && Self::has(&self.categories, Some(a.category))
                     && Self::has(&self.systems, Some(a.system))
                     && Self::any(&self.buyers, &a.buyers)
+                    && Self::any(&self.recipients, a.recipients())
+                    && self.serves_chosen(a)
                     && Self::has(&self.agencies, a.agency)
                     && origin_ok
                     && self.dates_hit(&[a.date, a.delivery])
@@ -241,6 +273,7 @@ impl<'a> Resolved<'a> {
                         [&a.id, &a.system, &a.category]
                             .into_iter()
                             .chain(&a.buyers)
+                            .chain(&a.recipient)
                             .chain(&a.sources)
                             .chain(&a.agency)
                             .chain(&a.supplier)
@@ -315,6 +348,29 @@ pub fn filtered(dataset: &Dataset, collection: Collection, filter: &Filter) -> V
         .filter(|&index| resolved.matches(collection, index))
         .map(|i| i as u32)
         .collect()
+}
+
+/// The commitments with these ids and every action beneath them, and the commitment each acquisition that
+/// names one serves (for the national orders under it).
+fn served_commitments(
+    dataset: &Dataset,
+    ids: &BTreeSet<String>,
+) -> (std::collections::HashSet<Symbol>, std::collections::HashMap<Symbol, Symbol>) {
+    let mut chosen: std::collections::HashSet<Symbol> = ids.iter().filter_map(|id| dataset.strings.get(id)).collect();
+    // Actions of actions: as many rounds as the plan is deep.
+    loop {
+        let before = chosen.len();
+        for commitment in &dataset.commitments {
+            if commitment.parent.is_some_and(|p| chosen.contains(&p)) {
+                chosen.insert(commitment.id);
+            }
+        }
+        if chosen.len() == before {
+            break;
+        }
+    }
+    let framework_commitment = dataset.acquisitions.iter().filter_map(|a| a.commitment.map(|c| (a.id, c))).collect();
+    (chosen, framework_commitment)
 }
 
 #[cfg(test)]

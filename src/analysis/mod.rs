@@ -3,6 +3,7 @@
 
 pub mod filter;
 pub mod plot;
+pub mod progress;
 pub mod table;
 pub mod timeline;
 pub mod volumes;

@@ -11,7 +11,7 @@ use crate::model::fields::{SortKey as Key, sort_keys};
 use crate::model::{Collection, Dataset, Symbol};
 
 use super::filter::{Filter, filtered};
-use super::volumes::{GroupBy, VolumeRow, volumes};
+use super::volumes::{GroupBy, TotalsGrid, VolumeRow, volumes};
 
 /// Sort by a field, ascending or descending. Records without a value in the field come last.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -38,6 +38,8 @@ pub struct TableModel {
     pub total: usize,
     /// Acquisition totals per stage over the filtered records (empty for other collections).
     pub totals: Vec<VolumeRow>,
+    /// The same totals as a table of stages by units and currencies.
+    pub totals_grid: TotalsGrid,
 }
 
 /// Filters, sorts and nests the records of `collection`. `collapsed` holds the ids of parents whose
@@ -60,7 +62,8 @@ pub fn build(
     };
     let matched = rows.len();
     let rows = nest(dataset, collection, &rows, collapsed);
-    TableModel { rows, matched, total: dataset.len(collection), totals }
+    let totals_grid = TotalsGrid::of(&totals);
+    TableModel { rows, matched, total: dataset.len(collection), totals, totals_grid }
 }
 
 /// Sorts `rows` (stably) by `sort`. Symbols are ranked once by their text, so that a million rows

@@ -8,6 +8,7 @@
 //!   number are counted beside them, never silently dropped;
 //! - a framework contract whose national orders are in the same set is not added to them: its
 //!   ceiling is reported apart, so a framework of "up to 1,000" and its call-offs are not counted twice;
+//! - what was delivered is summed beside what was ordered, by the same rules, never added to it;
 //! - a joint order counts under each of its buyers when grouping by buyer, and is flagged as joint.
 
 use std::collections::BTreeMap;
@@ -17,7 +18,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Acquisition, Currency, Dataset, MoneyQualifier, QuantityQualifier, Stage, Symbol, count_text};
+use crate::model::{
+    Acquisition, Currency, Dataset, Delivered, MoneyQualifier, QuantityQualifier, Stage, Symbol, count_text,
+};
 
 /// What to group acquisitions by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -26,6 +29,8 @@ pub enum GroupBy {
     Category,
     System,
     Buyer,
+    /// Who receives the order: its recipient, else its buyers.
+    Recipient,
     Agency,
     Stage,
     Year,
@@ -34,10 +39,11 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 7] = [
+    pub const ALL: [GroupBy; 8] = [
         GroupBy::Category,
         GroupBy::System,
         GroupBy::Buyer,
+        GroupBy::Recipient,
         GroupBy::Agency,
         GroupBy::Stage,
         GroupBy::Year,
@@ -49,6 +55,7 @@ impl GroupBy {
             GroupBy::Category => "category",
             GroupBy::System => "system",
             GroupBy::Buyer => "buyer",
+            GroupBy::Recipient => "recipient",
             GroupBy::Agency => "agency",
             GroupBy::Stage => "stage",
             GroupBy::Year => "year",
@@ -75,6 +82,9 @@ pub struct QuantityTally {
     /// Framework contracts left out because their national orders are counted; their ceilings' sum.
     pub frameworks: u32,
     pub framework_ceiling: u64,
+    /// What the orders' deliveries add up to, beside what was ordered and never added to it. An order
+    /// with deliveries but no quantity brings its deliveries here too.
+    pub delivered: Delivered,
 }
 
 /// Sums of money in one currency at one stage, kept apart by qualifier.
@@ -153,15 +163,7 @@ impl Cell {
         self.no_quantity += other.no_quantity;
         self.no_value += other.no_value;
         for (unit, tally) in other.units {
-            let into = entry(&mut self.units, unit);
-            into.exact = into.exact.saturating_add(tally.exact);
-            into.approximate = into.approximate.saturating_add(tally.approximate);
-            into.at_least = into.at_least.saturating_add(tally.at_least);
-            into.up_to = into.up_to.saturating_add(tally.up_to);
-            into.counted += tally.counted;
-            into.unknown += tally.unknown;
-            into.frameworks += tally.frameworks;
-            into.framework_ceiling = into.framework_ceiling.saturating_add(tally.framework_ceiling);
+            entry(&mut self.units, unit).add(&tally);
         }
         for (currency, tally) in other.money {
             let into = entry(&mut self.money, currency);
@@ -177,6 +179,11 @@ impl Cell {
     fn add(&mut self, record: &Acquisition, is_framework: bool, is_joint: bool) {
         self.records += 1;
         self.joint += u32::from(is_joint);
+        // A framework's deliveries are its national orders', counted with them.
+        if !record.deliveries.is_empty() && !is_framework {
+            let unit = record.quantity.as_ref().and_then(|quantity| quantity.unit);
+            entry(&mut self.units, unit).delivered.merge(record.delivered());
+        }
         match &record.quantity {
             None => self.no_quantity += 1,
             Some(quantity) => {
@@ -228,6 +235,32 @@ pub fn volumes(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy) -> Vo
 }
 
 fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy, chunk_rows: usize) -> Volumes {
+    // A record in several groups (joint buyers) is counted once in the totals.
+    let several_groups = matches!(group_by, GroupBy::Buyer | GroupBy::Recipient);
+    let keys = |record: &Acquisition, keys: &mut Vec<GroupKey>| group_keys(record, group_by, keys);
+    let (rows_aggregated, cells, totals) = aggregate(dataset, rows, &keys, several_groups, chunk_rows);
+    Volumes { group_by, records: rows_aggregated, rows: finish(dataset, cells), totals: finish(dataset, totals) }
+}
+
+/// Acquisitions aggregated by group and stage, a record falling in the groups `keys` gives it (several
+/// when `several_groups`, and then the totals are added up record by record, to count it once).
+pub fn volumes_by(
+    dataset: &Dataset,
+    rows: Option<&[u32]>,
+    keys: &(dyn Fn(&Acquisition, &mut Vec<GroupKey>) + Sync),
+    several_groups: bool,
+) -> (Vec<VolumeRow>, Vec<VolumeRow>) {
+    let (_, cells, totals) = aggregate(dataset, rows, keys, several_groups, CHUNK_ROWS);
+    (finish(dataset, cells), finish(dataset, totals))
+}
+
+fn aggregate(
+    dataset: &Dataset,
+    rows: Option<&[u32]>,
+    group_keys: &(dyn Fn(&Acquisition, &mut Vec<GroupKey>) + Sync),
+    several_groups: bool,
+    chunk_rows: usize,
+) -> (usize, Cells, Cells) {
     let all: Vec<u32>;
     let rows = match rows {
         Some(rows) => rows,
@@ -237,9 +270,8 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
         }
     };
     let frameworks = frameworks_with_orders_in(dataset, rows);
-    // A record in several groups (joint buyers) is counted once in the totals, so the totals are added
-    // up record by record; otherwise they are the sum of the groups, added up once at the end.
-    let several_groups = group_by == GroupBy::Buyer;
+    // The totals of records in several groups are added up record by record; otherwise they are the sum
+    // of the groups, added up once at the end.
     // Fixed chunks on every core, merged in order: money sums come out the same on every run and machine.
     let (cells, totals) = rows
         .par_chunks(chunk_rows.max(1))
@@ -253,8 +285,8 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
                 let is_framework =
                     frameworks.as_ref().is_some_and(|ids| ids.get(record.id.index()).copied().unwrap_or(false));
                 keys.clear();
-                group_keys(record, group_by, &mut keys);
-                let is_joint = group_by == GroupBy::Buyer && keys.len() > 1;
+                group_keys(record, &mut keys);
+                let is_joint = several_groups && keys.len() > 1;
                 for &key in &keys {
                     cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
                 }
@@ -279,7 +311,7 @@ fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy,
         })
         .unwrap_or_default();
     let totals = if several_groups { totals } else { sum_of_groups(&cells) };
-    Volumes { group_by, records: rows.len(), rows: finish(dataset, cells), totals: finish(dataset, totals) }
+    (rows.len(), cells, totals)
 }
 
 /// Totals by stage as the sum of the groups, added in the groups' order so that money sums come out
@@ -334,6 +366,12 @@ fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>)
         GroupBy::Buyer if record.buyers.is_empty() => keys.push(GroupKey::Missing),
         GroupBy::Buyer => {
             keys.extend(record.buyers.iter().map(|&buyer| GroupKey::Text(buyer)));
+            keys.sort_unstable();
+            keys.dedup();
+        }
+        GroupBy::Recipient if record.recipients().is_empty() => keys.push(GroupKey::Missing),
+        GroupBy::Recipient => {
+            keys.extend(record.recipients().iter().map(|&recipient| GroupKey::Text(recipient)));
             keys.sort_unstable();
             keys.dedup();
         }
@@ -463,6 +501,24 @@ fn finish(dataset: &Dataset, cells: HashMap<(GroupKey, Stage), Cell>) -> Vec<Vol
 }
 
 impl QuantityTally {
+    /// The most the figures can stand for, for bars: every sum as given, ceilings included.
+    pub fn reach(&self) -> u64 {
+        self.exact.saturating_add(self.approximate).saturating_add(self.at_least).saturating_add(self.up_to)
+    }
+
+    /// Adds another tally's figures to this one's, each to its kind.
+    pub fn add(&mut self, other: &QuantityTally) {
+        self.exact = self.exact.saturating_add(other.exact);
+        self.approximate = self.approximate.saturating_add(other.approximate);
+        self.at_least = self.at_least.saturating_add(other.at_least);
+        self.up_to = self.up_to.saturating_add(other.up_to);
+        self.counted += other.counted;
+        self.unknown += other.unknown;
+        self.frameworks += other.frameworks;
+        self.framework_ceiling = self.framework_ceiling.saturating_add(other.framework_ceiling);
+        self.delivered.merge(other.delivered);
+    }
+
     /// "700 exact; ≈ 96 approx.; up to 1,000; 1 without a number; framework ceiling up to 1,000 not added".
     pub fn describe(&self) -> String {
         use crate::model::group_thousands as n;
@@ -536,6 +592,75 @@ impl VolumeRow {
         }
         parts.join(" | ")
     }
+}
+
+/// Totals as a small table: a row per stage, a column per unit (ordered, and delivered beside it where
+/// anything was) and per currency; each cell lists its exact, approximate, "at least", "up to" and unknown
+/// figures on lines of their own. Made once per change, drawn by the tables view and written by reports.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TotalsGrid {
+    pub columns: Vec<String>,
+    /// A stage and its cells, one per column ("" where the stage has none of it).
+    pub rows: Vec<(Stage, Vec<String>)>,
+}
+
+impl TotalsGrid {
+    pub fn of(totals: &[VolumeRow]) -> TotalsGrid {
+        let mut units: Vec<&str> = totals.iter().flat_map(|row| row.units.keys().map(String::as_str)).collect();
+        units.sort_unstable();
+        units.dedup();
+        let mut currencies: Vec<Currency> = totals.iter().flat_map(|row| row.money.keys().copied()).collect();
+        currencies.sort_unstable();
+        currencies.dedup();
+        let delivered_in =
+            |unit: &str| totals.iter().any(|row| row.units.get(unit).is_some_and(|t| !t.delivered.is_empty()));
+        let unit_name = |unit: &str| if unit.is_empty() { "(no unit)".to_owned() } else { unit.to_owned() };
+        let mut columns = Vec::new();
+        // Each column: its title, and how a row's cell is written.
+        type CellText<'a> = Box<dyn Fn(&VolumeRow) -> String + 'a>;
+        let mut cells: Vec<CellText<'_>> = Vec::new();
+        for &unit in &units {
+            columns.push(unit_name(unit));
+            cells.push(Box::new(move |row: &VolumeRow| {
+                row.units.get(unit).map(|t| lines(&t.describe())).unwrap_or_default()
+            }));
+            if delivered_in(unit) {
+                columns.push(format!("{} delivered", unit_name(unit)));
+                cells.push(Box::new(move |row: &VolumeRow| {
+                    row.units
+                        .get(unit)
+                        .filter(|t| !t.delivered.is_empty())
+                        .map(|t| lines(&t.delivered.describe()))
+                        .unwrap_or_default()
+                }));
+            }
+        }
+        for &currency in &currencies {
+            columns.push(currency.to_string());
+            cells.push(Box::new(move |row: &VolumeRow| {
+                row.money.get(&currency).map(|t| lines(&t.describe())).unwrap_or_default()
+            }));
+        }
+        if totals.iter().any(|row| row.no_quantity > 0) {
+            columns.push("No quantity".to_owned());
+            cells.push(Box::new(|row: &VolumeRow| {
+                if row.no_quantity > 0 { count_text(row.no_quantity as usize) } else { String::new() }
+            }));
+        }
+        if totals.iter().any(|row| row.no_value > 0) {
+            columns.push("No value".to_owned());
+            cells.push(Box::new(
+                |row: &VolumeRow| if row.no_value > 0 { count_text(row.no_value as usize) } else { String::new() },
+            ));
+        }
+        let rows = totals.iter().map(|row| (row.stage, cells.iter().map(|cell| cell(row)).collect())).collect();
+        TotalsGrid { columns, rows }
+    }
+}
+
+/// "700 exact; up to 1,000" as one figure per line.
+fn lines(described: &str) -> String {
+    described.replace("; ", "\n")
 }
 
 #[cfg(test)]

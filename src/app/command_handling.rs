@@ -64,6 +64,7 @@ impl PledgeApp {
             UserCommand::DuplicateRecord => self.duplicate_record(),
             UserCommand::DeleteRecord => self.delete_record(),
             UserCommand::ShowPlots => self.main = ui::MainView::Plots,
+            UserCommand::ShowProgress => self.main = ui::MainView::Progress,
             UserCommand::ShowTimeline => self.main = ui::MainView::Timeline,
             UserCommand::ExportTimelineSvg | UserCommand::ExportTimelinePng => {
                 self.main = ui::MainView::Timeline;
@@ -99,13 +100,29 @@ impl PledgeApp {
             Message::ImportFile(path) => self.open_import(path, ctx),
             Message::RunImport { append: false } => self.guarded(Guarded::NewFromImport, ctx),
             Message::RunImport { append: true } => self.run_import(true, ctx),
-            Message::CloseImport => self.import = None,
+            Message::CloseImport => {
+                self.import = None;
+                self.known_import = None;
+            }
             Message::SaveTo(path) => self.save_to(path, ctx),
             Message::SaveReportTo(path) => self.write_report(path, ctx),
             Message::ExportCsvTo(path) => self.tasks.export_csv(self.document.dataset.clone(), path, ctx),
             Message::ExportXlsxTo(path) => self.tasks.export_xlsx(self.document.dataset.clone(), path, ctx),
             Message::ExportTimelineTo { path, png } => self.export_timeline(path, png, ctx),
             Message::ExportPlotTo { path, png } => self.export_plot(path, png, ctx),
+            Message::FilterToProgress { by, group, stages } => {
+                let dataset = &self.document.dataset;
+                match ui::progress::filter_for_bar(&self.filter, dataset, by, group, &stages) {
+                    Some(filter) => {
+                        let described = filter.describe();
+                        self.filter = filter;
+                        self.show_table(Collection::Acquisitions);
+                        self.selection = None;
+                        self.notifications.info(format!("The tables show the records of {described}"));
+                    }
+                    None => self.notifications.error("Cannot filter the tables to that bar".to_owned()),
+                }
+            }
             Message::FilterToBar { group_by, group, stage } => {
                 let dataset = &self.document.dataset;
                 let name = crate::analysis::volumes::group_name(dataset, group);
@@ -132,7 +149,7 @@ impl PledgeApp {
             Message::Notify(text) => self.notifications.info(text),
             Message::RetryView => self.failed_view = None,
             Message::Select(collection, index) => {
-                if self.main == ui::MainView::Plots {
+                if matches!(self.main, ui::MainView::Plots | ui::MainView::Progress) {
                     self.main = ui::MainView::Tables;
                 }
                 self.tab = collection;
@@ -307,6 +324,9 @@ impl PledgeApp {
                         let mut message = format!("Opened {}", document.origin);
                         if problems > 0 {
                             message.push_str(&format!(" ({problems} problems: see View > Problems)"));
+                        }
+                        if let Some(upgrade) = document.dataset.upgraded {
+                            message.push_str(&format!(". {}", crate::io::upgrade_notice(upgrade)));
                         }
                         self.notifications.info(message);
                         self.replace_document(document);

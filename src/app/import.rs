@@ -7,7 +7,8 @@ use crate::context::history::Edit;
 use crate::context::{Document, Settings};
 use crate::mapping::{self, Change, Imported};
 use crate::model::count_text;
-use crate::ui::import::{ImportState, OpenedTable};
+use crate::ui::import::{ImportState, Opened};
+use crate::ui::known_import::KnownImportState;
 
 use super::PledgeApp;
 
@@ -29,9 +30,12 @@ impl PledgeApp {
 
     /// The file for the import dialog was read: the dialog opens, with the mapping used before for these
     /// columns if there was one.
-    pub(super) fn table_read(&mut self, result: Result<OpenedTable, crate::io::LoadError>) {
+    pub(super) fn table_read(&mut self, result: Result<Opened, crate::io::LoadError>) {
         match result {
-            Ok(opened) => {
+            Ok(Opened::Known(known)) => {
+                self.known_import = Some(KnownImportState::open(known, &self.document.dataset));
+            }
+            Ok(Opened::Table(opened)) => {
                 let remembered = self.settings.mappings.get(&Settings::mapping_key(opened.headers())).cloned();
                 self.import = Some(ImportState::open(opened, remembered, &self.document.dataset));
             }
@@ -41,6 +45,9 @@ impl PledgeApp {
 
     /// Starts reading the whole table on a worker, remembering the mapping for tables with these columns.
     pub(super) fn run_import(&mut self, append: bool, ctx: &egui::Context) {
+        if let Some(known) = self.known_import.take() {
+            return self.known_imported(known, append);
+        }
         let Some(state) = &mut self.import else { return };
         let key = Settings::mapping_key(&state.table.headers);
         self.settings.mappings.insert(key, state.mapping.clone());
@@ -85,6 +92,39 @@ impl PledgeApp {
             self.replace_document(document);
             format!("Imported {} acquisitions from {origin} as a new dataset", count_text(read))
         };
+        if left_out > 0 {
+            message.push_str(&format!("; {} rows left out (see View > Message Log)", count_text(left_out)));
+        }
+        self.notifications.info(message);
+    }
+}
+
+impl PledgeApp {
+    /// A known export brought in: a new document, or the open one updated (deals of an older export of it
+    /// changed in place, new ones added) as one undo step.
+    fn known_imported(&mut self, known: KnownImportState, append: bool) {
+        let KnownImportState { import, .. } = known;
+        let origin = import.path.display().to_string();
+        let recognised = import.recognised;
+        let label = recognised.known.label();
+        for problem in &recognised.imported.problems {
+            self.notifications.error(format!("{origin}: {problem} (row left out)"));
+        }
+        let mut message = if append {
+            let dataset = &self.document.dataset;
+            let update = crate::mapping::update::update(dataset, &recognised.imported.dataset);
+            let described = update.describe();
+            let edits = edits(dataset, update.changes);
+            self.document.adopt_strings(update.strings);
+            self.document.apply(Edit::Batch(edits), format!("update from {origin}"), None);
+            format!("Updated from {origin} ({label}): {described}")
+        } else {
+            let mut document = Document::new(recognised.imported.dataset, None, origin.clone());
+            document.mark_modified();
+            self.replace_document(document);
+            format!("Imported {origin} ({label}) as a new dataset: {}", recognised.summary)
+        };
+        let left_out = recognised.imported.problems.len();
         if left_out > 0 {
             message.push_str(&format!("; {} rows left out (see View > Message Log)", count_text(left_out)));
         }

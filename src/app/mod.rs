@@ -88,12 +88,15 @@ pub struct PledgeApp {
     /// What the central area shows.
     pub main: ui::MainView,
     pub plots: ui::plots::PlotsState,
+    pub progress: ui::progress::ProgressState,
     pub timeline: ui::timeline::TimelineState,
     /// The last report chosen in the report dialog: what Save Report writes once a path is picked.
     pub report_choice: Option<ui::dialogs::ReportChoice>,
     pub dialogs: Dialogs,
     /// The import dialog, while open.
     pub import: Option<ui::import::ImportState>,
+    /// The dialog for an export the app knows (SIPRI's, Kiel's), while open.
+    pub known_import: Option<ui::known_import::KnownImportState>,
     /// The title last sent to the window.
     window_title: String,
     tasks: Tasks,
@@ -129,10 +132,12 @@ impl PledgeApp {
             editor: Default::default(),
             main: ui::MainView::Tables,
             plots: Default::default(),
+            progress: Default::default(),
             timeline: Default::default(),
             report_choice: None,
             dialogs: Dialogs::default(),
             import: None,
+            known_import: None,
             window_title: String::new(),
             tasks: Tasks::default(),
             recovery: options.recovery,
@@ -211,7 +216,7 @@ impl eframe::App for PledgeApp {
         }
 
         let mut commands = std::mem::take(&mut self.pending);
-        if !self.dialogs.is_modal_open() && self.import.is_none() {
+        if !self.dialogs.is_modal_open() && self.import.is_none() && self.known_import.is_none() {
             commands.extend(UserCommand::from_shortcuts(&ctx).into_iter().map(Message::Command));
             let dropped: Vec<PathBuf> =
                 ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
@@ -263,6 +268,9 @@ impl eframe::App for PledgeApp {
                         ui::timeline::timeline_ui(&view, &self.filter, &mut self.timeline, &mut commands, ui);
                     }
                     ui::MainView::Plots => ui::plots::plots_ui(&view, &self.filter, &mut self.plots, &mut commands, ui),
+                    ui::MainView::Progress => {
+                        ui::progress::progress_ui(&view, &self.filter, &mut self.progress, &mut commands, ui);
+                    }
                 }
             }));
             if let Err(payload) = outcome {
@@ -272,6 +280,9 @@ impl eframe::App for PledgeApp {
         ui::dialogs::windows_ui(&view, &self.filter, &self.notifications, &mut self.dialogs, &mut commands, ui);
         if let Some(import) = &mut self.import {
             ui::import::import_ui(&self.document.dataset, import, &mut commands, &ctx);
+        }
+        if let Some(known) = &self.known_import {
+            ui::known_import::known_import_ui(known, &mut commands, &ctx);
         }
         ui::messages::toasts_ui(&self.notifications, ui);
         if let Some(message) = panicked {

@@ -51,7 +51,7 @@ pub enum Outcome {
     },
     Autosaved(Result<(), SaveError>),
     /// A table read for the import dialog.
-    TableRead(Box<Result<crate::ui::import::OpenedTable, LoadError>>),
+    TableRead(Box<Result<crate::ui::import::Opened, LoadError>>),
     /// A table read through a mapping: as a new dataset or to add to the open one.
     Imported {
         append: bool,
@@ -166,10 +166,10 @@ impl Tasks {
         });
     }
 
-    /// Reads a table for the import dialog.
+    /// Reads a file for the import dialog: an export the app knows is read whole.
     pub fn read_table(&mut self, path: PathBuf, ctx: &egui::Context) {
         let label = format!("Reading {}…", path.display());
-        self.spawn(&label, ctx, move || Outcome::TableRead(Box::new(crate::ui::import::OpenedTable::read(path))));
+        self.spawn(&label, ctx, move || Outcome::TableRead(Box::new(crate::ui::import::Opened::read(path))));
     }
 
     /// Reads the whole of an import dialog's table through its mapping.

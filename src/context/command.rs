@@ -36,6 +36,7 @@ pub enum UserCommand {
     ExportTimelineSvg,
     ExportTimelinePng,
     ShowPlots,
+    ShowProgress,
     ExportPlotSvg,
     ExportPlotPng,
     ToggleEditor,
@@ -56,7 +57,7 @@ const COMMAND_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND }
 
 impl UserCommand {
     /// Every command, in menu order: what the palette lists.
-    pub const ALL: [UserCommand; 34] = [
+    pub const ALL: [UserCommand; 35] = [
         UserCommand::New,
         UserCommand::Open,
         UserCommand::OpenPath,
@@ -81,6 +82,7 @@ impl UserCommand {
         UserCommand::ExportTimelineSvg,
         UserCommand::ExportTimelinePng,
         UserCommand::ShowPlots,
+        UserCommand::ShowProgress,
         UserCommand::ExportPlotSvg,
         UserCommand::ExportPlotPng,
         UserCommand::ToggleEditor,
@@ -145,6 +147,7 @@ impl UserCommand {
             UserCommand::ExportTimelineSvg => "Export Timeline as SVG…",
             UserCommand::ExportTimelinePng => "Export Timeline as PNG…",
             UserCommand::ShowPlots => "Show Plots",
+            UserCommand::ShowProgress => "Show Progress",
             UserCommand::ExportPlotSvg => "Export Plot as SVG…",
             UserCommand::ExportPlotPng => "Export Plot as PNG…",
             UserCommand::ToggleEditor => "Record Editor",
@@ -180,6 +183,7 @@ impl UserCommand {
             UserCommand::ToggleEditor => shortcut(Modifiers::COMMAND, Key::E),
             UserCommand::ShowTimeline => shortcut(Modifiers::COMMAND, Key::Num6),
             UserCommand::ShowPlots => shortcut(Modifiers::COMMAND, Key::Num7),
+            UserCommand::ShowProgress => shortcut(Modifiers::COMMAND, Key::Num8),
             UserCommand::CommandPalette => shortcut(COMMAND_SHIFT, Key::P),
             UserCommand::Quit => shortcut(Modifiers::COMMAND, Key::Q),
             _ => None,

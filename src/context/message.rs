@@ -59,6 +59,13 @@ pub enum Message {
     /// Draw a view again after it failed (panicked) and was replaced by an explanation.
     RetryView,
     /// Show in the tables the records of one bar of the plot.
+    /// Show in the tables the records behind a bar of the progress view.
+    FilterToProgress {
+        by: crate::analysis::progress::ProgressBy,
+        group: crate::analysis::volumes::GroupKey,
+        /// The stages the bar counts.
+        stages: Vec<Stage>,
+    },
     FilterToBar {
         group_by: GroupBy,
         /// The bar's group, as the aggregation keys it (an id, a category, a period).

@@ -3,13 +3,13 @@
 //! accept becomes a dataset, and validation says what is wrong with it.
 
 use crate::model::{
-    Acquisition, Actor, ChangelogEntry, Commitment, Dataset, Event, Interner, Meta, Money, Provenance, Quantity,
-    Source, Symbol,
+    Acquisition, Actor, ChangelogEntry, Commitment, Dataset, Delivery, Event, Interner, Meta, Money, Provenance,
+    Quantity, Source, Symbol,
 };
 
 use super::wire::{
-    AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, EventRecord, FORMAT, MetaRecord,
-    MoneyRecord, QuantityRecord, SourceRecord, Text, VERSION,
+    AcquisitionRecord, ActorRecord, ChangelogRecord, CommitmentRecord, DatasetFile, DeliveryRecord, EventRecord,
+    FORMAT, MetaRecord, MoneyRecord, QuantityRecord, SourceRecord, Text, VERSION,
 };
 
 /// Builds the model from a parsed file.
@@ -21,7 +21,7 @@ pub fn from_wire(file: DatasetFile<'_>) -> Dataset {
     let commitments = file.commitments.iter().map(|r| commitment_from_wire(r, &mut strings)).collect();
     let acquisitions = file.acquisitions.iter().map(|r| acquisition_from_wire(r, &mut strings)).collect();
     let meta = meta_from_wire(&file.meta);
-    Dataset { strings, meta, actors, sources, events, commitments, acquisitions }
+    Dataset { strings, meta, actors, sources, events, commitments, acquisitions, upgraded: None }
 }
 
 pub fn meta_from_wire(meta: &MetaRecord<'_>) -> Meta {
@@ -114,6 +114,7 @@ pub fn acquisition_from_wire(r: &AcquisitionRecord<'_>, strings: &mut Interner) 
         system: strings.intern(r.system.as_str()),
         category: strings.intern(r.category.as_str()),
         buyers: symbols(&r.buyers, strings),
+        recipient: symbol(&r.recipient, strings),
         agency: symbol(&r.agency, strings),
         supplier: symbol(&r.supplier, strings),
         stage: r.stage,
@@ -126,6 +127,16 @@ pub fn acquisition_from_wire(r: &AcquisitionRecord<'_>, strings: &mut Interner) 
         value: r.value.as_ref().map(money_from_wire),
         date: r.date,
         delivery: r.delivery,
+        deliveries: r
+            .deliveries
+            .iter()
+            .map(|d| Delivery {
+                date: d.date,
+                count: d.count,
+                qualifier: d.qualifier,
+                sources: symbols(&d.sources, strings),
+            })
+            .collect(),
         parent: symbol(&r.parent, strings),
         commitment: symbol(&r.commitment, strings),
         sources: symbols(&r.sources, strings),
@@ -253,6 +264,7 @@ pub fn acquisition_to_wire<'a>(r: &'a Acquisition, dataset: &'a Dataset) -> Acqu
         system: text(dataset, r.system),
         category: text(dataset, r.category),
         buyers: texts(dataset, &r.buyers),
+        recipient: r.recipient.map(|s| text(dataset, s)),
         agency: r.agency.map(|s| text(dataset, s)),
         supplier: r.supplier.map(|s| text(dataset, s)),
         stage: r.stage,
@@ -265,6 +277,16 @@ pub fn acquisition_to_wire<'a>(r: &'a Acquisition, dataset: &'a Dataset) -> Acqu
         value: r.value.as_ref().map(money_to_wire),
         date: r.date,
         delivery: r.delivery,
+        deliveries: r
+            .deliveries
+            .iter()
+            .map(|d| DeliveryRecord {
+                date: d.date,
+                count: d.count,
+                qualifier: d.qualifier,
+                sources: texts(dataset, &d.sources),
+            })
+            .collect(),
         parent: r.parent.map(|s| text(dataset, s)),
         commitment: r.commitment.map(|s| text(dataset, s)),
         sources: texts(dataset, &r.sources),

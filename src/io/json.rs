@@ -3,10 +3,10 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Acquisition, Dataset};
+use crate::model::{Acquisition, Dataset, Delivery, Stage, Upgrade};
 
 use super::stream::Written;
-use super::wire::{DatasetFile, FORMAT, VERSION};
+use super::wire::{DatasetFile, FIRST_WITH_DELIVERIES, FORMAT, VERSION};
 use super::{LoadError, convert, layout};
 use std::io::Write as _;
 
@@ -50,7 +50,34 @@ fn parse_fast(text: &str, origin: &str) -> Result<Option<super::stream::Parsed>,
 
 fn finish(parsed: super::stream::Parsed, origin: &str) -> Result<Dataset, LoadError> {
     check_header(&parsed.format, Some(u64::from(parsed.version)), origin)?;
-    Ok(parsed.into_dataset())
+    let version = parsed.version;
+    Ok(upgrade(parsed.into_dataset(), version))
+}
+
+/// Brings a dataset read from a file of an older version up to this one. Version 1 had no deliveries: an
+/// order at stage "delivered" was delivered whole, so it gets one delivery of its quantity, dated by its
+/// delivery window (else its order date) and citing its sources. An order still "delivering" gets none:
+/// how much of it had arrived was never written down.
+pub fn upgrade(mut dataset: Dataset, version: u32) -> Dataset {
+    if version >= FIRST_WITH_DELIVERIES {
+        return dataset;
+    }
+    let mut deliveries_added = 0;
+    for acquisition in &mut dataset.acquisitions {
+        let whole = acquisition.quantity.as_ref().filter(|q| q.count.is_some());
+        if let (Stage::Delivered, Some(quantity), true) = (acquisition.stage, whole, acquisition.deliveries.is_empty())
+        {
+            acquisition.deliveries = Box::new([Delivery {
+                date: acquisition.delivery.or(acquisition.date),
+                count: quantity.count,
+                qualifier: quantity.qualifier,
+                sources: acquisition.sources.iter().copied().collect(),
+            }]);
+            deliveries_added += 1;
+        }
+    }
+    dataset.upgraded = Some(Upgrade { from: version, deliveries_added });
+    dataset
 }
 
 /// Parses a file the fast path refused again, with path tracking, to name the field in the message.
@@ -62,7 +89,8 @@ fn parse_for_message(text: &str, origin: &str) -> Result<Dataset, LoadError> {
             deserializer.end().map_err(|error| {
                 LoadError::at(origin, error.line(), error.column(), "there is more after the end of the dataset")
             })?;
-            Ok(convert::from_wire(file))
+            let version = file.version;
+            Ok(upgrade(convert::from_wire(file), version))
         }
         Err(error) => {
             // A file of another format or a newer version fails on fields this build does not know;

@@ -186,6 +186,24 @@ pub fn csv_collection(path: &Path, table: Option<Collection>) -> Result<Collecti
     })
 }
 
+/// What the user is told when a file of an older format version was read.
+pub fn upgrade_notice(upgrade: crate::model::Upgrade) -> String {
+    let mut notice = format!(
+        "The file is format version {}; saving writes version {} (deliveries and recipients)",
+        upgrade.from,
+        wire::VERSION
+    );
+    if upgrade.deliveries_added > 0 {
+        notice.push_str(&format!(
+            ": {} delivered {} given a delivery of {} whole quantity",
+            upgrade.deliveries_added,
+            if upgrade.deliveries_added == 1 { "order was" } else { "orders were" },
+            if upgrade.deliveries_added == 1 { "its" } else { "their" }
+        ));
+    }
+    notice
+}
+
 /// The embedded default dataset: NATO's pledges and the orders around them.
 pub fn default_dataset() -> Dataset {
     const DEFAULT: &str = include_str!("../../assets/default-dataset.json");

@@ -15,7 +15,9 @@ use crate::model::{
 /// The value of `format` in every dataset file.
 pub const FORMAT: &str = "pledge-explorer-dataset";
 /// The newest format version this build reads and the one it writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// Version 1 had no deliveries nor recipients; its files read as version 2 unchanged.
+pub const FIRST_WITH_DELIVERIES: u32 = 2;
 
 /// A string that borrows from the input when it can.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -199,6 +201,9 @@ pub struct AcquisitionRecord<'a> {
     /// Actor ids of the buyers.
     #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
     pub buyers: Vec<Text<'a>>,
+    /// Actor id of who receives what is bought, when not the buyers (a transfer, aid).
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<Text<'a>>,
     /// Actor id of the agency buying for them (e.g. nspa).
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
     pub agency: Option<Text<'a>>,
@@ -216,6 +221,9 @@ pub struct AcquisitionRecord<'a> {
     /// The delivery window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<FuzzyDate>,
+    /// What has been delivered, in order of date (since version 2).
+    #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<DeliveryRecord<'a>>,
     /// The framework contract this is a national order under (an acquisition id).
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Text<'a>>,
@@ -244,6 +252,20 @@ pub struct QuantityRecord<'a> {
     /// The source's own words, e.g. "thousands" or "96?".
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text<'a>>,
+}
+
+/// One delivery of an order: when, how many (absent when the source gives no number), who says so.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryRecord<'a> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<FuzzyDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub qualifier: QuantityQualifier,
+    #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Text<'a>>,
 }
 
 /// An amount in the currency the source gave.

@@ -3,6 +3,10 @@
 //! how each value is read ([`values`]), and the records that result, with every row that could not be read
 //! listed by row, column and reason. No egui here: the import dialog and `pledge-explorer import` both use it.
 
+pub mod kiel;
+pub mod recognised;
+pub mod sipri;
+pub mod update;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap};

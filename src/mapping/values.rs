@@ -149,7 +149,7 @@ fn checked(edtf: &str, original: &str) -> Result<String, String> {
     FuzzyDate::parse(edtf).map(|date| date.to_string()).map_err(|error| format!("`{original}`: {error}"))
 }
 
-fn month_number(word: &str) -> Option<u8> {
+pub(crate) fn month_number(word: &str) -> Option<u8> {
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     let word = word.to_lowercase();
     MONTHS.iter().position(|month| word.starts_with(month)).map(|index| index as u8 + 1)

@@ -275,6 +275,7 @@ pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
     let mut named: Vec<Symbol> = Vec::new();
     for record in &dataset.acquisitions {
         named.extend(record.buyers.iter().copied());
+        named.extend(record.recipient);
         named.extend(record.agency);
         named.extend(record.supplier);
     }
@@ -339,6 +340,7 @@ pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
             for buyer in record.buyers.iter_mut() {
                 *buyer = map(*buyer);
             }
+            record.recipient = record.recipient.map(map);
             record.agency = record.agency.map(map);
             record.supplier = record.supplier.map(map);
         }

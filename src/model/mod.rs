@@ -6,6 +6,7 @@
 
 mod amount;
 pub mod countries;
+mod delivery;
 pub mod fields;
 mod fuzzy_date;
 mod intern;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use amount::{
     Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, count_text, group_thousands, plural, short_amount,
 };
+pub use delivery::{Delivered, Delivery, parse_deliveries, write_deliveries};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
 pub use intern::{Interner, Symbol};
 
@@ -302,6 +304,8 @@ pub struct Acquisition {
     pub category: Symbol,
     /// Actor ids of the buying states or organisations.
     pub buyers: Symbols,
+    /// Who receives what is bought, when not the buyers themselves (a transfer, aid): an actor id.
+    pub recipient: Option<Symbol>,
     /// The agency that buys on their behalf (e.g. NSPA), an actor id.
     pub agency: Option<Symbol>,
     /// The contractor, an actor id.
@@ -313,6 +317,8 @@ pub struct Acquisition {
     pub date: Option<FuzzyDate>,
     /// The delivery window.
     pub delivery: Option<FuzzyDate>,
+    /// What has been delivered, in order of date; delivered-to-date is their sum.
+    pub deliveries: Box<[Delivery]>,
     /// The framework contract this is a national order under (an acquisition id).
     pub parent: Option<Symbol>,
     /// The commitment it serves (a commitment id).
@@ -323,6 +329,19 @@ pub struct Acquisition {
 }
 
 impl Acquisition {
+    /// What has been delivered to date, summed from the deliveries.
+    pub fn delivered(&self) -> Delivered {
+        Delivered::of(&self.deliveries)
+    }
+
+    /// Who receives the order: its recipient, else its buyers.
+    pub fn recipients(&self) -> &[Symbol] {
+        match &self.recipient {
+            Some(recipient) => std::slice::from_ref(recipient),
+            None => &self.buyers,
+        }
+    }
+
     /// Replaces each symbol the record holds with `map(symbol)`, to move the record into another string
     /// pool (loading on several cores interns each part of the file in a pool of its own).
     pub fn map_symbols(&mut self, mut map: impl FnMut(Symbol) -> Symbol) {
@@ -332,6 +351,7 @@ impl Acquisition {
             system,
             category,
             buyers,
+            recipient,
             agency,
             supplier,
             stage: _,
@@ -339,18 +359,27 @@ impl Acquisition {
             value: _,
             date: _,
             delivery: _,
+            deliveries,
             parent,
             commitment,
             sources,
             confidence: _,
             notes: _,
         } = self;
-        for symbol in [id, system, category].into_iter().chain(buyers.iter_mut()).chain(sources.iter_mut()) {
+        let delivery_sources = deliveries.iter_mut().flat_map(|delivery| delivery.sources.iter_mut());
+        for symbol in [id, system, category]
+            .into_iter()
+            .chain(buyers.iter_mut())
+            .chain(sources.iter_mut())
+            .chain(delivery_sources)
+        {
             *symbol = map(*symbol);
         }
         let unit = quantity.as_mut().and_then(|quantity| quantity.unit.as_mut());
         for symbol in
-            [agency.as_mut(), supplier.as_mut(), parent.as_mut(), commitment.as_mut(), unit].into_iter().flatten()
+            [recipient.as_mut(), agency.as_mut(), supplier.as_mut(), parent.as_mut(), commitment.as_mut(), unit]
+                .into_iter()
+                .flatten()
         {
             *symbol = map(*symbol);
         }
@@ -367,6 +396,18 @@ pub struct Dataset {
     pub events: Vec<Event>,
     pub commitments: Vec<Commitment>,
     pub acquisitions: Vec<Acquisition>,
+    /// Set when the file was of an older format version and was brought up to date on reading; it is
+    /// saved in the current version.
+    pub upgraded: Option<Upgrade>,
+}
+
+/// What reading an older file changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Upgrade {
+    /// The file's format version.
+    pub from: u32,
+    /// Orders at stage "delivered" with a quantity, given one delivery of the whole quantity.
+    pub deliveries_added: usize,
 }
 
 impl Dataset {

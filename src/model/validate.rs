@@ -264,6 +264,7 @@ impl Checker<'_> {
                     self.report(Severity::Warning, here, index, id, "buyers", message);
                 }
             }
+            self.check_reference(ids, here, index, id, "recipient", acquisition.recipient, Collection::Actors);
             self.check_reference(ids, here, index, id, "agency", acquisition.agency, Collection::Actors);
             self.check_reference(ids, here, index, id, "supplier", acquisition.supplier, Collection::Actors);
             self.check_reference(ids, here, index, id, "parent", acquisition.parent, Collection::Acquisitions);
@@ -281,6 +282,9 @@ impl Checker<'_> {
                 self.report(Severity::Warning, here, index, id, "delivery", message);
             }
             self.check_sources_of(here, index, id, &acquisition.sources, ids, true);
+            if !acquisition.deliveries.is_empty() {
+                self.check_deliveries(index, acquisition, ids);
+            }
         }
         let parents: Vec<Option<usize>> = dataset
             .acquisitions
@@ -334,6 +338,45 @@ impl Checker<'_> {
         for source in dangling {
             let message = format!("cites `{}`, which is not in sources", self.dataset.text(source));
             self.report(Severity::Error, collection, index, id, "sources", message);
+        }
+    }
+
+    /// Deliveries in order of date, citing sources that exist, and never more than was ordered: an error
+    /// when both figures are exact, a warning when either is not.
+    fn check_deliveries(&mut self, index: usize, acquisition: &crate::model::Acquisition, ids: &IdIndex) {
+        let (here, id) = (Collection::Acquisitions, acquisition.id);
+        let starts = acquisition.deliveries.iter().filter_map(|d| d.date.and_then(|date| date.earliest()));
+        if starts.clone().zip(starts.skip(1)).any(|(before, after)| after < before) {
+            let message = "the deliveries are not in order of date".to_owned();
+            self.report(Severity::Warning, here, index, id, "deliveries", message);
+        }
+        for source in acquisition.deliveries.iter().flat_map(|d| d.sources.iter()) {
+            if !ids.is(*source, Collection::Sources) {
+                let message = format!("a delivery cites `{}`, which is not in sources", self.dataset.text(*source));
+                self.report(Severity::Error, here, index, id, "deliveries", message);
+            }
+        }
+        let Some((ordered, qualifier)) =
+            acquisition.quantity.as_ref().and_then(|q| q.count.map(|count| (count, q.qualifier)))
+        else {
+            return;
+        };
+        let delivered = acquisition.delivered();
+        let group = |n: u64| crate::model::group_thousands(n as f64, 0);
+        if delivered.is_exact() && qualifier == crate::model::QuantityQualifier::Exact {
+            if delivered.exact > ordered {
+                let message = format!("{} delivered, more than the {} ordered", group(delivered.exact), group(ordered));
+                self.report(Severity::Error, here, index, id, "deliveries", message);
+            }
+        } else if delivered.exact.saturating_add(delivered.approximate) > ordered
+            && qualifier != crate::model::QuantityQualifier::AtLeast
+        {
+            let message = format!(
+                "deliveries of {} may exceed the {} ordered (a figure is approximate)",
+                delivered.describe(),
+                group(ordered)
+            );
+            self.report(Severity::Warning, here, index, id, "deliveries", message);
         }
     }
 

@@ -93,6 +93,20 @@ fn fields_ui(
                     .hint_text("EDTF: 2024-07-10, 2024-01, 2024?, 2024~/2029~");
                 ui.add(edit).labelled_by(label.id).changed()
             }
+            Kind::Deliveries => {
+                let edit = egui::TextEdit::singleline(cell)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("DATE:COUNT; …  e.g. 2024:12; 2025:30? [source-id]");
+                let edited = ui.add(edit).labelled_by(label.id).changed();
+                let mut scratch = Default::default();
+                if let Ok(deliveries) = crate::model::parse_deliveries(cell, &mut scratch)
+                    && !deliveries.is_empty()
+                {
+                    let delivered = crate::model::Delivered::of(&deliveries);
+                    ui.weak(format!("Delivered to date: {}", delivered.describe()));
+                }
+                edited
+            }
             Kind::Id | Kind::Text | Kind::Word | Kind::Count | Kind::Amount | Kind::Currency | Kind::Year => {
                 let edit = egui::TextEdit::singleline(cell).desired_width(f32::INFINITY);
                 ui.add(edit).labelled_by(label.id).changed()

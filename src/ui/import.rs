@@ -45,14 +45,27 @@ pub struct OpenedTable {
     samples: Vec<Vec<String>>,
 }
 
-impl OpenedTable {
-    pub fn read(path: PathBuf) -> Result<OpenedTable, crate::io::LoadError> {
+/// A file chosen for import, read on a worker: an export the app knows by its shape (read whole, for the
+/// known-export dialog), or a table for the column mapping.
+pub enum Opened {
+    Table(OpenedTable),
+    Known(crate::ui::known_import::KnownImport),
+}
+
+impl Opened {
+    pub fn read(path: PathBuf) -> Result<Opened, crate::io::LoadError> {
         let bytes = crate::io::read_file(&path)?;
+        if let Some(known) = crate::mapping::recognised::recognise(&path, &bytes) {
+            let recognised = crate::mapping::recognised::import(&path, bytes, known)?;
+            return Ok(Opened::Known(crate::ui::known_import::KnownImport { path, recognised }));
+        }
         let table = crate::io::tabular::read(&path, bytes.clone(), &ReadOptions::default())?;
         let samples = table.sample(PREVIEW_ROWS);
-        Ok(OpenedTable { path, bytes, table, samples })
+        Ok(Opened::Table(OpenedTable { path, bytes, table, samples }))
     }
+}
 
+impl OpenedTable {
     /// The table's headers: what a mapping remembered for them is found by.
     pub fn headers(&self) -> &[String] {
         &self.table.headers

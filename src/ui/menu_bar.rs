@@ -54,6 +54,9 @@ pub fn menu_bar_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui::
                 for collection in Collection::IN_VIEW_ORDER {
                     item(ui, UserCommand::show(collection), true, commands);
                 }
+                for command in [UserCommand::ShowTimeline, UserCommand::ShowPlots, UserCommand::ShowProgress] {
+                    item(ui, command, true, commands);
+                }
                 ui.separator();
                 let editor = if view.settings.editor_open { "Hide Record Editor" } else { "Show Record Editor" };
                 labelled_item(ui, UserCommand::ToggleEditor, editor, true, commands);

@@ -5,9 +5,11 @@ pub mod derived;
 pub mod dialogs;
 pub mod editor;
 pub mod import;
+pub mod known_import;
 pub mod menu_bar;
 pub mod messages;
 pub mod plots;
+pub mod progress;
 pub mod status_bar;
 pub mod tables;
 pub mod timeline;
@@ -15,13 +17,14 @@ pub mod timeline;
 use crate::context::{Document, Settings};
 use crate::model::Collection;
 
-/// What the central area shows: a table, the timeline or the plots.
+/// What the central area shows: a table, the timeline, the plots or the progress view.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MainView {
     #[default]
     Tables,
     Timeline,
     Plots,
+    Progress,
 }
 
 impl MainView {
@@ -30,6 +33,7 @@ impl MainView {
             MainView::Tables => "tables",
             MainView::Timeline => "timeline",
             MainView::Plots => "plots",
+            MainView::Progress => "progress",
         }
     }
 }

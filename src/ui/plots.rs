@@ -20,10 +20,11 @@ use super::View;
 use super::derived::{BACKGROUND_ROWS, Derived};
 
 /// The groupings the plots offer: by a field, or over time.
-pub const GROUPINGS: [(GroupBy, &str); 6] = [
+pub const GROUPINGS: [(GroupBy, &str); 7] = [
     (GroupBy::Category, "Category"),
     (GroupBy::System, "System"),
     (GroupBy::Buyer, "Buyer"),
+    (GroupBy::Recipient, "Recipient"),
     (GroupBy::Agency, "Agency"),
     (GroupBy::Year, "Year (over time)"),
     (GroupBy::Quarter, "Quarter (over time)"),
@@ -421,6 +422,9 @@ pub fn filter_for_bar(
         (GroupBy::Category, GroupKey::Text(symbol)) => filter.categories = [dataset.text(symbol).to_owned()].into(),
         (GroupBy::System, GroupKey::Text(symbol)) => filter.systems = [dataset.text(symbol).to_owned()].into(),
         (GroupBy::Buyer, GroupKey::Text(symbol)) => filter.buyers = [dataset.text(symbol).to_owned()].into(),
+        (GroupBy::Recipient, GroupKey::Text(symbol)) => {
+            filter.recipients = [dataset.text(symbol).to_owned()].into();
+        }
         (GroupBy::Agency, GroupKey::Text(symbol)) => filter.agencies = [dataset.text(symbol).to_owned()].into(),
         (GroupBy::Stage, _) => {}
         (GroupBy::Year, GroupKey::Year(year)) => filter.order_period = Some(OrderPeriod::Year(year)),

@@ -189,7 +189,7 @@ pub fn tables_ui(
     });
 }
 
-/// The row of views: one tab per collection, then the plots.
+/// The row of views: one tab per collection, then the timeline, the plots and the progress view.
 pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
         for candidate in Collection::IN_VIEW_ORDER {
@@ -204,6 +204,9 @@ pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui:
         }
         if ui.selectable_label(view.main == MainView::Plots, "Plots").clicked() {
             commands.push(UserCommand::ShowPlots.into());
+        }
+        if ui.selectable_label(view.main == MainView::Progress, "Progress").clicked() {
+            commands.push(UserCommand::ShowProgress.into());
         }
     });
 }
@@ -305,7 +308,7 @@ fn date_range_ui(filter: &mut Filter, state: &mut TablesState, ui: &mut egui::Ui
     }
 }
 
-/// Totals of the shown acquisitions, one line per stage: never added across stages, units or
+/// Totals of the shown acquisitions, a row per stage: never added across stages, units or
 /// currencies, with ceilings and records without a number apart.
 fn totals_ui(model: &TableModel, ui: &mut egui::Ui) {
     egui::CollapsingHeader::new(format!("Totals of the {} acquisitions shown", count_text(model.matched)))
@@ -321,18 +324,26 @@ fn totals_ui(model: &TableModel, ui: &mut egui::Ui) {
         });
 }
 
-/// One line per stage.
+/// A row per stage, a column per unit and currency, delivered beside ordered.
 fn totals_lines(model: &TableModel, ui: &mut egui::Ui) {
-    for row in &model.totals {
-        ui.horizontal_wrapped(|ui| {
-            let stage = egui::RichText::new(format!("{}:", row.stage.label())).strong();
-            ui.label(stage.color(stage_color(row.stage, ui.visuals())));
-            let money = row.describe_money();
-            let text =
-                if money.is_empty() { row.describe_units() } else { format!("{} · {money}", row.describe_units()) };
-            ui.add(egui::Label::new(text).wrap());
+    let grid = &model.totals_grid;
+    egui::ScrollArea::horizontal().id_salt("table_totals_wide").show(ui, |ui| {
+        egui::Grid::new("table_totals_grid").striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            ui.strong("Stage");
+            for column in &grid.columns {
+                ui.strong(column);
+            }
+            ui.end_row();
+            for (stage, cells) in &grid.rows {
+                let stage_text = egui::RichText::new(stage.label()).strong();
+                ui.label(stage_text.color(stage_color(*stage, ui.visuals())));
+                for cell in cells {
+                    ui.label(cell);
+                }
+                ui.end_row();
+            }
         });
-    }
+    });
 }
 
 /// F2 edits the selected row, Ctrl+C copies the selected rows; not while a text field has the keys.

@@ -45,6 +45,8 @@ pub enum Kind {
     References(Collection),
     /// Ids of records of any collection, separated by `;`.
     AnyReferences,
+    /// Deliveries of an order: `2024:12; 2025:30?` ([`super::parse_deliveries`]).
+    Deliveries,
 }
 
 /// The separator of ids in a list field's text.
@@ -141,7 +143,8 @@ impl Kind {
             | Kind::Word
             | Kind::Reference(_)
             | Kind::References(_)
-            | Kind::AnyReferences => Ok(Value::Text(text)),
+            | Kind::AnyReferences
+            | Kind::Deliveries => Ok(Value::Text(text)),
             Kind::Vocabulary(choices) => vocabulary_position(choices, text).map(Value::Word).ok_or_else(|| {
                 let words: Vec<&str> = choices.iter().map(|(_, label)| *label).collect();
                 format!("`{text}` is not one of: {}", words.join(", "))

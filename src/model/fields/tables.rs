@@ -4,7 +4,7 @@ use super::{Field, Kind, SortKey, Table, Value};
 use crate::model::{
     Acquisition, Actor, ActorKind, Collection, Commitment, CommitmentKind, CommitmentStatus, Confidence, Dataset,
     Event, EventKind, FuzzyDate, Money, MoneyQualifier, PartialDate, Provenance, Quantity, QuantityQualifier, Record,
-    Source, Stage, Symbol, Symbols, Vocabulary,
+    Source, Stage, Symbol, Symbols, Vocabulary, group_thousands, parse_deliveries, write_deliveries,
 };
 
 fn push_date(out: &mut String, date: Option<FuzzyDate>) {
@@ -519,6 +519,23 @@ impl Table for Commitment {
     }
 }
 
+/// Delivered to date as a table cell shows it: "30 of 35 aircraft", "≈ 30 approx.", nothing when there are
+/// no deliveries.
+fn delivered_shown(record: &Acquisition, dataset: &Dataset) -> String {
+    if record.deliveries.is_empty() {
+        return String::new();
+    }
+    let delivered = record.delivered();
+    match record.quantity.as_ref().filter(|quantity| quantity.count.is_some()) {
+        Some(ordered) if delivered.is_exact() => format!(
+            "{} of {}",
+            group_thousands(delivered.exact as f64, 0),
+            ordered.display(dataset.text_or_empty(ordered.unit))
+        ),
+        _ => delivered.describe(),
+    }
+}
+
 /// The quantity of an acquisition, made when a part of it is given.
 fn quantity(record: &mut Acquisition) -> &mut Quantity {
     record.quantity.get_or_insert(Quantity { count: None, unit: None, qualifier: QuantityQualifier::Exact, text: None })
@@ -570,6 +587,18 @@ impl Table for Acquisition {
         .display(|r, d| names(d, &r.buyers))
         .sort(|r, d| r.buyers.first().map_or(SortKey::Missing, |&b| text_key(d.actor_name(b))))
         .column(180.0),
+        AcquisitionField::new(
+            "recipient",
+            "Recipient",
+            ACTOR,
+            |r, d, out| out.push_str(d.text_or_empty(r.recipient)),
+            |r, v, s| {
+                r.recipient = v.symbol(s);
+                Ok(())
+            },
+        )
+        .display(|r, d| r.recipient.map(|a| d.actor_name(a).to_owned()).unwrap_or_default())
+        .sort(|r, _| symbol_key(r.recipient)),
         AcquisitionField::new(
             "agency",
             "Agency",
@@ -664,6 +693,23 @@ impl Table for Acquisition {
         ACQUISITION_MONEY[3],
         date_field!(Acquisition, "date", "Date", date).column(100.0).cell_edit(),
         date_field!(Acquisition, "delivery", "Delivery", delivery).column(120.0).cell_edit(),
+        AcquisitionField::new(
+            "deliveries",
+            "Deliveries",
+            Kind::Deliveries,
+            |r, d, out| write_deliveries(&r.deliveries, &d.strings, out),
+            |r, v, s| {
+                r.deliveries = parse_deliveries(v.text(), s)?;
+                Ok(())
+            },
+        )
+        .display(|r, d| delivered_shown(r, d))
+        .sort(
+            |r, _| {
+                if r.deliveries.is_empty() { SortKey::Missing } else { SortKey::Number(r.delivered().reach() as f64) }
+            },
+        )
+        .column(130.0),
         reference_field!(Acquisition, "parent", "Framework", Kind::Reference(Collection::Acquisitions), parent),
         reference_field!(Acquisition, "commitment", "Commitment", Kind::Reference(Collection::Commitments), commitment),
         AcquisitionField::new(
@@ -710,6 +756,7 @@ impl Table for Acquisition {
             system: id,
             category: id,
             buyers: Symbols::new(),
+            recipient: None,
             agency: None,
             supplier: None,
             stage: Stage::Planned,
@@ -717,6 +764,7 @@ impl Table for Acquisition {
             value: None,
             date: None,
             delivery: None,
+            deliveries: Box::default(),
             parent: None,
             commitment: None,
             sources: Symbols::new(),
