@@ -197,8 +197,8 @@ fn convert_writes_one_table_and_reads_it_back() {
     let output = run(&["convert", &bad("../../assets/default-dataset.json"), table.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = std::fs::read_to_string(&table).unwrap();
-    assert!(text.starts_with("id,system,category,buyers,agency,supplier,stage,quantity,quantity_qualifier"));
-    assert!(text.contains("patriot-gemt,Patriot GEM-T missile,air and missile defence,DEU;NLD;ROU;ESP,nspa,comlog,contracted,1000,up_to,missile"));
+    assert!(text.starts_with("id,system,category,buyers,recipient,agency,supplier,stage,quantity,quantity_qualifier"));
+    assert!(text.contains("patriot-gemt,Patriot GEM-T missile,air and missile defence,DEU;NLD;ROU;ESP,,nspa,comlog,contracted,1000,up_to,missile"));
     let output = run(&["summary", table.to_str().unwrap(), "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

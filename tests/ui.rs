@@ -557,7 +557,7 @@ fn copying_rows_gives_tab_separated_text() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "System\tCategory\tBuyers\tAgency\tStage\tQuantity\tValue\tDate\tDelivery\tSources\tConfidence"
+        "System\tCategory\tBuyers\tAgency\tStage\tQuantity\tValue\tDate\tDelivery\tDeliveries\tSources\tConfidence"
     );
     assert!(lines[1].starts_with("155 mm artillery shell\tammunition\t\tNATO Support and Procurement Agency (NSPA)\tcontracted\t≈ 220,000 rounds\tEUR 1.1 bn\t23 Jan 2024"), "{}", lines[1]);
     assert!(lines[2].starts_with("Stinger anti-aircraft missile\t"), "{}", lines[2]);

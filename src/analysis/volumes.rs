@@ -567,14 +567,21 @@ impl MoneyTally {
 }
 
 impl VolumeRow {
-    /// Quantities of the row, one clause per unit: "missile: 700 exact; up to 1,000".
+    /// Quantities of the row, one clause per unit, delivered beside ordered: "missile: 700 exact; up to
+    /// 1,000; delivered to date: 96 exact".
     pub fn describe_units(&self) -> String {
         let mut parts: Vec<String> = self
             .units
             .iter()
             .map(|(unit, tally)| {
                 let unit = if unit.is_empty() { "(no unit)" } else { unit };
-                format!("{unit}: {}", tally.describe())
+                let ordered = tally.describe();
+                let ordered = if ordered.is_empty() { "none ordered".to_owned() } else { ordered };
+                if tally.delivered.is_empty() {
+                    format!("{unit}: {ordered}")
+                } else {
+                    format!("{unit}: {ordered}; delivered to date: {}", tally.delivered.describe())
+                }
             })
             .collect();
         if self.no_quantity > 0 {

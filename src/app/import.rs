@@ -33,11 +33,11 @@ impl PledgeApp {
     pub(super) fn table_read(&mut self, result: Result<Opened, crate::io::LoadError>) {
         match result {
             Ok(Opened::Known(known)) => {
-                self.known_import = Some(KnownImportState::open(known, &self.document.dataset));
+                self.known_import = Some(KnownImportState::open(*known, &self.document.dataset));
             }
             Ok(Opened::Table(opened)) => {
                 let remembered = self.settings.mappings.get(&Settings::mapping_key(opened.headers())).cloned();
-                self.import = Some(ImportState::open(opened, remembered, &self.document.dataset));
+                self.import = Some(ImportState::open(*opened, remembered, &self.document.dataset));
             }
             Err(error) => self.notifications.error(error.to_string()),
         }

@@ -146,21 +146,23 @@ pub fn guess(headers: &[String], sample: &[Vec<String>]) -> Mapping {
     };
     for (index, header) in headers.iter().enumerate() {
         let word = squash(header);
-        let exact_key = fields::specs(Collection::Acquisitions)
-            .into_iter()
-            .find(|spec| spec.key == header.trim() || squash(spec.label) == word)
-            .map(|spec| spec.key);
-        let by_header = exact_key.or_else(|| {
-            HEADER_WORDS
-                .iter()
-                .find(|(_, words)| words.iter().any(|w| squash(w) == word))
-                .or_else(|| {
-                    HEADER_WORDS
-                        .iter()
-                        .find(|(_, words)| words.iter().any(|w| word.contains(&squash(w)) && w.len() > 3))
-                })
-                .map(|(key, _)| *key)
-        });
+        let specs = fields::specs(Collection::Acquisitions);
+        // A field's key as the app's own tables write it; then headers as people write them ("Recipient"
+        // in SIPRI's register is who buys); then a field's label.
+        let by_header = specs
+            .iter()
+            .find(|spec| spec.key == header.trim())
+            .map(|spec| spec.key)
+            .or_else(|| {
+                HEADER_WORDS.iter().find(|(_, words)| words.iter().any(|w| squash(w) == word)).map(|(key, _)| *key)
+            })
+            .or_else(|| specs.iter().find(|spec| squash(spec.label) == word).map(|spec| spec.key))
+            .or_else(|| {
+                HEADER_WORDS
+                    .iter()
+                    .find(|(_, words)| words.iter().any(|w| word.contains(&squash(w)) && w.len() > 3))
+                    .map(|(key, _)| *key)
+            });
         let values: Vec<&str> =
             sample.iter().filter_map(|row| row.get(index)).map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
         let by_values = || -> Option<&'static str> {

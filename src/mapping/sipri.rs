@@ -506,7 +506,7 @@ fn money_at(text: &str) -> Option<Money> {
     };
     let number_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).unwrap_or(rest.len());
     let (number, after) = rest.split_at(number_end);
-    let scale = match after.trim_start().split_whitespace().next()? {
+    let scale = match after.split_whitespace().next()? {
         "m" => 1e6,
         "b" => 1e9,
         _ => return None,

@@ -60,6 +60,18 @@ pub fn render(report: &Report) -> String {
                         }
                     }
                 }
+                @if !report.progress.is_empty() {
+                    h2 { "Progress" }
+                    p { (super::progress_note(report)) }
+                    table {
+                        thead { tr { @for (i, column) in super::PROGRESS_COLUMNS.iter().enumerate() { th { @if i == 0 { (capitalised(report.progress_by)) } @else { (column) } } } } }
+                        tbody {
+                            @for row in &report.progress {
+                                tr { @for cell in row { td { (cell) } } }
+                            }
+                        }
+                    }
+                }
                 @if let Some(timeline) = &report.timeline_svg {
                     h2 { "Timeline" }
                     figure { (PreEscaped(timeline)) figcaption { "From the Vilnius Summit (July 2023) to the Washington Summit (July 2024)." } }
@@ -92,4 +104,10 @@ pub fn render(report: &Report) -> String {
         }
     };
     markup.into_string()
+}
+
+/// "Commitment" for "commitment".
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -59,6 +59,16 @@ pub fn render(report: &Report, stem: &str) -> (String, Vec<(String, String)>) {
             escape(&row.describe_money())
         ));
     }
+    if !report.progress.is_empty() {
+        out.push_str(&format!("\n## Progress\n\n{}\n\n", escape(&super::progress_note(report))));
+        let mut columns = super::PROGRESS_COLUMNS.map(str::to_owned);
+        columns[0] = report.progress_by.to_owned();
+        out.push_str(&format!("| {} |\n|{}\n", columns.join(" | "), "---|".repeat(columns.len())));
+        for row in &report.progress {
+            let cells: Vec<String> = row.iter().map(|cell| escape(cell)).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+    }
     if let Some(timeline) = &report.timeline_svg {
         let name = format!("{stem}-timeline.svg");
         out.push_str(&format!(

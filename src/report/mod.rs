@@ -93,6 +93,10 @@ pub struct Report {
     pub acquisitions_total: usize,
     /// Headline figures per stage, from the shared aggregation.
     pub totals: Vec<VolumeRow>,
+    /// What the progress section is per ("commitment", "buyer"), and its rows: group, unit, target,
+    /// announced, contracted, delivered.
+    pub progress_by: &'static str,
+    pub progress: Vec<Vec<String>>,
     /// (caption, SVG) of the timeline, Vilnius to Washington.
     pub timeline_svg: Option<String>,
     /// Acquisition volumes by category, one chart per measure.
@@ -161,6 +165,7 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         })
         .collect();
     sources.sort_by_key(|c| c.number);
+    let (progress_by, progress) = progress_rows(dataset, &acquisition_rows);
     let timeline_svg = options.timeline.then(|| {
         let placed = layout(dataset, &options.filter, Default::default());
         let title = "Timeline: Vilnius Summit to Washington Summit";
@@ -191,6 +196,8 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         acquisitions_shown: acquisition_rows.len(),
         acquisitions_total: dataset.acquisitions.len(),
         totals: by_category.totals,
+        progress_by,
+        progress,
         timeline_svg,
         charts,
         commitment_columns: commitment_columns.iter().map(|spec| spec.label).collect(),
@@ -201,11 +208,55 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
     }
 }
 
+/// The columns of the progress section.
+pub const PROGRESS_COLUMNS: [&str; 6] = ["", "Unit", "Target (planned)", "Announced", "Contracted", "Delivered"];
+
+/// Progress per commitment, or per buyer when no acquisition reported serves one: the progress view's
+/// figures as text.
+fn progress_rows(dataset: &Dataset, rows: &[u32]) -> (&'static str, Vec<Vec<String>>) {
+    use crate::analysis::progress::{ProgressBy, progress};
+    let mut by = ProgressBy::Commitment;
+    let mut progress_of = progress(dataset, Some(rows), by);
+    if progress_of.rows.is_empty() {
+        by = ProgressBy::Buyer;
+        progress_of = progress(dataset, Some(rows), by);
+    }
+    let tally = |t: &crate::analysis::volumes::QuantityTally| {
+        let text = t.describe();
+        if text.is_empty() { "none".to_owned() } else { text }
+    };
+    let rows = progress_of
+        .rows
+        .iter()
+        .map(|row| {
+            vec![
+                row.group.clone(),
+                if row.unit.is_empty() { "(no unit)".to_owned() } else { row.unit.clone() },
+                tally(&row.target),
+                tally(&row.announced),
+                tally(&row.contracted),
+                row.delivered.describe(),
+            ]
+        })
+        .collect();
+    (if by == ProgressBy::Commitment { "commitment" } else { "buyer" }, rows)
+}
+
+/// The sentence above the progress table.
+pub fn progress_note(report: &Report) -> String {
+    format!(
+        "Per {} and unit: the target is what is planned; contracted counts every order under contract, delivering \
+         or delivered included, each once; delivered is what their deliveries add up to. The columns are never \
+         added together.",
+        report.progress_by
+    )
+}
+
 /// The fields of the report's tables, by key.
 const COMMITMENT_COLUMNS: &[&str] =
     &["title", "kind", "status", "parties", "adopted", "horizon", "value", "confidence"];
 const ACQUISITION_COLUMNS: &[&str] =
-    &["system", "category", "buyers", "stage", "quantity", "value", "date", "delivery", "confidence"];
+    &["system", "category", "buyers", "stage", "quantity", "deliveries", "value", "date", "delivery", "confidence"];
 
 fn report_columns(collection: Collection, keys: &[&str]) -> Vec<&'static fields::Spec> {
     keys.iter().filter_map(|key| fields::spec(collection, key)).collect()

@@ -430,6 +430,14 @@ pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
         .collect();
     layout.table(&["Stage", "Records", "Quantities", "Values"], &totals, 8.5);
 
+    if !report.progress.is_empty() {
+        layout.heading("Progress", 14.0, 60.0);
+        layout.paragraph(&super::progress_note(report), 10.0, TEXT);
+        let mut columns = super::PROGRESS_COLUMNS;
+        columns[0] = report.progress_by;
+        layout.table(&columns, &report.progress, 8.0);
+    }
+
     if let Some(timeline) = &report.timeline_svg {
         let figure = Figure::parse(timeline, &svg_options)?;
         layout.heading("Timeline", 14.0, figure.height);

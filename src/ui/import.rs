@@ -48,8 +48,8 @@ pub struct OpenedTable {
 /// A file chosen for import, read on a worker: an export the app knows by its shape (read whole, for the
 /// known-export dialog), or a table for the column mapping.
 pub enum Opened {
-    Table(OpenedTable),
-    Known(crate::ui::known_import::KnownImport),
+    Table(Box<OpenedTable>),
+    Known(Box<crate::ui::known_import::KnownImport>),
 }
 
 impl Opened {
@@ -57,11 +57,11 @@ impl Opened {
         let bytes = crate::io::read_file(&path)?;
         if let Some(known) = crate::mapping::recognised::recognise(&path, &bytes) {
             let recognised = crate::mapping::recognised::import(&path, bytes, known)?;
-            return Ok(Opened::Known(crate::ui::known_import::KnownImport { path, recognised }));
+            return Ok(Opened::Known(Box::new(crate::ui::known_import::KnownImport { path, recognised })));
         }
         let table = crate::io::tabular::read(&path, bytes.clone(), &ReadOptions::default())?;
         let samples = table.sample(PREVIEW_ROWS);
-        Ok(Opened::Table(OpenedTable { path, bytes, table, samples }))
+        Ok(Opened::Table(Box::new(OpenedTable { path, bytes, table, samples })))
     }
 }
 

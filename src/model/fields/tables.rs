@@ -703,7 +703,7 @@ impl Table for Acquisition {
                 Ok(())
             },
         )
-        .display(|r, d| delivered_shown(r, d))
+        .display(delivered_shown)
         .sort(
             |r, _| {
                 if r.deliveries.is_empty() { SortKey::Missing } else { SortKey::Number(r.delivered().reach() as f64) }
