@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use pledge_explorer::analysis::filter::{Filter, filtered};
+use pledge_explorer::analysis::progress::{ProgressBy, progress};
 use pledge_explorer::analysis::table::{Sort, sort_rows};
 use pledge_explorer::analysis::timeline::layout;
 use pledge_explorer::analysis::volumes::{GroupBy, volumes};
@@ -22,12 +23,14 @@ fn main() {
     let mut acquisitions = 10_000;
     let mut seed = 1;
     let mut write = None;
+    let mut sipri_file = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--acquisitions" => acquisitions = args.next().and_then(|n| n.parse().ok()).unwrap_or(acquisitions),
             "--seed" => seed = args.next().and_then(|n| n.parse().ok()).unwrap_or(seed),
             "--write" => write = args.next(),
+            "--sipri" => sipri_file = args.next(),
             // Internal: how much memory opening this file takes, in a fresh process (see `load_rss_mb`).
             "--load-only" => {
                 let path = args.next().unwrap_or_default();
@@ -99,6 +102,14 @@ fn main() {
         mapping::import(&table, &mapping, None).expect("imported");
     });
     drop(sample);
+    // SIPRI's whole register (about 29,500 deals, 3.8 MB): `--sipri FILE` times a real export; without it,
+    // the real rows of the test fixture repeated with other years of order, to the same size.
+    let register = sipri_register(sipri_file.as_deref());
+    time("import_sipri_register", &mut || {
+        let imported = mapping::sipri::import(&register, "trade-register.csv").expect("imported");
+        assert!(imported.dataset.acquisitions.len() > 1000);
+    });
+    drop(register);
     time("validate", &mut || {
         validate(&dataset);
     });
@@ -112,6 +123,9 @@ fn main() {
     });
     time("aggregate", &mut || {
         volumes(&dataset, None, GroupBy::Category);
+    });
+    time("progress", &mut || {
+        progress(&dataset, None, ProgressBy::Buyer);
     });
     time("timeline_layout", &mut || {
         layout(&dataset, &Filter::default(), Default::default());
@@ -140,6 +154,46 @@ fn main() {
     println!("{{{}}}", json.join(", "));
 }
 
+/// The bytes of a SIPRI trade register: the file given, or the fixture's real rows repeated (each round
+/// with its years of order moved on by one, so that the deals differ) to SIPRI's whole register's size.
+fn sipri_register(file: Option<&str>) -> Vec<u8> {
+    if let Some(file) = file {
+        return std::fs::read(file).expect("the SIPRI file reads");
+    }
+    const DEALS: usize = 29_500;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import/sipri-trade-register-2024-sample.csv");
+    let bytes = std::fs::read(fixture).expect("the fixture reads");
+    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    let (preamble, rows) = lines.split_at(12);
+    let rows: Vec<&[u8]> = rows.iter().copied().filter(|line| !line.is_empty()).collect();
+    let mut out: Vec<u8> = preamble.join(&b'\n');
+    out.push(b'\n');
+    let mut round = 0;
+    let mut deals = 0;
+    while deals < DEALS {
+        for row in &rows {
+            // The third cell is the year of order; a split row's second line has none.
+            let cells: Vec<&[u8]> = row.split(|&b| b == b',').collect();
+            if cells.len() >= 16 {
+                let year: i32 = std::str::from_utf8(cells[2]).ok().and_then(|y| y.parse().ok()).unwrap_or(2000);
+                let moved = format!("{}", year - round);
+                let mut line = cells[..2].join(&b',');
+                line.push(b',');
+                line.extend_from_slice(moved.as_bytes());
+                line.push(b',');
+                line.extend_from_slice(&cells[3..].join(&b','));
+                out.extend_from_slice(&line);
+            } else {
+                out.extend_from_slice(row);
+            }
+            out.push(b'\n');
+            deals += usize::from(cells.len() >= 13);
+        }
+        round += 1;
+    }
+    out
+}
+
 /// CPU time of one frame of each view, drawn through egui_kittest once the derived views are built.
 fn frame_times(dataset: pledge_explorer::model::Dataset) -> Vec<(&'static str, f64)> {
     let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(|_cc| {
@@ -156,13 +210,18 @@ fn frame_times(dataset: pledge_explorer::model::Dataset) -> Vec<(&'static str, f
         ("frame_tables", UserCommand::ShowAcquisitions),
         ("frame_timeline", UserCommand::ShowTimeline),
         ("frame_plots", UserCommand::ShowPlots),
+        ("frame_progress", UserCommand::ShowProgress),
     ] {
         harness.state_mut().request(command);
         // Let the background builds finish, then time steady frames.
         for _ in 0..2_000 {
             harness.step();
             let app = harness.state();
-            if !app.tables.is_updating() && !app.plots.is_updating() && !app.timeline.is_updating() {
+            let updating = app.tables.is_updating()
+                || app.plots.is_updating()
+                || app.timeline.is_updating()
+                || app.progress.is_updating();
+            if !updating {
                 break;
             }
             std::thread::sleep(Duration::from_millis(5));

@@ -63,12 +63,18 @@ pub fn dataset_json(acquisitions: usize, seed: u64) -> String {
             }
         }
         fields.push(format!(r#""buyers": [{}]"#, buyers.join(", ")));
+        // One record in twenty is bought for another state (aid); derived from the index, not drawn, so
+        // that the rest of the data stays as it was before recipients existed.
+        if i % 20 == 7 {
+            fields.push(format!(r#""recipient": "{}""#, COUNTRIES[(i / 20) % COUNTRIES.len()]));
+        }
         if rng.u8(..4) == 0 {
             fields.push(r#""agency": "nspa""#.to_owned());
         }
         fields.push(format!(r#""stage": "{stage}""#));
         let count = 1 + rng.u64(..5_000);
-        let quantity = match rng.u8(..20) {
+        let kind = rng.u8(..20);
+        let quantity = match kind {
             0..=11 => format!(r#"{{"count": {count}, "unit": "{unit}"}}"#),
             12..=14 => format!(r#"{{"count": {count}, "unit": "{unit}", "qualifier": "up_to"}}"#),
             15..=16 => format!(r#"{{"count": {count}, "unit": "{unit}", "qualifier": "about"}}"#),
@@ -96,6 +102,26 @@ pub fn dataset_json(acquisitions: usize, seed: u64) -> String {
         fields.push(format!(r#""date": "{date}""#));
         if rng.u8(..3) == 0 {
             fields.push(format!(r#""delivery": "{}/{}""#, year + 1, year + 2 + rng.u16(..4)));
+        }
+        // Orders being delivered have half their exact count delivered the year after the order, and
+        // delivered ones all of it over the two years after (as an estimate when the order's count is one).
+        match (stage, kind) {
+            ("delivering", 0..=11) => {
+                fields.push(format!(r#""deliveries": [{{"date": "{}", "count": {}}}]"#, year + 1, count / 2))
+            }
+            ("delivered", 0..=11) => fields.push(format!(
+                r#""deliveries": [{{"date": "{}", "count": {}}}, {{"date": "{}", "count": {}}}]"#,
+                year + 1,
+                count / 2,
+                year + 2,
+                count - count / 2
+            )),
+            ("delivered", 15..=17) => fields.push(format!(
+                r#""deliveries": [{{"date": "{}/{}", "count": {count}, "qualifier": "estimate"}}]"#,
+                year + 1,
+                year + 2
+            )),
+            _ => {}
         }
         // One record in fifty is a framework; the next few records are its national orders.
         match last_framework {
@@ -131,5 +157,7 @@ mod tests {
         assert!(is_usable(&problems), "{:?}", problems.first());
         assert!(dataset.acquisitions.iter().any(|a| a.parent.is_some()), "frameworks with national orders");
         assert!(dataset.acquisitions.iter().any(|a| a.quantity.as_ref().is_some_and(|q| q.count.is_none())));
+        assert!(dataset.acquisitions.iter().any(|a| !a.deliveries.is_empty()), "orders with deliveries");
+        assert!(dataset.acquisitions.iter().any(|a| a.recipient.is_some()), "aid for another state");
     }
 }

@@ -253,3 +253,38 @@ fn summary_json_is_the_same_aggregate() {
     assert_eq!(planned["units"]["aircraft"]["exact"], 850);
     assert_eq!(planned["units"]["system"]["unknown"], 1);
 }
+
+/// SIPRI's register (real rows, see tests/exports.rs) is recognised by `import`; importing a newer export
+/// `--into` the dataset updates its deals and says how many changed.
+#[test]
+fn import_recognises_sipri_and_updates_a_dataset_from_a_newer_export() {
+    let folder = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import/sipri-trade-register-2024-sample.csv");
+    let dataset = folder.path().join("sipri.json");
+    let output = run(&["import", fixture.to_str().unwrap(), "-o", dataset.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("SIPRI trade register: "), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("->"), "no mapping is guessed: {}", stderr(&output));
+    let saved = std::fs::read_to_string(&dataset).unwrap();
+    let is_deal = |line: &&str| line.contains("\"id\": \"sipri-") && line.contains("\"system\"");
+    let deals = saved.lines().filter(is_deal).count();
+    assert!(deals > 20, "{deals}");
+
+    // The same export with one deal's deliveries gone on: one changed, the rest unchanged.
+    let bytes = std::fs::read(&fixture).unwrap();
+    let text: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let newer_text =
+        text.replace(",18,?,2023,New,Produced under licence", ",36,?,2023; 2024,New,Produced under licence");
+    assert_ne!(newer_text, text);
+    let newer = folder.path().join("newer.csv");
+    std::fs::write(&newer, newer_text.chars().map(|c| c as u8).collect::<Vec<u8>>()).unwrap();
+    let updated = folder.path().join("updated.json");
+    let output =
+        run(&["import", newer.to_str().unwrap(), "--into", dataset.to_str().unwrap(), "-o", updated.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected = format!("0 added, 1 changed, {} unchanged", deals - 1);
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    let updated = std::fs::read_to_string(&updated).unwrap();
+    assert_eq!(updated.lines().filter(is_deal).count(), deals);
+    assert!(updated.contains("\"count\": 36"), "the newer delivery figure is in");
+}

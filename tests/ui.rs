@@ -867,3 +867,48 @@ fn at_rest_the_app_asks_for_no_frame() {
     let steps = harness.try_run().expect("the app settles");
     assert!(steps <= 4, "settled after {steps} frames");
 }
+
+/// SIPRI's trade register (real rows, see tests/exports.rs) imported through its own dialog; the progress
+/// view per buyer; a click on a bar lands on that bar's records in the tables.
+#[test]
+fn a_sipri_export_is_imported_and_a_progress_bar_opens_its_records() {
+    use pledge_explorer::analysis::progress::CONTRACTED;
+    let mut harness = app();
+    harness.state_mut().request(Message::OpenFile(import_fixture("sipri-trade-register-2024-sample.csv")));
+    step_until(&mut harness, "the export read", |app| app.known_import.is_some());
+    assert!(harness.query_by_label("Recognised: SIPRI trade register").is_some());
+    harness.get_by_label("Import as a New Dataset").click();
+    step_until(&mut harness, "the import", |app| app.known_import.is_none());
+    let deals = harness.state().document.dataset.acquisitions.len();
+    assert!(harness.query_all_by_label(&format!("{deals} of {deals}")).next().is_some(), "the deals are in the table");
+
+    harness.get_by_label("Progress").click();
+    harness.run_steps(3);
+    // SIPRI's deals serve no commitment: the view opens per buyer.
+    step_until(&mut harness, "the figures per buyer", |app| {
+        app.progress.progress().is_some_and(|p| !p.rows.is_empty()) && !app.progress.is_updating()
+    });
+    harness.run_steps(2);
+    assert_eq!(harness.get_by_role_and_label(Role::ComboBox, "Progress of each").value().as_deref(), Some("Buyer"));
+    let row = harness.state().progress.progress().unwrap().rows[0].clone();
+    let at = harness.state().progress.bar_position(0, "Delivered").expect("the first row's bar is drawn");
+    click_at(&mut harness, at);
+    harness.run_steps(2);
+
+    let app = harness.state();
+    assert_eq!(app.main, pledge_explorer::ui::MainView::Tables, "the click lands on the tables");
+    let dataset = &app.document.dataset;
+    let buyer = match row.key {
+        pledge_explorer::analysis::volumes::GroupKey::Text(symbol) => dataset.text(symbol).to_owned(),
+        other => panic!("a buyer's row is keyed by the buyer: {other:?}"),
+    };
+    assert_eq!(app.filter.buyers, [buyer.clone()].into());
+    let expected = dataset
+        .acquisitions
+        .iter()
+        .filter(|a| CONTRACTED.contains(&a.stage) && a.buyers.iter().any(|&b| dataset.text(b) == buyer))
+        .count();
+    assert!(expected > 0);
+    assert_eq!(app.tables.model().matched, expected);
+    assert!(harness.query_all_by_label(&format!("{expected} of {deals}")).next().is_some());
+}

@@ -107,6 +107,8 @@ fn source_record(origin: &str, dataset: &mut Dataset) -> Symbol {
         notes: format!("Read from {file}, sheet \"{MAIN_SHEET}\"."),
     };
     dataset.insert(0, Record::Source(source));
+    dataset.meta.title = "Kiel Institute: Ukraine Support Tracker, military aid".to_owned();
+    dataset.meta.description = format!("Military rows of \"{MAIN_SHEET}\" in {file}.");
     id
 }
 

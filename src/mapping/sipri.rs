@@ -127,6 +127,13 @@ fn source_record(preamble: &[&str], export: Export, dataset: &mut Dataset) -> Sy
         notes: conventions.join("\n"),
     };
     dataset.insert(0, Record::Source(source));
+    // A new dataset made from the export says what it is and how recent.
+    dataset.meta.title = format!("SIPRI Arms Transfers Database: {}", export.label());
+    dataset.meta.description = preamble.first().map(|title| title.trim().to_owned()).unwrap_or_default();
+    if let Some(date) = generated {
+        dataset.meta.release = format!("generated {}", date.human());
+        dataset.meta.cutoff = Some(date);
+    }
     id
 }
 
@@ -257,7 +264,8 @@ impl Reader {
             return Err(("Recipient".to_owned(), "the row names no recipient or no weapon".to_owned()));
         }
         let date = order_year(year, year_flag == "?").map_err(|message| ("Year of order".to_owned(), message))?;
-        let quantity = count(ordered, ordered_flag == "?").map_err(|message| ("Number ordered".to_owned(), message))?;
+        let mut quantity =
+            count(ordered, ordered_flag == "?").map_err(|message| ("Number ordered".to_owned(), message))?;
         let delivered_count =
             count(delivered, delivered_flag == "?").map_err(|message| ("Number delivered".to_owned(), message))?;
         let delivery_years = delivery_window(years).map_err(|message| ("Year(s) of delivery".to_owned(), message))?;
@@ -276,6 +284,17 @@ impl Reader {
             }]),
             _ => Box::default(),
         };
+        // SIPRI gives 0 ordered beside weapons delivered for open-ended orders (most of them licensed
+        // production): the number ordered is not known, not nought.
+        let delivered_some = delivered_count.as_ref().and_then(|q| q.count).is_some_and(|n| n > 0);
+        if delivered_some && quantity.as_ref().is_some_and(|q| q.count == Some(0)) {
+            quantity = Some(Quantity {
+                count: None,
+                unit: None,
+                qualifier: QuantityQualifier::Unknown,
+                text: Some("0 ordered (SIPRI): the number ordered is open".into()),
+            });
+        }
         let stage = match (quantity.as_ref().and_then(|q| q.count), delivered_count.as_ref().and_then(|q| q.count)) {
             _ if deliveries.is_empty() => Stage::Contracted,
             (Some(ordered), Some(delivered)) if delivered >= ordered => Stage::Delivered,
@@ -495,13 +514,33 @@ pub fn comment_money(comments: &str) -> Option<Money> {
     None
 }
 
-/// A sum at the start of `text`: a `$` or a three-letter code, a number or a range, `m` or `b`.
+/// SIPRI's own codes for currencies, as ISO 4217 codes (withdrawn ones for old currencies), and its typos.
+const SIPRI_CURRENCIES: [(&str, &str); 13] = [
+    ("ASH", "ATS"),
+    ("BFR", "BEF"),
+    ("DKR", "DKK"),
+    ("FFR", "FRF"),
+    ("GPB", "GBP"),
+    ("HFL", "NLG"),
+    ("KWR", "KRW"),
+    ("LIT", "ITL"),
+    ("MNX", "MXN"),
+    ("QAT", "QAR"),
+    ("RMB", "CNY"),
+    ("TBH", "THB"),
+    ("TWS", "TWD"),
+];
+
+/// A sum at the start of `text`: a `$` or a three-letter code, a number or a range, `m` or `b`. A code
+/// that is no ISO 4217 code, not even through SIPRI's own (`AUP`, `NZP`: pounds that had none), gives no
+/// sum: the comment, kept in the notes, still has it.
 fn money_at(text: &str) -> Option<Money> {
     let (currency, rest) = match text.strip_prefix('$') {
         Some(rest) => (Currency::parse("USD")?, rest),
         None => {
             let code = text.get(..3)?;
-            (Currency::parse(code)?, &text[3..])
+            let code = SIPRI_CURRENCIES.iter().find(|(sipri, _)| *sipri == code).map_or(code, |(_, iso)| iso);
+            (Currency::parse(code).filter(|currency| currency.is_known())?, &text[3..])
         }
     };
     let number_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).unwrap_or(rest.len());
@@ -539,6 +578,9 @@ mod tests {
         assert_eq!((eur.currency.to_string(), eur.amount), ("EUR".to_owned(), 12.6e6));
         assert_eq!(comment_money("Part of EUR21 m deal; SMART-S version"), None, "a larger deal's value");
         assert_eq!(comment_money("A-29B version; financed by USA"), None);
+        let francs = comment_money("FFR150 m deal").unwrap();
+        assert_eq!(francs.currency.to_string(), "FRF", "SIPRI's code for the French franc, as ISO 4217 has it");
+        assert_eq!(comment_money("AUP2.5 m deal"), None, "the Australian pound had no ISO 4217 code");
     }
 
     #[test]

@@ -475,4 +475,43 @@ mod tests {
         assert_eq!((problems[0].severity, problems[0].place.field), (Severity::Warning, "buyers"));
         assert!(problems[0].message.contains("lists the buyer `DEU` twice"), "{}", problems[0].message);
     }
+
+    /// Deliveries of an order of `quantity`, as their text form: the problems found with them.
+    fn delivery_problems(quantity: &str, deliveries: &str) -> Vec<(Severity, String)> {
+        let mut dataset = crate::io::json::from_str(
+            &format!(
+                r#"{{"format": "pledge-explorer-dataset", "version": 2,
+                "sources": [{{"id": "s", "title": "A source"}}],
+                "acquisitions": [{{"id": "a", "system": "Howitzer", "category": "artillery", "stage": "delivering",
+                                  "quantity": {quantity}, "sources": ["s"], "confidence": "high"}}]}}"#
+            ),
+            "deliveries.json",
+        )
+        .unwrap();
+        let parsed = crate::model::parse_deliveries(deliveries, &mut dataset.strings).unwrap();
+        dataset.acquisitions[0].deliveries = parsed;
+        validate(&dataset)
+            .into_iter()
+            .filter(|p| p.place.field == "deliveries")
+            .map(|p| (p.severity, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn deliveries_never_exceed_the_order_and_come_in_order_of_date() {
+        let exact = r#"{"count": 10}"#;
+        assert_eq!(delivery_problems(exact, "2024:4; 2025:6 [s]"), vec![], "all ten delivered");
+        let too_many = delivery_problems(exact, "2024:4; 2025:7");
+        assert_eq!(too_many.len(), 1);
+        assert_eq!(too_many[0].0, Severity::Error, "exact figures that cannot both be right");
+        assert!(too_many[0].1.contains("11 delivered, more than the 10 ordered"), "{}", too_many[0].1);
+        let estimated = delivery_problems(exact, "2024:4; 2025:7?");
+        assert_eq!(estimated[0].0, Severity::Warning, "an estimate may be wrong");
+        let about = delivery_problems(r#"{"count": 10, "qualifier": "about"}"#, "2024:11");
+        assert_eq!(about[0].0, Severity::Warning, "so may an approximate order");
+        let unordered = delivery_problems(exact, "2025:4; 2024:6");
+        assert!(unordered.iter().any(|(_, m)| m.contains("not in order of date")), "{unordered:?}");
+        let unknown_source = delivery_problems(exact, "2024:4 [nowhere]");
+        assert_eq!(unknown_source[0].0, Severity::Error);
+    }
 }

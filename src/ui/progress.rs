@@ -30,6 +30,9 @@ type Chosen = (GroupKey, String);
 
 pub struct ProgressState {
     pub by: ProgressBy,
+    /// True once the user chose what progress is shown for; until then a dataset whose acquisitions
+    /// serve no commitment is shown per buyer.
+    by_chosen: bool,
     data: Derived<ProgressKey, ProgressData>,
     /// The row charted over time.
     pub chosen: Option<Chosen>,
@@ -42,6 +45,7 @@ impl Default for ProgressState {
     fn default() -> Self {
         ProgressState {
             by: ProgressBy::Commitment,
+            by_chosen: false,
             data: Derived::default(),
             chosen: None,
             over_time: Derived::default(),
@@ -124,6 +128,7 @@ pub fn progress_ui(
             for by in ProgressBy::ALL {
                 if ui.selectable_value(&mut state.by, by, by.label()).changed() {
                     state.chosen = None;
+                    state.by_chosen = true;
                 }
             }
         });
@@ -136,14 +141,20 @@ pub fn progress_ui(
     });
     ui.label(
         "Target: planned. Announced. Contracted: every order under contract, delivering or delivered included, \
-         each once. Delivered: what their deliveries add up to. Bars are never added together; a solid bar is \
-         exact, approximate and \"at least\" figures, an outline beyond it is \"up to\" ceilings.",
+         each once. Delivered: what their deliveries add up to. Bars are never added together: solid is exact, \
+         lighter approximate and \"at least\", an outline beyond them \"up to\" ceilings.",
     );
     let Some(data) = state.data.value().cloned() else {
         ui.spinner();
         return;
     };
     let rows = &data.progress.rows;
+    let current = state.data.key().is_some_and(|(_, _, by)| *by == state.by);
+    if rows.is_empty() && current && state.by == ProgressBy::Commitment && !state.by_chosen {
+        state.by = ProgressBy::Buyer;
+        ui.ctx().request_repaint();
+        return;
+    }
     if rows.is_empty() {
         let hint = match state.by {
             ProgressBy::Commitment => {
@@ -189,7 +200,8 @@ fn row_ui(index: usize, row: &ProgressRow, state: &mut ProgressState, commands: 
     ui.allocate_ui(egui::vec2(ui.available_width(), ROW_HEIGHT), |ui| {
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
-                let title = format!("{} · {unit} · {} records", row.group, count_text(row.records as usize));
+                let records = if row.records == 1 { "record" } else { "records" };
+                let title = format!("{} · {unit} · {} {records}", row.group, count_text(row.records as usize));
                 let response = ui.selectable_label(chosen, egui::RichText::new(title).strong());
                 if response.on_hover_text("Chart it over time").clicked() {
                     state.chosen = if chosen { None } else { Some((row.key, row.unit.clone())) };
@@ -218,9 +230,11 @@ fn row_ui(index: usize, row: &ProgressRow, state: &mut ProgressState, commands: 
     });
 }
 
-/// A bar's figures: solid (exact, approximate, at least), ceiling (up to), and the words beside it.
+/// A bar's figures: exact (solid), approximate and "at least" (lighter), "up to" (an outline), and the
+/// words beside it.
 struct Figures {
-    solid: u64,
+    exact: u64,
+    soft: u64,
     ceiling: u64,
     text: String,
 }
@@ -232,12 +246,13 @@ impl Figures {
         } else {
             tally.describe()
         };
-        Figures { solid: tally.exact + tally.approximate + tally.at_least, ceiling: tally.up_to, text }
+        Figures { exact: tally.exact, soft: tally.approximate + tally.at_least, ceiling: tally.up_to, text }
     }
 
     fn delivered(delivered: &Delivered) -> Figures {
         Figures {
-            solid: delivered.exact + delivered.approximate + delivered.at_least,
+            exact: delivered.exact,
+            soft: delivered.approximate + delivered.at_least,
             ceiling: delivered.up_to,
             text: delivered.describe(),
         }
@@ -261,9 +276,15 @@ fn bar_ui(label: &str, stage: Stage, figures: &Figures, scale: f32, ui: &mut egu
     let left = rect.left() + LABEL_WIDTH;
     let top = rect.top() + 2.0;
     let color = stage_color(stage, visuals);
-    let solid = width * figures.solid as f32 / scale;
+    let exact = width * figures.exact as f32 / scale;
+    let soft = width * figures.soft as f32 / scale;
+    let solid = exact + soft;
     let ceiling = width * figures.ceiling as f32 / scale;
-    painter.rect_filled(egui::Rect::from_min_size(egui::pos2(left, top), egui::vec2(solid, BAR_HEIGHT)), 2.0, color);
+    painter.rect_filled(egui::Rect::from_min_size(egui::pos2(left, top), egui::vec2(exact, BAR_HEIGHT)), 2.0, color);
+    if soft > 0.0 {
+        let lighter = egui::Rect::from_min_size(egui::pos2(left + exact, top), egui::vec2(soft, BAR_HEIGHT));
+        painter.rect_filled(lighter, 2.0, color.gamma_multiply(0.45));
+    }
     if ceiling > 0.0 {
         let outline = egui::Rect::from_min_size(egui::pos2(left + solid, top), egui::vec2(ceiling, BAR_HEIGHT));
         painter.rect_stroke(outline, 2.0, egui::Stroke::new(1.5, color), egui::StrokeKind::Inside);
