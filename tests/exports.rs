@@ -2,7 +2,7 @@
 //!
 //! - `sipri-trade-register-2024-sample.csv`: real lines of SIPRI's trade register as its website exports it,
 //!   bytes unchanged (Latin-1), from the copy generated 13 Oct 2024 in the public repository
-//!   MJHofmann/SIPRI_BRICS (`trade-register.csv`): its 11-line preamble and header, then 36 lines picked for
+//!   MJHofmann/SIPRI_BRICS (`trade-register.csv`): its 11-line preamble and header, then 26 lines (24 deals) picked for
 //!   what they hold: every money form (`$79 m deal`, `EUR12.6 m deal`, `SEK1.4 b ($161 m) deal`,
 //!   `$17-20 m aid`, `USD2.4 b deal`, a `Part of EUR21 m deal`), `?` in each of the three flag columns, `*`
 //!   and `**` actors, `unknown supplier(s)`, `Wärtsilä` in Latin-1, and two rows split over two lines by
