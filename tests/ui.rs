@@ -912,3 +912,37 @@ fn a_sipri_export_is_imported_and_a_progress_bar_opens_its_records() {
     assert_eq!(app.tables.model().matched, expected);
     assert!(harness.query_all_by_label(&format!("{expected} of {deals}")).next().is_some());
 }
+
+/// A newer SIPRI export brought into a dataset that holds the older one: its deals are updated in place,
+/// the dialog and the message say how many, and one undo takes the whole update back.
+#[test]
+fn a_newer_sipri_export_updates_the_open_dataset_in_one_undo_step() {
+    let mut harness = app();
+    harness.state_mut().request(Message::OpenFile(import_fixture("sipri-trade-register-2024-sample.csv")));
+    step_until(&mut harness, "the export read", |app| app.known_import.is_some());
+    harness.get_by_label("Import as a New Dataset").click();
+    step_until(&mut harness, "the import", |app| app.known_import.is_none());
+    let before = harness.state().document.dataset.acquisitions.clone();
+
+    // The same export, one deal's deliveries gone on into 2024.
+    let folder = tempfile::tempdir().unwrap();
+    let newer = folder.path().join("trade-register-newer.csv");
+    let bytes = std::fs::read(import_fixture("sipri-trade-register-2024-sample.csv")).unwrap();
+    let text: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let text = text.replace(",18,?,2023,New,Produced under licence", ",36,?,2023; 2024,New,Produced under licence");
+    std::fs::write(&newer, text.chars().map(|c| c as u8).collect::<Vec<u8>>()).unwrap();
+    harness.state_mut().request(Message::ImportFile(newer));
+    step_until(&mut harness, "the newer export read", |app| app.known_import.is_some());
+    let unchanged = before.len() - 1;
+    let summary = format!("Into the open dataset: 0 added, 1 changed, {unchanged} unchanged.");
+    assert!(harness.query_by_label(&summary).is_some(), "the dialog says what the update would do");
+    harness.get_by_label("Update the Open Dataset").click();
+    step_until(&mut harness, "the update", |app| app.known_import.is_none());
+    let after = harness.state().document.dataset.acquisitions.clone();
+    assert_eq!(after.len(), before.len(), "updated, not added again");
+    assert_eq!(after.iter().zip(&before).filter(|(a, b)| a != b).count(), 1);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(harness.state().document.dataset.acquisitions, before, "one undo takes the update back");
+}

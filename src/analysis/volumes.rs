@@ -522,19 +522,9 @@ impl QuantityTally {
     /// "700 exact; ≈ 96 approx.; up to 1,000; 1 without a number; framework ceiling up to 1,000 not added".
     pub fn describe(&self) -> String {
         use crate::model::group_thousands as n;
-        let mut parts = Vec::new();
-        if self.exact > 0 || (self.counted > 0 && self.approximate == 0 && self.at_least == 0 && self.up_to == 0) {
-            parts.push(format!("{} exact", n(self.exact as f64, 0)));
-        }
-        if self.approximate > 0 {
-            parts.push(format!("≈ {} approx.", n(self.approximate as f64, 0)));
-        }
-        if self.at_least > 0 {
-            parts.push(format!("at least {}", n(self.at_least as f64, 0)));
-        }
-        if self.up_to > 0 {
-            parts.push(format!("up to {}", n(self.up_to as f64, 0)));
-        }
+        // A count of nought is said as such, not left out.
+        let zero_exact = self.counted > 0 && self.approximate == 0 && self.at_least == 0 && self.up_to == 0;
+        let mut parts = crate::model::count_parts(self.exact, self.approximate, self.at_least, self.up_to, zero_exact);
         if self.unknown > 0 {
             parts.push(format!("{} without a number", count_text(self.unknown as usize)));
         }

@@ -318,6 +318,27 @@ impl Reader {
             ),
         );
         Ok(Acquisition {
+            stage,
+            quantity,
+            value,
+            date,
+            delivery: planned_delivery(comments),
+            deliveries,
+            notes: (!notes.is_empty()).then(|| notes.into()),
+            ..self.deal(id, recipient, supplier, designation, description)
+        })
+    }
+
+    /// A deal of `recipient` from `supplier`, citing SIPRI, with nothing yet known of its figures.
+    fn deal(
+        &mut self,
+        id: Symbol,
+        recipient: &str,
+        supplier: &str,
+        designation: &str,
+        description: &str,
+    ) -> Acquisition {
+        Acquisition {
             id,
             system: self.dataset.intern(designation),
             category: self.dataset.intern(description),
@@ -325,18 +346,18 @@ impl Reader {
             recipient: None,
             agency: None,
             supplier: self.actor(supplier),
-            stage,
-            quantity,
-            value,
-            date,
-            delivery: planned_delivery(comments),
-            deliveries,
+            stage: Stage::Contracted,
+            quantity: None,
+            value: None,
+            date: None,
+            delivery: None,
+            deliveries: Box::default(),
             parent: None,
             commitment: None,
             sources: smallvec::smallvec![self.source],
             confidence: Confidence::Medium,
-            notes: (!notes.is_empty()).then(|| notes.into()),
-        })
+            notes: None,
+        }
     }
 
     /// The per-delivery export: the rows of a deal (by its id, wherever they stand in the file) become
@@ -418,25 +439,12 @@ impl Reader {
             );
             let id = self.id(&[deal]);
             let acquisition = Acquisition {
-                id,
-                system: self.dataset.intern(designation),
-                category: self.dataset.intern(description),
-                buyers: smallvec::smallvec![self.dataset.intern(recipient)],
-                recipient: None,
-                agency: None,
-                supplier: self.actor(supplier),
                 // This export lists deliveries, not how many were ordered, nor whether more are to come.
                 stage: Stage::Delivering,
-                quantity: None,
-                value: None,
                 date,
-                delivery: None,
                 deliveries: Box::new([delivery]),
-                parent: None,
-                commitment: None,
-                sources: smallvec::smallvec![self.source],
-                confidence: Confidence::Medium,
                 notes: Some(notes.into()),
+                ..self.deal(id, recipient, supplier, designation, description)
             };
             deal_at.insert(deal.clone(), self.dataset.acquisitions.len());
             self.push(acquisition, row);

@@ -78,26 +78,33 @@ impl Delivered {
 
     /// "30 exact; ≈ 12 approx.; 1 without a number", or "none" for nothing delivered.
     pub fn describe(&self) -> String {
-        let n = |count: u64| group_thousands(count as f64, 0);
-        let mut parts = Vec::new();
-        if self.exact > 0 {
-            parts.push(format!("{} exact", n(self.exact)));
-        }
-        if self.approximate > 0 {
-            parts.push(format!("≈ {} approx.", n(self.approximate)));
-        }
-        if self.at_least > 0 {
-            parts.push(format!("at least {}", n(self.at_least)));
-        }
-        if self.up_to > 0 {
-            parts.push(format!("up to {}", n(self.up_to)));
-        }
+        let mut parts = count_parts(self.exact, self.approximate, self.at_least, self.up_to, false);
         if self.unknown > 0 {
             let deliveries = if self.unknown == 1 { "delivery" } else { "deliveries" };
             parts.push(format!("{} {deliveries} without a number", self.unknown));
         }
         if parts.is_empty() { "none".to_owned() } else { parts.join("; ") }
     }
+}
+
+/// "700 exact", "≈ 96 approx.", "at least 4", "up to 1,000": each kind of figure apart, those that are not
+/// nought (and "0 exact" when `zero_exact` asks for it).
+pub fn count_parts(exact: u64, approximate: u64, at_least: u64, up_to: u64, zero_exact: bool) -> Vec<String> {
+    let n = |count: u64| group_thousands(count as f64, 0);
+    let mut parts = Vec::new();
+    if exact > 0 || zero_exact {
+        parts.push(format!("{} exact", n(exact)));
+    }
+    if approximate > 0 {
+        parts.push(format!("≈ {} approx.", n(approximate)));
+    }
+    if at_least > 0 {
+        parts.push(format!("at least {}", n(at_least)));
+    }
+    if up_to > 0 {
+        parts.push(format!("up to {}", n(up_to)));
+    }
+    parts
 }
 
 /// Writes deliveries in their text form.
