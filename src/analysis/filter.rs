@@ -369,8 +369,13 @@ fn served_commitments(
             break;
         }
     }
-    let framework_commitment = dataset.acquisitions.iter().filter_map(|a| a.commitment.map(|c| (a.id, c))).collect();
-    (chosen, framework_commitment)
+    (chosen, framework_commitments(dataset))
+}
+
+/// By acquisition id, the commitment the acquisition names: what the national orders under a framework
+/// contract serve through it.
+pub fn framework_commitments(dataset: &Dataset) -> std::collections::HashMap<Symbol, Symbol> {
+    dataset.acquisitions.iter().filter_map(|a| a.commitment.map(|c| (a.id, c))).collect()
 }
 
 #[cfg(test)]

@@ -170,9 +170,7 @@ impl Served {
                 (c.id, chain)
             })
             .collect();
-        let framework_commitment =
-            dataset.acquisitions.iter().filter_map(|a| a.commitment.map(|commitment| (a.id, commitment))).collect();
-        Served { chains, framework_commitment }
+        Served { chains, framework_commitment: super::filter::framework_commitments(dataset) }
     }
 
     fn commitments_of(&self, record: &Acquisition) -> &[Symbol] {

@@ -308,12 +308,8 @@ fn chart_ui(row: &ProgressRow, over_time: &OverTime, ui: &mut egui::Ui) {
         series.iter().map(|&(year, count)| [f64::from(year), count as f64]).collect()
     };
     let target = row.target.exact + row.target.approximate + row.target.at_least;
-    let dark = ui.visuals().dark_mode;
-    let color = |stage: Stage| {
-        let [r, g, b] = crate::palette::stage_rgb(stage);
-        let color = egui::Color32::from_rgb(r, g, b);
-        if dark { color.lerp_to_gamma(egui::Color32::WHITE, 0.35) } else { color }
-    };
+    let visuals = ui.visuals().clone();
+    let color = |stage: Stage| stage_color(stage, &visuals);
     Plot::new("progress_over_time")
         .legend(Legend::default())
         .allow_scroll(false)
