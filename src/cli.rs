@@ -1,4 +1,5 @@
-//! The command line: `check`, `convert`, `summary`, `schema`, or a file to open in the GUI.
+//! The command line: `check`, `convert`, `summary`, `report`, `import`, `diff`, `schema`, or a file to open
+//! in the GUI.
 //! Exit codes: 0 success, 1 bad data or a failed operation, 2 bad usage (clap's own).
 
 use std::io::{Read, Write};
@@ -110,6 +111,18 @@ pub enum Command {
         #[arg(short, long)]
         output: String,
     },
+    /// Compare two versions of a dataset: records added, removed and changed (matched by id), each change
+    /// field by field, and the effect on the totals. Exit 0 when they hold the same data (a change of format,
+    /// layout or record order is no change), 1 when they differ or a file cannot be read.
+    Diff {
+        /// The older version (JSON, a CSV table, a folder of CSV tables, a workbook, or `-`).
+        old: String,
+        /// The newer version.
+        new: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the JSON Schema of the dataset format.
     Schema,
 }
@@ -203,6 +216,7 @@ pub fn run(command: Command) -> ExitCode {
             let request = ImportRequest { options, mapping, save_mapping, into, duplicates };
             import(&file, &request, &output)
         }
+        Command::Diff { old, new, json } => diff(&old, &new, json),
         Command::Schema => print(&io::schema::dataset_schema()),
     };
     match result {
@@ -380,19 +394,27 @@ fn import_known(
 }
 
 /// Makes an import's changes to a dataset.
-fn apply(dataset: &mut Dataset, strings: crate::model::Interner, changes: Vec<crate::mapping::Change>) {
+fn apply(dataset: &mut Dataset, strings: crate::model::Interner, changes: Vec<crate::model::Change>) {
     dataset.strings = strings;
-    for change in changes {
-        match change {
-            crate::mapping::Change::Add(record) => {
-                let end = dataset.len(record.collection());
-                dataset.insert(end, record);
-            }
-            crate::mapping::Change::Replace(index, record) => {
-                dataset.replace(index, record);
-            }
-        }
+    dataset.apply(changes);
+}
+
+fn diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
+    if old == "-" && new == "-" {
+        return Err("only one of the two datasets can be read from standard input".to_owned());
     }
+    let (before, _) = load_input(Some(old), None).map_err(|error| error.to_string())?;
+    let (after, _) = load_input(Some(new), None).map_err(|error| error.to_string())?;
+    let diff = crate::compare::diff(&before, &after);
+    let text = if json {
+        let mut text = serde_json::to_string_pretty(&diff.json(old, new)).map_err(|error| error.to_string())?;
+        text.push('\n');
+        text
+    } else {
+        diff.text(old, new)
+    };
+    print(&text)?;
+    Ok(if diff.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn summary(file: Option<&str>, by: GroupBy, json: bool) -> Result<ExitCode, String> {

@@ -10,6 +10,7 @@ pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
+pub mod compare;
 #[cfg(feature = "gui")]
 pub mod context;
 pub mod io;

@@ -133,7 +133,7 @@ impl PledgeApp {
 }
 
 /// The edits that make an import's changes, each insert at the end of its collection.
-fn edits(dataset: &crate::model::Dataset, changes: Vec<Change>) -> Vec<Edit> {
+pub(crate) fn edits(dataset: &crate::model::Dataset, changes: Vec<Change>) -> Vec<Edit> {
     let mut ends: std::collections::HashMap<crate::model::Collection, usize> = std::collections::HashMap::new();
     changes
         .into_iter()
@@ -146,6 +146,8 @@ fn edits(dataset: &crate::model::Dataset, changes: Vec<Change>) -> Vec<Edit> {
                 Edit::Insert { index, record }
             }
             Change::Replace(index, record) => Edit::Replace { index, record },
+            Change::Remove(collection, index) => Edit::Remove { collection, index },
+            Change::Meta(meta) => Edit::Meta(meta),
         })
         .collect()
 }

@@ -15,6 +15,8 @@ pub enum Edit {
     Insert { index: usize, record: Record },
     /// Remove the record at `index` of `collection`.
     Remove { collection: Collection, index: usize },
+    /// Put these details in place of the dataset's.
+    Meta(Box<crate::model::Meta>),
     /// Several edits as one step (an import appended to the dataset), applied in order.
     Batch(Vec<Edit>),
 }
@@ -35,6 +37,7 @@ impl Edit {
                 // Nothing to remove: the inverse of nothing is nothing, expressed as a no-op removal.
                 None => Edit::Remove { collection, index: usize::MAX },
             },
+            Edit::Meta(meta) => Edit::Meta(Box::new(std::mem::replace(&mut dataset.meta, *meta))),
             Edit::Batch(edits) => {
                 let mut inverses: Vec<Edit> = edits.into_iter().map(|edit| edit.apply(dataset)).collect();
                 inverses.reverse();
@@ -47,7 +50,7 @@ impl Edit {
     pub fn target(&self) -> Option<(Collection, usize)> {
         match self {
             Edit::Replace { index, record } | Edit::Insert { index, record } => Some((record.collection(), *index)),
-            Edit::Remove { .. } => None,
+            Edit::Remove { .. } | Edit::Meta(_) => None,
             Edit::Batch(edits) => edits.first().and_then(Edit::target),
         }
     }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::io::tabular::{Cell, Stretch, Table, parse_number};
 use crate::model::fields::{self, Kind};
+pub use crate::model::Change;
 use crate::model::{Acquisition, Collection, Dataset, Interner, PartialDate, Record, Source, Symbol, Vocabulary};
 
 /// What a column becomes.
@@ -723,15 +724,6 @@ impl OnDuplicate {
             OnDuplicate::Update => "update",
         }
     }
-}
-
-/// One change an import makes to a dataset.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Change {
-    /// Add the record at the end of its collection.
-    Add(Record),
-    /// Put the record in place of the acquisition at this index.
-    Replace(usize, Record),
 }
 
 /// What adding `imported` to `dataset` changes, for one undoable step: the actors the dataset lacks, the

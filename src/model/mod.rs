@@ -484,6 +484,19 @@ impl Record {
     }
 }
 
+/// One change to a dataset, as an import or a merge proposes it; the app makes each an undoable edit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Add the record at the end of its collection.
+    Add(Record),
+    /// Put the record in place of the one at this index of its collection.
+    Replace(usize, Record),
+    /// Remove the record at this index of the collection.
+    Remove(Collection, usize),
+    /// Put these details in place of the dataset's.
+    Meta(Box<Meta>),
+}
+
 impl Dataset {
     /// A copy of the record at `index` of `collection`.
     pub fn record(&self, collection: Collection, index: usize) -> Option<Record> {
@@ -539,6 +552,25 @@ impl Dataset {
             Collection::Events => take(&mut self.events, index, Record::Event),
             Collection::Commitments => take(&mut self.commitments, index, Record::Commitment),
             Collection::Acquisitions => take(&mut self.acquisitions, index, Record::Acquisition),
+        }
+    }
+
+    /// Makes `changes` in order, without undo (the command line).
+    pub fn apply(&mut self, changes: Vec<Change>) {
+        for change in changes {
+            match change {
+                Change::Add(record) => {
+                    let end = self.len(record.collection());
+                    self.insert(end, record);
+                }
+                Change::Replace(index, record) => {
+                    self.replace(index, record);
+                }
+                Change::Remove(collection, index) => {
+                    self.remove(collection, index);
+                }
+                Change::Meta(meta) => self.meta = *meta,
+            }
         }
     }
 

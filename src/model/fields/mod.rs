@@ -11,10 +11,7 @@ mod tables;
 
 use std::ops::Deref;
 
-use super::{
-    Acquisition, Actor, Collection, Commitment, Currency, Dataset, Event, FuzzyDate, Interner, Record, Source, Symbol,
-    Vocabulary,
-};
+use super::{Collection, Currency, Dataset, FuzzyDate, Interner, Record, Symbol, Vocabulary};
 
 /// What a field holds: how its text is checked and which widget edits it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -317,6 +314,7 @@ pub trait Table: Clone + Sized + 'static {
 
     /// A record with this id and every other field empty or at its first value.
     fn blank(id: Symbol) -> Self;
+    fn id(&self) -> Symbol;
     fn all(dataset: &Dataset) -> &[Self];
     fn into_record(self) -> Record;
 }
@@ -325,29 +323,30 @@ pub trait Table: Clone + Sized + 'static {
 macro_rules! per_collection {
     ($collection:expr, $T:ident => $body:expr) => {
         match $collection {
-            Collection::Actors => {
-                type $T = Actor;
+            $crate::model::Collection::Actors => {
+                type $T = $crate::model::Actor;
                 $body
             }
-            Collection::Sources => {
-                type $T = Source;
+            $crate::model::Collection::Sources => {
+                type $T = $crate::model::Source;
                 $body
             }
-            Collection::Events => {
-                type $T = Event;
+            $crate::model::Collection::Events => {
+                type $T = $crate::model::Event;
                 $body
             }
-            Collection::Commitments => {
-                type $T = Commitment;
+            $crate::model::Collection::Commitments => {
+                type $T = $crate::model::Commitment;
                 $body
             }
-            Collection::Acquisitions => {
-                type $T = Acquisition;
+            $crate::model::Collection::Acquisitions => {
+                type $T = $crate::model::Acquisition;
                 $body
             }
         }
     };
 }
+pub(crate) use per_collection;
 
 /// The fields of a collection, in file order.
 pub fn specs(collection: Collection) -> Vec<&'static Spec> {

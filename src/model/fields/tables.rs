@@ -207,6 +207,10 @@ impl Table for Actor {
         Actor { id, name: String::new(), kind: ActorKind::State, provenance: provenance() }
     }
 
+    fn id(&self) -> Symbol {
+        self.id
+    }
+
     fn all(dataset: &Dataset) -> &[Self] {
         &dataset.actors
     }
@@ -249,6 +253,10 @@ impl Table for Source {
             accessed: None,
             notes: String::new(),
         }
+    }
+
+    fn id(&self) -> Symbol {
+        self.id
     }
 
     fn all(dataset: &Dataset) -> &[Self] {
@@ -325,6 +333,10 @@ impl Table for Event {
             related: Vec::new(),
             provenance: provenance(),
         }
+    }
+
+    fn id(&self) -> Symbol {
+        self.id
     }
 
     fn all(dataset: &Dataset) -> &[Self] {
@@ -508,6 +520,10 @@ impl Table for Commitment {
             parent: None,
             provenance: provenance(),
         }
+    }
+
+    fn id(&self) -> Symbol {
+        self.id
     }
 
     fn all(dataset: &Dataset) -> &[Self] {
@@ -771,6 +787,10 @@ impl Table for Acquisition {
             confidence: Confidence::Low,
             notes: None,
         }
+    }
+
+    fn id(&self) -> Symbol {
+        self.id
     }
 
     fn all(dataset: &Dataset) -> &[Self] {
