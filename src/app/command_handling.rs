@@ -65,6 +65,11 @@ impl PledgeApp {
             UserCommand::DeleteRecord => self.delete_record(),
             UserCommand::ShowPlots => self.main = ui::MainView::Plots,
             UserCommand::ShowProgress => self.main = ui::MainView::Progress,
+            UserCommand::CompareWith => self.pick(PathPurpose::Compare, ctx),
+            UserCommand::ShowChanges => match self.comparison {
+                Some(_) => self.main = ui::MainView::Changes,
+                None => self.notifications.info("Nothing is being compared: File > Compare With… picks a version"),
+            },
             UserCommand::ShowTimeline => self.main = ui::MainView::Timeline,
             UserCommand::ExportTimelineSvg | UserCommand::ExportTimelinePng => {
                 self.main = ui::MainView::Timeline;
@@ -100,6 +105,16 @@ impl PledgeApp {
             Message::ImportFile(path) => self.open_import(path, ctx),
             Message::RunImport { append: false } => self.guarded(Guarded::NewFromImport, ctx),
             Message::RunImport { append: true } => self.run_import(true, ctx),
+            Message::CompareWith(path) => self.compare_with(path, ctx),
+            Message::TakeChanges { proposals, meta, with_conflicts } => {
+                self.take_changes(&proposals, meta, with_conflicts);
+            }
+            Message::CloseComparison => {
+                self.comparison = None;
+                if self.main == ui::MainView::Changes {
+                    self.main = ui::MainView::Tables;
+                }
+            }
             Message::CloseImport => {
                 self.import = None;
                 self.known_import = None;
@@ -149,7 +164,7 @@ impl PledgeApp {
             Message::Notify(text) => self.notifications.info(text),
             Message::RetryView => self.failed_view = None,
             Message::Select(collection, index) => {
-                if matches!(self.main, ui::MainView::Plots | ui::MainView::Progress) {
+                if matches!(self.main, ui::MainView::Plots | ui::MainView::Progress | ui::MainView::Changes) {
                     self.main = ui::MainView::Tables;
                 }
                 self.tab = collection;
@@ -233,7 +248,7 @@ impl PledgeApp {
                 let extension = self.report_choice.as_ref().map_or("html", |c| c.extension());
                 Some(folder.join(format!("{}-report.{extension}", file_stem(&self.document))))
             }
-            PathPurpose::Open | PathPurpose::Import => Some(folder.join("")),
+            PathPurpose::Open | PathPurpose::Import | PathPurpose::Compare => Some(folder.join("")),
         }
         .map(|path| path.display().to_string());
         self.tasks.pick(purpose, suggested, ctx);
@@ -250,6 +265,10 @@ impl PledgeApp {
         self.autosaved_generation = self.document.generation;
         self.tables = Default::default();
         self.editor = Default::default();
+        self.comparison = None;
+        if self.main == ui::MainView::Changes {
+            self.main = ui::MainView::Tables;
+        }
     }
 
     pub(super) fn discard_recovery(&mut self) {
@@ -309,6 +328,7 @@ impl PledgeApp {
                     PathPurpose::TimelineSvg => self.export_timeline(path, false, ctx),
                     PathPurpose::TimelinePng => self.export_timeline(path, true, ctx),
                     PathPurpose::Report => self.write_report(path, ctx),
+                    PathPurpose::Compare => self.handle(Message::CompareWith(path), ctx),
                 },
                 Outcome::Picked { path: None, .. } => self.tasks.after_save = None,
                 Outcome::NoNativeDialog { purpose, suggested } => {
@@ -352,6 +372,7 @@ impl PledgeApp {
                 },
                 Outcome::TableRead(result) => self.table_read(*result),
                 Outcome::Imported { append, result } => self.imported(append, *result),
+                Outcome::ReadForComparison { path, result } => self.read_for_comparison(path, *result),
                 Outcome::Autosaved(result) => {
                     if let Err(error) = result {
                         self.notifications.error(format!("Could not write the recovery copy: {error}"));

@@ -8,6 +8,7 @@
 
 mod autosave;
 pub mod command_handling;
+mod compare;
 mod exports;
 mod import;
 mod records;
@@ -97,6 +98,8 @@ pub struct PledgeApp {
     pub import: Option<ui::import::ImportState>,
     /// The dialog for an export the app knows (SIPRI's, Kiel's), while open.
     pub known_import: Option<ui::known_import::KnownImportState>,
+    /// The comparison with another version, while open.
+    pub comparison: Option<ui::changes::Comparison>,
     /// The title last sent to the window.
     window_title: String,
     tasks: Tasks,
@@ -138,6 +141,7 @@ impl PledgeApp {
             dialogs: Dialogs::default(),
             import: None,
             known_import: None,
+            comparison: None,
             window_title: String::new(),
             tasks: Tasks::default(),
             recovery: options.recovery,
@@ -232,6 +236,9 @@ impl eframe::App for PledgeApp {
             self.window_title = title;
         }
 
+        if let Some(comparison) = &mut self.comparison {
+            comparison.refresh(&self.document.dataset, self.document.generation, &ctx);
+        }
         let view = ui::View {
             document: &self.document,
             settings: &self.settings,
@@ -239,6 +246,8 @@ impl eframe::App for PledgeApp {
             main: self.main,
             selection: self.selection,
             busy: self.tasks.busy_label(),
+            comparing: self.comparison.is_some(),
+            compared: self.comparison.as_ref().and_then(|c| c.current(self.document.generation)),
         };
         ui::menu_bar::menu_bar_ui(&view, &mut commands, ui);
         ui::status_bar::status_bar_ui(&view, &self.notifications, &mut commands, ui);
@@ -271,6 +280,12 @@ impl eframe::App for PledgeApp {
                     ui::MainView::Progress => {
                         ui::progress::progress_ui(&view, &self.filter, &mut self.progress, &mut commands, ui);
                     }
+                    ui::MainView::Changes => match &mut self.comparison {
+                        Some(comparison) => ui::changes::changes_ui(&view, comparison, &mut commands, ui),
+                        None => {
+                            ui.label("Nothing is being compared: File > Compare With… picks a version to compare.");
+                        }
+                    },
                 }
             }));
             if let Err(payload) = outcome {

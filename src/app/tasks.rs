@@ -50,6 +50,11 @@ pub enum Outcome {
         result: Result<(), TaskError>,
     },
     Autosaved(Result<(), SaveError>),
+    /// Another version read to compare with, and the open file as last saved (the common base) when asked.
+    ReadForComparison {
+        path: PathBuf,
+        result: Box<Result<(Dataset, Option<Dataset>), LoadError>>,
+    },
     /// A table read for the import dialog.
     TableRead(Box<Result<crate::ui::import::Opened, LoadError>>),
     /// A table read through a mapping: as a new dataset or to add to the open one.
@@ -115,7 +120,7 @@ impl Tasks {
             let started = Instant::now();
             let dialog = purpose.native_dialog(suggested.as_deref());
             let path = match purpose {
-                PathPurpose::Open | PathPurpose::Import => dialog.pick_file(),
+                PathPurpose::Open | PathPurpose::Import | PathPurpose::Compare => dialog.pick_file(),
                 PathPurpose::SaveAs
                 | PathPurpose::ExportSvg
                 | PathPurpose::ExportPng
@@ -130,6 +135,19 @@ impl Tasks {
             } else {
                 Outcome::Picked { purpose, path }
             }
+        });
+    }
+
+    /// Reads `path` to compare the open dataset with, and `base` (the open file as last saved) beside it.
+    pub fn read_for_comparison(&mut self, path: PathBuf, base: Option<PathBuf>, ctx: &egui::Context) {
+        let label = format!("Reading {}…", path.display());
+        self.spawn(&label, ctx, move || {
+            let other = crate::io::load_path(&path, None);
+            let result = other.and_then(|other| {
+                let base = base.map(|base| crate::io::load_path(&base, None)).transpose()?;
+                Ok((other, base))
+            });
+            Outcome::ReadForComparison { path, result: Box::new(result) }
         });
     }
 

@@ -313,3 +313,43 @@ fn meta_with(ours: &Meta, theirs: &Meta, keys: &[&str]) -> Meta {
     }
     meta
 }
+
+/// What the tables mark in one of our records while a comparison is open.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordMark {
+    /// Taking the proposal removes the record.
+    pub removed: bool,
+    /// The fields the other version has otherwise: key, their text, and whether it is a conflict.
+    pub fields: Vec<(&'static str, String, bool)>,
+}
+
+impl RecordMark {
+    /// The change in a column: its field, or a part of it ("quantity_unit" in the "quantity" column).
+    pub fn column(&self, key: &str) -> Option<&(&'static str, String, bool)> {
+        self.fields.iter().find(|(field, _, _)| {
+            *field == key || field.strip_prefix(key).is_some_and(|rest| rest.starts_with('_'))
+        })
+    }
+}
+
+/// Our records the proposals touch, by collection and place.
+pub type Marks = FxHashMap<(Collection, usize), RecordMark>;
+
+impl Merge {
+    pub fn marks(&self) -> Marks {
+        self.proposals
+            .iter()
+            .filter_map(|proposal| {
+                let at = proposal.ours_index?;
+                let mark = match proposal.kind {
+                    ChangeKind::Removed => RecordMark { removed: true, fields: Vec::new() },
+                    _ => RecordMark {
+                        removed: false,
+                        fields: proposal.fields.iter().map(|f| (f.key, f.theirs.clone(), f.conflict)).collect(),
+                    },
+                };
+                Some(((proposal.collection, at), mark))
+            })
+            .collect()
+    }
+}

@@ -21,6 +21,8 @@ pub enum UserCommand {
     ExportXlsx,
     /// Ask what report to write (format, title, sections, filter).
     SaveReport,
+    /// Compare the open dataset with another file: what differs, and merge it in.
+    CompareWith,
     Undo,
     Redo,
     Find,
@@ -37,6 +39,8 @@ pub enum UserCommand {
     ExportTimelinePng,
     ShowPlots,
     ShowProgress,
+    /// The Changes view of the comparison open.
+    ShowChanges,
     ExportPlotSvg,
     ExportPlotPng,
     ToggleEditor,
@@ -57,7 +61,7 @@ const COMMAND_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND }
 
 impl UserCommand {
     /// Every command, in menu order: what the palette lists.
-    pub const ALL: [UserCommand; 35] = [
+    pub const ALL: [UserCommand; 37] = [
         UserCommand::New,
         UserCommand::Open,
         UserCommand::OpenPath,
@@ -67,6 +71,7 @@ impl UserCommand {
         UserCommand::ExportCsv,
         UserCommand::ExportXlsx,
         UserCommand::SaveReport,
+        UserCommand::CompareWith,
         UserCommand::Undo,
         UserCommand::Redo,
         UserCommand::Find,
@@ -83,6 +88,7 @@ impl UserCommand {
         UserCommand::ExportTimelinePng,
         UserCommand::ShowPlots,
         UserCommand::ShowProgress,
+        UserCommand::ShowChanges,
         UserCommand::ExportPlotSvg,
         UserCommand::ExportPlotPng,
         UserCommand::ToggleEditor,
@@ -148,6 +154,8 @@ impl UserCommand {
             UserCommand::ExportTimelinePng => "Export Timeline as PNG…",
             UserCommand::ShowPlots => "Show Plots",
             UserCommand::ShowProgress => "Show Progress",
+            UserCommand::CompareWith => "Compare With…",
+            UserCommand::ShowChanges => "Show Changes",
             UserCommand::ExportPlotSvg => "Export Plot as SVG…",
             UserCommand::ExportPlotPng => "Export Plot as PNG…",
             UserCommand::ToggleEditor => "Record Editor",
@@ -184,6 +192,7 @@ impl UserCommand {
             UserCommand::ShowTimeline => shortcut(Modifiers::COMMAND, Key::Num6),
             UserCommand::ShowPlots => shortcut(Modifiers::COMMAND, Key::Num7),
             UserCommand::ShowProgress => shortcut(Modifiers::COMMAND, Key::Num8),
+            UserCommand::ShowChanges => shortcut(Modifiers::COMMAND, Key::Num9),
             UserCommand::CommandPalette => shortcut(COMMAND_SHIFT, Key::P),
             UserCommand::Quit => shortcut(Modifiers::COMMAND, Key::Q),
             _ => None,

@@ -23,6 +23,17 @@ pub enum Message {
         append: bool,
     },
     CloseImport,
+    /// Compare the open dataset with this file (and with the open file as last saved, their common base).
+    CompareWith(PathBuf),
+    /// Take proposals of the comparison (by index in its list) into the dataset as one undoable step; the
+    /// dataset's details too when `meta`; conflicts only when `with_conflicts`.
+    TakeChanges {
+        proposals: Vec<usize>,
+        meta: bool,
+        with_conflicts: bool,
+    },
+    /// End the comparison.
+    CloseComparison,
     /// Save to this path (the path field, tests).
     SaveTo(PathBuf),
     /// Write the report chosen in the report dialog to this path.

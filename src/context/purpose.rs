@@ -40,6 +40,8 @@ pub enum PathPurpose {
     TimelineSvg,
     TimelinePng,
     Report,
+    /// Another version of the dataset to compare with.
+    Compare,
 }
 
 impl PathPurpose {
@@ -70,13 +72,19 @@ impl PathPurpose {
                 dialog.set_title("Export the timeline as PNG").add_filter("PNG image", &["png"])
             }
             PathPurpose::Report => dialog.set_title("Save the report"),
+            PathPurpose::Compare => dialog
+                .set_title("Compare with another version")
+                .add_filter("Pledge Explorer dataset", &["json"])
+                .add_filter("CSV table", &["csv"])
+                .add_filter("Excel workbook", &["xlsx"]),
         };
         let suggested = suggested.map(std::path::Path::new);
         let dialog = match suggested.and_then(|path| path.parent()).filter(|folder| folder.is_dir()) {
             Some(folder) => dialog.set_directory(folder),
             None => dialog,
         };
-        let names_a_file = !matches!(self, PathPurpose::Open | PathPurpose::Import | PathPurpose::ExportCsv);
+        let names_a_file =
+            !matches!(self, PathPurpose::Open | PathPurpose::Import | PathPurpose::ExportCsv | PathPurpose::Compare);
         match suggested.and_then(|path| path.file_name()).filter(|_| names_a_file) {
             Some(name) => dialog.set_file_name(name.to_string_lossy()),
             None => dialog,
@@ -95,6 +103,7 @@ impl PathPurpose {
             PathPurpose::TimelineSvg => "Export the timeline as SVG",
             PathPurpose::TimelinePng => "Export the timeline as PNG",
             PathPurpose::Report => "Save the report",
+            PathPurpose::Compare => "Compare with another version",
         }
     }
 
@@ -111,6 +120,7 @@ impl PathPurpose {
             PathPurpose::TimelineSvg => Message::ExportTimelineTo { path, png: false },
             PathPurpose::TimelinePng => Message::ExportTimelineTo { path, png: true },
             PathPurpose::Report => Message::SaveReportTo(path),
+            PathPurpose::Compare => Message::CompareWith(path),
         }
     }
 }

@@ -34,6 +34,8 @@ pub fn menu_bar_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui::
                     item(ui, command, !busy, commands);
                 }
                 ui.separator();
+                item(ui, UserCommand::CompareWith, !busy, commands);
+                ui.separator();
                 item(ui, UserCommand::Quit, true, commands);
             });
             ui.menu_button("Edit", |ui| {
@@ -57,6 +59,7 @@ pub fn menu_bar_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui::
                 for command in [UserCommand::ShowTimeline, UserCommand::ShowPlots, UserCommand::ShowProgress] {
                     item(ui, command, true, commands);
                 }
+                item(ui, UserCommand::ShowChanges, view.comparing, commands);
                 ui.separator();
                 let editor = if view.settings.editor_open { "Hide Record Editor" } else { "Show Record Editor" };
                 labelled_item(ui, UserCommand::ToggleEditor, editor, true, commands);

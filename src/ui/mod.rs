@@ -1,6 +1,7 @@
 //! Views: one file per view. They read the shared state (`crate::context`) through a [`View`] and send
 //! [`Message`](crate::context::Message)s; none of them changes the document, and none imports the app.
 
+pub mod changes;
 pub mod derived;
 pub mod dialogs;
 pub mod editor;
@@ -17,7 +18,7 @@ pub mod timeline;
 use crate::context::{Document, Settings};
 use crate::model::Collection;
 
-/// What the central area shows: a table, the timeline, the plots or the progress view.
+/// What the central area shows: a table, the timeline, the plots, the progress view or the changes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MainView {
     #[default]
@@ -25,6 +26,8 @@ pub enum MainView {
     Timeline,
     Plots,
     Progress,
+    /// The changes of the version compared with.
+    Changes,
 }
 
 impl MainView {
@@ -34,6 +37,7 @@ impl MainView {
             MainView::Timeline => "timeline",
             MainView::Plots => "plots",
             MainView::Progress => "progress",
+            MainView::Changes => "changes",
         }
     }
 }
@@ -49,4 +53,8 @@ pub struct View<'a> {
     pub selection: Option<(Collection, usize)>,
     /// What runs in the background, if anything ("Saving …").
     pub busy: Option<&'a str>,
+    /// True while a comparison is open.
+    pub comparing: bool,
+    /// While a comparison is open and up to date: what the other version has otherwise, for the tables.
+    pub compared: Option<std::sync::Arc<changes::Compared>>,
 }

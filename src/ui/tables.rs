@@ -13,6 +13,7 @@ use crate::analysis::filter::Filter;
 use crate::analysis::table::{DisplayRow, Sort, TableModel, build};
 use crate::context::{Message, UserCommand};
 use crate::model::countries::Alliance;
+use crate::compare::merge::RecordMark;
 use crate::model::fields::{self, Spec};
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol, count_text};
 
@@ -207,6 +208,9 @@ pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui:
         }
         if ui.selectable_label(view.main == MainView::Progress, "Progress").clicked() {
             commands.push(UserCommand::ShowProgress.into());
+        }
+        if view.comparing && ui.selectable_label(view.main == MainView::Changes, "Changes").clicked() {
+            commands.push(UserCommand::ShowChanges.into());
         }
     });
 }
@@ -455,12 +459,13 @@ fn table_ui(view: &View<'_>, state: &mut TablesState, commands: &mut Vec<Message
                 let index = display.index as usize;
                 row.set_selected(selected == Some(index) || state.marked.contains(&index));
                 let cells = fields::shown_row(dataset, collection, index, &columns);
+                let mark = view.compared.as_ref().and_then(|compared| compared.marks.get(&(collection, index)));
                 // Where each cell starts on screen, as the user resized the columns, to find the column of
                 // a double-click.
                 let mut lefts = Vec::with_capacity(columns.len());
                 for (position, (spec, cell)) in columns.iter().zip(cells).enumerate() {
                     let (rect, _) = row.col(|ui| {
-                        cell_ui(dataset, collection, display, position, spec, cell, state, commands, ui);
+                        cell_ui(dataset, collection, display, position, spec, cell, mark, state, commands, ui);
                     });
                     lefts.push(rect.left());
                 }
@@ -492,6 +497,7 @@ fn cell_ui(
     position: usize,
     spec: &Spec,
     cell: String,
+    mark: Option<&RecordMark>,
     state: &mut TablesState,
     commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
@@ -536,7 +542,24 @@ fn cell_ui(
         Some(color) => text.color(color),
         None => text,
     };
-    ui.add(egui::Label::new(text).truncate().selectable(false));
+    // A comparison is open: a cell the other version has otherwise is tinted, and says what it has there.
+    let compared = mark.and_then(|mark| match mark.column(spec.key) {
+        Some((_, theirs, conflict)) => {
+            let theirs = if theirs.is_empty() { "(empty)" } else { theirs.as_str() };
+            let what = if *conflict { "Conflict: theirs has" } else { "The other version has" };
+            Some((*conflict, format!("{what} {theirs}")))
+        }
+        None if mark.removed => Some((false, "Not in the other version".to_owned())),
+        None => None,
+    });
+    if let Some((conflict, _)) = &compared {
+        let tint = if *conflict { ui.visuals().error_fg_color } else { ui.visuals().warn_fg_color };
+        ui.painter().rect_filled(ui.max_rect(), 2.0, tint.gamma_multiply(0.25));
+    }
+    let label = ui.add(egui::Label::new(text).truncate().selectable(false));
+    if let Some((_, hover)) = compared {
+        label.on_hover_text(hover);
+    }
 }
 
 fn commit_edit(dataset: &Dataset, collection: Collection, state: &mut TablesState, commands: &mut Vec<Message>) {
