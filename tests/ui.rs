@@ -173,19 +173,51 @@ fn add_duplicate_and_delete_are_undoable() {
     assert!(!harness.state().document.is_modified());
 }
 
+/// Saving edits shows the change log entry drafted from them: answers it with `button`.
+fn answer_changelog(harness: &mut Harness<'static, PledgeApp>, button: &str) {
+    step_until(harness, "the change log entry", |app| app.dialogs.changelog.is_some());
+    harness.get_by_label(button).click();
+    harness.run_steps(2);
+}
+
 #[test]
-fn save_writes_the_edits_and_reloading_gives_them_back() {
+fn save_writes_the_edits_with_a_change_log_entry_and_reloading_gives_them_back() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("saved.json");
     let mut harness = app();
     harness.get_by_label("Add").click();
     harness.run_steps(2);
     harness.state_mut().request(Message::SaveTo(path.clone()));
+    step_until(&mut harness, "the change log entry", |app| app.dialogs.changelog.is_some());
+    let draft = harness.state().dialogs.changelog.as_ref().unwrap().entry.clone();
+    assert_eq!(draft, "Added acquisition: new-acquisition.");
+    let entry = harness.get_by_role_and_label(Role::MultilineTextInput, "Change log entry");
+    entry.focus();
+    harness.key_press(Key::End);
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Change log entry").type_text(" A placeholder.");
+    harness.run_steps(2);
+    harness.get_by_label("Save with This Entry").click();
     step_until(&mut harness, "the save", |app| !app.document.is_modified());
     assert_eq!(harness.state().document.path.as_deref(), Some(path.as_path()));
     let reloaded = io::load_path(&path, None).unwrap();
     assert_eq!(io::json::to_string(&reloaded), io::json::to_string(&harness.state().document.dataset));
     assert_eq!(reloaded.acquisitions.len(), 23);
+    let last = reloaded.meta.changelog.last().unwrap();
+    assert_eq!(last.text, "Added acquisition: new-acquisition. A placeholder.");
+    assert_eq!(last.date, pledge_explorer::model::FuzzyDate::today());
+
+    // The entry is an edit like any other: undo takes it back (and the data is unsaved again).
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(harness.state().document.dataset.meta.changelog.len(), reloaded.meta.changelog.len() - 1);
+
+    // Nothing changed since the last save: no entry is asked for.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(2);
+    assert!(!harness.state().document.is_modified());
+    harness.state_mut().request(Message::SaveTo(path.clone()));
+    harness.run_steps(3);
+    assert!(harness.state().dialogs.changelog.is_none());
 }
 
 #[test]
@@ -196,6 +228,7 @@ fn a_failed_save_keeps_the_edits_unsaved_and_says_why() {
     harness.get_by_label("Add").click();
     harness.run_steps(2);
     harness.state_mut().request(Message::SaveTo(path.clone()));
+    answer_changelog(&mut harness, "Save Without an Entry");
     step_until(&mut harness, "the save to fail", |app| {
         !app.is_busy() && app.notifications.log.iter().any(|m| m.text.contains("could not save"))
     });
@@ -213,6 +246,7 @@ fn a_save_to_a_full_disk_keeps_the_old_file_and_the_edits_unsaved() {
     harness.get_by_label("Add").click();
     harness.run_steps(2);
     harness.state_mut().request(Message::SaveTo(path.clone()));
+    answer_changelog(&mut harness, "Save Without an Entry");
     step_until(&mut harness, "the save to fail", |app| {
         !app.is_busy() && app.notifications.log.iter().any(|m| m.text.contains("No space left"))
     });
@@ -945,4 +979,135 @@ fn a_newer_sipri_export_updates_the_open_dataset_in_one_undo_step() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run_steps(2);
     assert_eq!(harness.state().document.dataset.acquisitions, before, "one undo takes the update back");
+}
+
+/// The default dataset saved as `ours.json`, and `theirs.json` with Romania's Patriot order at 250 and
+/// Italy's Stinger order removed.
+fn two_versions(folder: &Path) -> (PathBuf, PathBuf) {
+    let ours = folder.join("ours.json");
+    let theirs = folder.join("theirs.json");
+    let mut dataset = io::default_dataset();
+    io::save::save_json(&dataset, &ours).unwrap();
+    let rou = dataset.acquisitions.iter().position(|a| dataset.text(a.id) == "patriot-gemt-rou").unwrap();
+    dataset.acquisitions[rou].quantity.as_mut().unwrap().count = Some(250);
+    dataset.acquisitions.retain(|a| dataset.strings.resolve(a.id) != "stinger-ita");
+    io::save::save_json(&dataset, &theirs).unwrap();
+    (ours, theirs)
+}
+
+fn count_of(app: &PledgeApp, id: &str) -> Option<u64> {
+    let dataset = &app.document.dataset;
+    let record = dataset.acquisitions.iter().find(|a| dataset.text(a.id) == id)?;
+    record.quantity.as_ref().and_then(|q| q.count)
+}
+
+fn open(harness: &mut Harness<'static, PledgeApp>, path: &Path) {
+    harness.state_mut().request(Message::OpenFile(path.to_owned()));
+    step_until(harness, "the file to load", |app| app.document.path.as_deref() == Some(path));
+}
+
+fn compare_with(harness: &mut Harness<'static, PledgeApp>, path: &Path) {
+    harness.state_mut().request(Message::CompareWith(path.to_owned()));
+    step_until(harness, "the comparison", |app| {
+        app.comparison.as_ref().is_some_and(|c| c.current(app.document.generation).is_some())
+    });
+}
+
+#[test]
+fn comparing_with_a_file_lists_its_changes_and_one_is_taken_and_undone() {
+    let folder = tempfile::tempdir().unwrap();
+    let (ours, theirs) = two_versions(folder.path());
+    let mut harness = app();
+    open(&mut harness, &ours);
+    compare_with(&mut harness, &theirs);
+    assert_eq!(harness.state().main, pledge_explorer::ui::MainView::Changes);
+    assert!(harness.query_by_label("2 changes to take").is_some());
+    assert!(harness.query_by_label("acquisition patriot-gemt-rou").is_some());
+    assert!(harness.query_by_label("Quantity: yours 200, theirs 250").is_some());
+    assert!(harness.query_by_label("not in theirs").is_some(), "stinger-ita is listed as removed there");
+
+    // Only the removals.
+    harness.get_by_label("Changed").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("acquisition patriot-gemt-rou").is_none());
+    assert!(harness.query_by_label("acquisition stinger-ita").is_some());
+    harness.get_by_label("Changed").click();
+    harness.run_steps(2);
+
+    // Take the first (Romania's order): one step, which undo takes back.
+    harness.get_all_by_label("Take").next().unwrap().click();
+    harness.run_steps(3);
+    assert_eq!(count_of(harness.state(), "patriot-gemt-rou"), Some(250));
+    assert!(harness.state().document.is_modified());
+    assert!(harness.query_by_label("1 change to take").is_some());
+    assert_eq!(
+        harness.state().document.history.undo_label(),
+        Some("take acquisition patriot-gemt-rou from theirs.json")
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(count_of(harness.state(), "patriot-gemt-rou"), Some(200));
+    assert!(!harness.state().document.is_modified());
+    assert!(harness.query_by_label("2 changes to take").is_some());
+
+    // The tables mark our record the other version has otherwise; a click on a change selects it.
+    harness.get_by_label("acquisition patriot-gemt-rou").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.main, pledge_explorer::ui::MainView::Tables);
+    let rou =
+        app.document.dataset.acquisitions.iter().position(|a| app.document.dataset.text(a.id) == "patriot-gemt-rou");
+    assert_eq!(app.selection, Some((Collection::Acquisitions, rou.unwrap())));
+    let compared = app.comparison.as_ref().unwrap().current(app.document.generation).unwrap();
+    let mark = compared.marks.get(&(Collection::Acquisitions, rou.unwrap())).unwrap();
+    assert_eq!(mark.column("quantity").map(|(_, theirs, _)| theirs.as_str()), Some("250"));
+
+    // Take all: the dataset is theirs.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num9);
+    harness.run_steps(2);
+    harness.get_by_label("Take All").click();
+    harness.run_steps(3);
+    let theirs_dataset = io::load_path(&theirs, None).unwrap();
+    assert!(pledge_explorer::compare::diff(&harness.state().document.dataset, &theirs_dataset).is_empty());
+    assert!(harness.query_by_label("The open dataset and theirs.json hold the same data.").is_some());
+}
+
+#[test]
+fn a_three_way_merge_keeps_our_edits_and_shows_a_conflict_with_both_values() {
+    let folder = tempfile::tempdir().unwrap();
+    let (ours, theirs) = two_versions(folder.path());
+    let mut harness = app();
+    open(&mut harness, &ours);
+    // Our unsaved edits: Romania's order at 220 (theirs says 250) and Germany's Stinger order at 510.
+    for (id, count) in [("patriot-gemt-rou", "220"), ("stinger-deu", "510")] {
+        let app = harness.state();
+        let dataset = &app.document.dataset;
+        let index = dataset.acquisitions.iter().position(|a| dataset.text(a.id) == id).unwrap();
+        let mut texts = pledge_explorer::model::fields::texts(dataset, Collection::Acquisitions, index);
+        let at = pledge_explorer::model::fields::position(Collection::Acquisitions, "quantity").unwrap();
+        texts[at] = count.to_owned();
+        let message = Message::SetFields { collection: Collection::Acquisitions, index, texts, field: "quantity" };
+        harness.state_mut().request(message);
+        harness.state_mut().request(Message::SealUndoStep);
+        harness.run_steps(2);
+    }
+    compare_with(&mut harness, &theirs);
+    assert!(harness.query_by_label("Three-way, from ours.json as last saved").is_some());
+    assert!(harness.query_by_label("1 change to take, 1 conflict; 1 change of yours since kept").is_some());
+    assert!(harness.query_by_label("conflict").is_some());
+    assert!(harness.query_by_label("Quantity: yours 220, theirs 250").is_some(), "ours and theirs side by side");
+
+    // Take All leaves the conflict: the removal comes, our 220 stays.
+    harness.get_by_label("Take All").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(count_of(app, "patriot-gemt-rou"), Some(220));
+    assert_eq!(count_of(app, "stinger-deu"), Some(510));
+    assert_eq!(count_of(app, "stinger-ita"), None, "their removal is taken");
+    assert!(harness.query_by_label("0 changes to take, 1 conflict; 1 change of yours since kept").is_some());
+
+    // Theirs, when asked for that one.
+    harness.get_by_label("Take Theirs").click();
+    harness.run_steps(3);
+    assert_eq!(count_of(harness.state(), "patriot-gemt-rou"), Some(250));
 }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::context::history::Edit;
 use crate::context::recovery;
 use crate::context::{Document, Guarded, Message, PathPurpose, UserCommand};
 use crate::model::Collection;
@@ -254,7 +255,29 @@ impl PledgeApp {
         self.tasks.pick(purpose, suggested, ctx);
     }
 
+    /// Saves to `path`, first offering the change log entry the edits since the last save come to.
     fn save_to(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let draft = if self.document.is_modified() { self.document.changelog_draft() } else { String::new() };
+        if draft.is_empty() {
+            self.write_to(path, ctx);
+        } else if self.settings.ask_changelog {
+            self.dialogs.changelog = Some(ui::dialogs::ChangelogDraft { path, entry: draft });
+        } else {
+            self.save_with_entry(path, draft, ctx);
+        }
+    }
+
+    /// Adds `entry` (when not empty) to the change log as an undoable edit, then saves to `path`.
+    pub fn save_with_entry(&mut self, path: PathBuf, entry: String, ctx: &egui::Context) {
+        if !entry.is_empty() {
+            let mut meta = self.document.dataset.meta.clone();
+            meta.changelog.push(crate::model::ChangelogEntry { date: crate::model::FuzzyDate::today(), text: entry });
+            self.document.apply(Edit::Meta(Box::new(meta)), "change log entry".to_owned(), None);
+        }
+        self.write_to(path, ctx);
+    }
+
+    fn write_to(&mut self, path: PathBuf, ctx: &egui::Context) {
         let state = self.document.begin_save();
         self.tasks.save(self.document.dataset.clone(), path, state, ctx);
     }

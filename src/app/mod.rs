@@ -311,6 +311,9 @@ impl eframe::App for PledgeApp {
                 ui::dialogs::Answer::Discard(action) => self.discard_and_proceed(action, &ctx),
                 ui::dialogs::Answer::Restore => self.restore_recovered(),
                 ui::dialogs::Answer::DiscardRecovered => self.discard_recovered(),
+                ui::dialogs::Answer::SaveWithEntry { path, entry } => self.save_with_entry(path, entry, &ctx),
+                ui::dialogs::Answer::CancelSave => self.tasks.after_save = None,
+                ui::dialogs::Answer::AskChangelog(ask) => self.settings.ask_changelog = ask,
                 ui::dialogs::Answer::Report(choice) => {
                     self.report_choice = Some(choice);
                     self.pick(PathPurpose::Report, &ctx);

@@ -2,7 +2,7 @@
 
 use crate::context::history::Edit;
 use crate::model::fields;
-use crate::model::{Collection, FuzzyDate, PartialDate};
+use crate::model::{Collection, FuzzyDate};
 
 use super::PledgeApp;
 
@@ -10,10 +10,7 @@ impl PledgeApp {
     pub(super) fn add_record(&mut self) {
         let collection = self.tab;
         let id = self.document.dataset.unused_id(&format!("new-{}", collection.singular()));
-        let today = jiff::ZonedDateTime::now().date();
-        let today = PartialDate::new(today.year(), Some(today.month() as u8), Some(today.day() as u8))
-            .map_or(FuzzyDate::Single(PartialDate::of_year(today.year())), FuzzyDate::Single);
-        let texts = fields::blank_texts(collection, &id, today);
+        let texts = fields::blank_texts(collection, &id, FuzzyDate::today());
         match fields::read_texts(collection, &texts, self.document.strings_mut()) {
             Ok(record) => {
                 let index = self.document.dataset.len(collection);

@@ -20,6 +20,41 @@ pub struct Touch {
 /// Records named in a sentence of the draft before "and N more".
 const NAMED: usize = 12;
 
+/// Touches one undo step lists one by one; past them (an import of a million rows) they are counted.
+const LISTED: usize = 10_000;
+
+/// What the edits of one undo step touched.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Touches {
+    pub listed: Vec<Touch>,
+    /// Touches past the listed ones, counted by table and kind.
+    pub counted: BTreeMap<(Option<Collection>, ChangeKind), usize>,
+}
+
+impl Touches {
+    pub fn push(&mut self, touch: Touch) {
+        if self.listed.len() < LISTED {
+            self.listed.push(touch);
+        } else {
+            *self.counted.entry((touch.collection, touch.kind)).or_default() += 1;
+        }
+    }
+
+    /// True while touches are still listed one by one (worth finding their fields).
+    pub fn lists_more(&self) -> bool {
+        self.listed.len() < LISTED
+    }
+
+    pub fn extend(&mut self, other: &Touches) {
+        for touch in &other.listed {
+            self.push(touch.clone());
+        }
+        for (&key, &count) in &other.counted {
+            *self.counted.entry(key).or_default() += count;
+        }
+    }
+}
+
 /// The net change per record of `touches`, in the order the records were first touched.
 pub fn net(touches: &[Touch]) -> Vec<Touch> {
     let mut order: Vec<(Option<Collection>, String)> = Vec::new();
@@ -54,24 +89,27 @@ pub fn net(touches: &[Touch]) -> Vec<Touch> {
 
 /// The entry's text: "Added 2 acquisitions: a, b. Changed acquisition c (quantity, stage). Removed 1
 /// source: s." Empty when nothing is left once the edits are netted.
-pub fn draft(touches: &[Touch]) -> String {
-    let net = net(touches);
+pub fn draft(touches: &Touches) -> String {
+    let net = net(&touches.listed);
     let mut sentences = Vec::new();
     if let Some(details) = net.iter().find(|touch| touch.collection.is_none()) {
-        let fields = if details.fields.is_empty() { String::new() } else { format!(" ({})", details.fields.join(", ")) };
+        let fields =
+            if details.fields.is_empty() { String::new() } else { format!(" ({})", details.fields.join(", ")) };
         sentences.push(format!("Changed the dataset's details{fields}."));
     }
     for kind in ChangeKind::ALL {
         for collection in Collection::IN_VIEW_ORDER {
             let records: Vec<&Touch> =
                 net.iter().filter(|touch| touch.kind == kind && touch.collection == Some(collection)).collect();
-            if records.is_empty() {
+            let counted = touches.counted.get(&(Some(collection), kind)).copied().unwrap_or(0);
+            let total = records.len() + counted;
+            if total == 0 {
                 continue;
             }
-            let noun = if records.len() == 1 {
+            let noun = if total == 1 {
                 collection.singular().to_owned()
             } else {
-                format!("{} {}", crate::model::count_text(records.len()), collection.label().to_lowercase())
+                format!("{} {}", crate::model::count_text(total), collection.label().to_lowercase())
             };
             let mut named: Vec<String> = records
                 .iter()
@@ -84,8 +122,8 @@ pub fn draft(touches: &[Touch]) -> String {
                     }
                 })
                 .collect();
-            if records.len() > NAMED {
-                named.push(format!("and {} more", crate::model::count_text(records.len() - NAMED)));
+            if total > named.len() {
+                named.push(format!("and {} more", crate::model::count_text(total - named.len())));
             }
             let verb = match kind {
                 ChangeKind::Added => "Added",
@@ -104,6 +142,14 @@ mod tests {
 
     fn touch(id: &str, kind: ChangeKind, fields: &[&'static str]) -> Touch {
         Touch { collection: Some(Collection::Acquisitions), id: id.to_owned(), kind, fields: fields.to_vec() }
+    }
+
+    fn touches(list: impl IntoIterator<Item = Touch>) -> Touches {
+        let mut touches = Touches::default();
+        for touch in list {
+            touches.push(touch);
+        }
+        touches
     }
 
     #[test]
@@ -130,22 +176,28 @@ mod tests {
             ]
         );
         assert_eq!(
-            draft(&touches),
+            draft(&super::Touches { listed: touches.to_vec(), ..Default::default() }),
             "Added acquisition: a. Removed acquisition: d. Changed acquisition: c (stage, quantity)."
         );
     }
 
     #[test]
     fn a_long_list_names_a_few_and_counts_the_rest() {
-        let touches: Vec<Touch> = (0..20).map(|n| touch(&format!("r{n}"), ChangeKind::Added, &[])).collect();
-        let text = draft(&touches);
+        let list = touches((0..20).map(|n| touch(&format!("r{n}"), ChangeKind::Added, &[])));
+        let text = draft(&list);
         assert!(text.starts_with("Added 20 acquisitions: r0, r1,"), "{text}");
         assert!(text.ends_with("r11, and 8 more."), "{text}");
+        // An import of more rows than are listed: counted, and said all the same.
+        let many = touches((0..LISTED + 5).map(|n| touch(&format!("r{n}"), ChangeKind::Added, &[])));
+        assert_eq!(many.listed.len(), LISTED);
+        let text = draft(&many);
+        assert!(text.starts_with("Added 10,005 acquisitions: r0,"), "{text}");
+        assert!(text.ends_with("and 9,993 more."), "{text}");
     }
 
     #[test]
     fn an_edit_undone_by_the_next_leaves_nothing_to_say() {
-        let touches = [touch("x", ChangeKind::Added, &[]), touch("x", ChangeKind::Removed, &[])];
-        assert_eq!(draft(&touches), "");
+        let list = touches([touch("x", ChangeKind::Added, &[]), touch("x", ChangeKind::Removed, &[])]);
+        assert_eq!(draft(&list), "");
     }
 }

@@ -64,6 +64,13 @@ impl Merge {
         self.proposals.iter().filter(|p| p.has_conflict()).count() + self.meta.iter().filter(|f| f.conflict).count()
     }
 
+    /// Proposals (and the details) with something Take All takes: all but what is only conflicts.
+    pub fn takeable(&self) -> usize {
+        let takes =
+            |p: &Proposal| !p.conflict && (p.kind != ChangeKind::Changed || p.fields.iter().any(|f| !f.conflict));
+        self.proposals.iter().filter(|p| takes(p)).count() + usize::from(self.meta.iter().any(|f| !f.conflict))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.proposals.is_empty() && self.meta.is_empty()
     }
@@ -282,7 +289,7 @@ pub fn take(
             _ => {}
         }
     }
-    removed.sort_unstable_by(|a, b| b.1.cmp(&a.1));
+    removed.sort_unstable_by_key(|&(_, index)| std::cmp::Reverse(index));
     let mut changes = replaced;
     changes.extend(removed.into_iter().map(|(collection, index)| Change::Remove(collection, index)));
     changes.extend(added);
@@ -326,9 +333,9 @@ pub struct RecordMark {
 impl RecordMark {
     /// The change in a column: its field, or a part of it ("quantity_unit" in the "quantity" column).
     pub fn column(&self, key: &str) -> Option<&(&'static str, String, bool)> {
-        self.fields.iter().find(|(field, _, _)| {
-            *field == key || field.strip_prefix(key).is_some_and(|rest| rest.starts_with('_'))
-        })
+        self.fields
+            .iter()
+            .find(|(field, _, _)| *field == key || field.strip_prefix(key).is_some_and(|rest| rest.starts_with('_')))
     }
 }
 

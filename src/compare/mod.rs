@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::model::fields::{Table, per_collection};
-use crate::model::{Collection, Dataset, Meta, Vocabulary};
+use crate::model::{Collection, Dataset, Meta, Record, Vocabulary};
 
 pub use totals::{TotalChange, totals_effect};
 
@@ -248,7 +248,8 @@ fn diff_table<T: Table + Sync>(old: &Dataset, new: &Dataset) -> Vec<RecordChange
         .map_init(
             || (String::new(), String::new()),
             |(before, after), &(old_index, new_index)| {
-                let fields = differing_fields(&old_records[old_index], old, &new_records[new_index], new, before, after);
+                let fields =
+                    differing_fields(&old_records[old_index], old, &new_records[new_index], new, before, after);
                 (!fields.is_empty()).then(|| RecordChange {
                     fields,
                     ..whole(ChangeKind::Changed, Some(old_index), Some(new_index), id(old, &old_records[old_index]))
@@ -291,8 +292,27 @@ pub fn differing_fields<T: Table>(
     fields
 }
 
+/// The labels of the fields that differ between two versions of one record of `dataset` (an edit's
+/// before and after).
+pub fn fields_changed(old: &Record, new: &Record, dataset: &Dataset) -> Vec<&'static str> {
+    let (mut before, mut after) = (String::new(), String::new());
+    let changes = match (old, new) {
+        (Record::Actor(a), Record::Actor(b)) => differing_fields(a, dataset, b, dataset, &mut before, &mut after),
+        (Record::Source(a), Record::Source(b)) => differing_fields(a, dataset, b, dataset, &mut before, &mut after),
+        (Record::Event(a), Record::Event(b)) => differing_fields(a, dataset, b, dataset, &mut before, &mut after),
+        (Record::Commitment(a), Record::Commitment(b)) => {
+            differing_fields(a, dataset, b, dataset, &mut before, &mut after)
+        }
+        (Record::Acquisition(a), Record::Acquisition(b)) => {
+            differing_fields(a, dataset, b, dataset, &mut before, &mut after)
+        }
+        _ => Vec::new(),
+    };
+    changes.into_iter().map(|change| change.label).collect()
+}
+
 /// The dataset's details that differ.
-fn diff_meta(old: &Meta, new: &Meta) -> Vec<FieldChange> {
+pub fn diff_meta(old: &Meta, new: &Meta) -> Vec<FieldChange> {
     let changelog = |meta: &Meta| -> String {
         meta.changelog.iter().map(|entry| format!("{}: {}", entry.date, entry.text)).collect::<Vec<_>>().join("\n")
     };

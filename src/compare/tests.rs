@@ -222,7 +222,10 @@ fn three_way_conflicts_are_listed_with_both_values_and_never_taken_silently() {
     let rou = merged.proposals.iter().find(|p| p.id == "patriot-gemt-rou").expect("proposed");
     let quantity = rou.fields.iter().find(|f| f.key == "quantity").expect("listed");
     assert!(quantity.conflict);
-    assert_eq!((quantity.ours.as_str(), quantity.theirs.as_str(), quantity.base.as_deref()), ("220", "250", Some("200")));
+    assert_eq!(
+        (quantity.ours.as_str(), quantity.theirs.as_str(), quantity.base.as_deref()),
+        ("220", "250", Some("200"))
+    );
     let stage = rou.fields.iter().find(|f| f.key == "stage").expect("listed");
     assert!(!stage.conflict, "only they changed the stage");
     let ita = merged.proposals.iter().find(|p| p.id == "stinger-ita").expect("proposed");

@@ -34,9 +34,8 @@ pub fn totals_effect(old: &Dataset, new: &Dataset) -> Vec<TotalChange> {
         all_units.sort();
         all_units.dedup();
         for unit in all_units {
-            let tally = |row: &Option<VolumeRow>| {
-                row.as_ref().and_then(|r| r.units.get(&unit)).cloned().unwrap_or_default()
-            };
+            let tally =
+                |row: &Option<VolumeRow>| row.as_ref().and_then(|r| r.units.get(&unit)).cloned().unwrap_or_default();
             let (was, is) = (tally(&before), tally(&after));
             let name = if unit.is_empty() { "(no unit)".to_owned() } else { crate::model::plural(&unit, 2) };
             let ordered_change = counts_change(ordered(&was), ordered(&is));

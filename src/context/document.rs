@@ -198,6 +198,12 @@ impl Document {
         }
     }
 
+    /// The change log entry the edits since the last save come to, for the user to edit before saving;
+    /// empty when they come to nothing.
+    pub fn changelog_draft(&self) -> String {
+        crate::compare::changelog::draft(&self.history.touches_since(self.saved_state))
+    }
+
     /// The file name for the title bar.
     pub fn display_name(&self) -> String {
         match &self.path {

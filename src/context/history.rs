@@ -1,9 +1,11 @@
 //! Undo and redo. Every edit is a small value with an inverse: undo applies the inverse, which
 //! gives back the edit for redo. Nothing here clones the dataset; a step holds one record, or the
-//! records of one import.
+//! records of one import, and the ids of the records it touched, for the change log.
 
 use std::time::{Duration, Instant};
 
+use crate::compare::changelog::{Touch, Touches};
+use crate::compare::{self, ChangeKind};
 use crate::model::{Collection, Dataset, Record};
 
 /// A change to the dataset that can be applied and inverted.
@@ -24,22 +26,66 @@ pub enum Edit {
 impl Edit {
     /// Applies the edit and returns its inverse.
     pub fn apply(self, dataset: &mut Dataset) -> Edit {
+        self.apply_noting(dataset, None)
+    }
+
+    /// Applies the edit, noting in `touches` (when given) each record it adds, changes or removes, for the
+    /// change log; returns its inverse.
+    fn apply_noting(self, dataset: &mut Dataset, mut touches: Option<&mut Touches>) -> Edit {
+        let id_of = |dataset: &Dataset, record: &Record| dataset.text(record.id()).to_owned();
         match self {
-            Edit::Replace { index, record } => Edit::Replace { index, record: dataset.replace(index, record) },
+            Edit::Replace { index, record } => {
+                let collection = record.collection();
+                let old = dataset.replace(index, record);
+                if let Some(touches) = touches
+                    && let Some(new) = dataset.record(collection, index)
+                {
+                    let fields =
+                        if touches.lists_more() { compare::fields_changed(&old, &new, dataset) } else { Vec::new() };
+                    let id = id_of(dataset, &new);
+                    touches.push(Touch { collection: Some(collection), id, kind: ChangeKind::Changed, fields });
+                }
+                Edit::Replace { index, record: old }
+            }
             Edit::Insert { index, record } => {
                 let collection = record.collection();
+                if let Some(touches) = touches {
+                    // Past the listed touches only the count is kept: the id is not worth a copy.
+                    let id = if touches.lists_more() { id_of(dataset, &record) } else { String::new() };
+                    touches.push(Touch {
+                        collection: Some(collection),
+                        id,
+                        kind: ChangeKind::Added,
+                        fields: Vec::new(),
+                    });
+                }
                 let index = index.min(dataset.len(collection));
                 dataset.insert(index, record);
                 Edit::Remove { collection, index }
             }
             Edit::Remove { collection, index } => match dataset.remove(collection, index) {
-                Some(record) => Edit::Insert { index, record },
+                Some(record) => {
+                    if let Some(touches) = touches {
+                        let id = if touches.lists_more() { id_of(dataset, &record) } else { String::new() };
+                        let kind = ChangeKind::Removed;
+                        touches.push(Touch { collection: Some(collection), id, kind, fields: Vec::new() });
+                    }
+                    Edit::Insert { index, record }
+                }
                 // Nothing to remove: the inverse of nothing is nothing, expressed as a no-op removal.
                 None => Edit::Remove { collection, index: usize::MAX },
             },
-            Edit::Meta(meta) => Edit::Meta(Box::new(std::mem::replace(&mut dataset.meta, *meta))),
+            Edit::Meta(meta) => {
+                let old = std::mem::replace(&mut dataset.meta, *meta);
+                if let Some(touches) = touches {
+                    let fields = compare::diff_meta(&old, &dataset.meta).iter().map(|change| change.label).collect();
+                    touches.push(Touch { collection: None, id: String::new(), kind: ChangeKind::Changed, fields });
+                }
+                Edit::Meta(Box::new(old))
+            }
             Edit::Batch(edits) => {
-                let mut inverses: Vec<Edit> = edits.into_iter().map(|edit| edit.apply(dataset)).collect();
+                let mut inverses: Vec<Edit> =
+                    edits.into_iter().map(|edit| edit.apply_noting(dataset, touches.as_deref_mut())).collect();
                 inverses.reverse();
                 Edit::Batch(inverses)
             }
@@ -67,6 +113,8 @@ struct Step {
     inverse: Edit,
     merge_key: Option<MergeKey>,
     at: Instant,
+    /// The records the step added, changed and removed: what the change log entry is drafted from.
+    touches: Touches,
 }
 
 /// Typing pauses shorter than this continue the same undo step.
@@ -75,8 +123,8 @@ const MERGE_WINDOW: Duration = Duration::from_secs(2);
 #[derive(Default)]
 pub struct History {
     undo: Vec<Step>,
-    /// Undone steps: their id, label and the edit that redoes them.
-    redo: Vec<(u64, String, Edit)>,
+    /// Undone steps: their id, label, the edit that redoes them and what it touches.
+    redo: Vec<(u64, String, Edit, Touches)>,
     last_id: u64,
 }
 
@@ -84,7 +132,8 @@ impl History {
     /// Applies `edit`, recording its inverse. Edits with the same `merge_key` in quick succession form
     /// one step, so that typing a word is undone at once.
     pub fn apply(&mut self, dataset: &mut Dataset, edit: Edit, label: String, merge_key: Option<MergeKey>) {
-        let inverse = edit.apply(dataset);
+        let mut touches = Touches::default();
+        let inverse = edit.apply_noting(dataset, Some(&mut touches));
         self.redo.clear();
         let now = Instant::now();
         if let Some(last) = self.undo.last_mut()
@@ -95,12 +144,13 @@ impl History {
             // The earlier inverse already restores the state before the first keystroke; the state
             // itself is new.
             last.at = now;
+            last.touches.extend(&touches);
             self.last_id += 1;
             last.id = self.last_id;
             return;
         }
         self.last_id += 1;
-        self.undo.push(Step { id: self.last_id, label, inverse, merge_key, at: now });
+        self.undo.push(Step { id: self.last_id, label, inverse, merge_key, at: now, touches });
     }
 
     /// Names the current state of the data: equal ids mean equal data (0 is the state at load).
@@ -113,16 +163,16 @@ impl History {
         let step = self.undo.pop()?;
         let target = step.inverse.target();
         let redo = step.inverse.apply(dataset);
-        self.redo.push((step.id, step.label.clone(), redo));
+        self.redo.push((step.id, step.label.clone(), redo, step.touches));
         Some((step.label, target))
     }
 
     /// Redoes the last undone step; returns its label and the record to select.
     pub fn redo(&mut self, dataset: &mut Dataset) -> Option<(String, Option<(Collection, usize)>)> {
-        let (id, label, edit) = self.redo.pop()?;
+        let (id, label, edit, touches) = self.redo.pop()?;
         let target = edit.target();
         let inverse = edit.apply(dataset);
-        self.undo.push(Step { id, label: label.clone(), inverse, merge_key: None, at: Instant::now() });
+        self.undo.push(Step { id, label: label.clone(), inverse, merge_key: None, at: Instant::now(), touches });
         Some((label, target))
     }
 
@@ -131,7 +181,22 @@ impl History {
     }
 
     pub fn redo_label(&self) -> Option<&str> {
-        self.redo.last().map(|(_, label, _)| label.as_str())
+        self.redo.last().map(|(_, label, _, _)| label.as_str())
+    }
+
+    /// What the steps after state `since` touched (every step when that state is not in the history any
+    /// more, or None): the change log entry of a save is drafted from it.
+    pub fn touches_since(&self, since: Option<u64>) -> Touches {
+        let start = match since {
+            Some(0) => 0,
+            Some(state) => self.undo.iter().position(|step| step.id == state).map_or(0, |at| at + 1),
+            None => 0,
+        };
+        let mut touches = Touches::default();
+        for step in &self.undo[start..] {
+            touches.extend(&step.touches);
+        }
+        touches
     }
 
     /// Ends the current typing step: the next edit starts a new one.

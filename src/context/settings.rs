@@ -24,6 +24,8 @@ pub struct Settings {
     pub sorts: BTreeMap<String, Sort>,
     /// The column mappings used to import tables, by the tables' headers (see [`Settings::mapping_key`]).
     pub mappings: BTreeMap<String, crate::mapping::Mapping>,
+    /// Show the drafted change log entry for editing at each save; when off it is written as drafted.
+    pub ask_changelog: bool,
 }
 
 impl Default for Settings {
@@ -34,6 +36,7 @@ impl Default for Settings {
             editor_open: true,
             sorts: BTreeMap::new(),
             mappings: BTreeMap::new(),
+            ask_changelog: true,
         }
     }
 }

@@ -18,8 +18,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::io::tabular::{Cell, Stretch, Table, parse_number};
-use crate::model::fields::{self, Kind};
 pub use crate::model::Change;
+use crate::model::fields::{self, Kind};
 use crate::model::{Acquisition, Collection, Dataset, Interner, PartialDate, Record, Source, Symbol, Vocabulary};
 
 /// What a column becomes.

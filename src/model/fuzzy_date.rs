@@ -195,6 +195,13 @@ pub enum DateError {
 }
 
 impl FuzzyDate {
+    /// Today, in the local time zone.
+    pub fn today() -> Self {
+        let today = jiff::ZonedDateTime::now().date();
+        PartialDate::new(today.year(), Some(today.month() as u8), Some(today.day() as u8))
+            .map_or(FuzzyDate::Single(PartialDate::of_year(today.year())), FuzzyDate::Single)
+    }
+
     pub fn day(year: i16, month: u8, day: u8) -> Result<Self, DateError> {
         PartialDate::new(year, Some(month), Some(day)).map(FuzzyDate::Single)
     }

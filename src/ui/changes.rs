@@ -54,6 +54,9 @@ impl Shown {
     }
 }
 
+/// What the list was picked for: the merge's key (generation, three-way), the kinds shown and the table.
+type ListedFor = ((u64, bool), BTreeSet<Shown>, Option<Collection>);
+
 /// A comparison of the open dataset with another version, while it is open.
 pub struct Comparison {
     pub other: Arc<Dataset>,
@@ -70,7 +73,7 @@ pub struct Comparison {
     pub collection: Option<Collection>,
     /// The proposals listed (indices), for the filter and merge they were picked with.
     listed: Vec<usize>,
-    listed_for: Option<((u64, bool), BTreeSet<Shown>, Option<Collection>)>,
+    listed_for: Option<ListedFor>,
 }
 
 impl Comparison {
@@ -182,9 +185,8 @@ pub fn changes_ui(view: &View<'_>, comparison: &mut Comparison, commands: &mut V
             }
         });
         ui.separator();
-        let takeable = merge.proposals.len() + merge.meta.len() - merge.conflicts();
         let take_all = ui
-            .add_enabled(takeable > 0, egui::Button::new("Take All"))
+            .add_enabled(merge.takeable() > 0, egui::Button::new("Take All"))
             .on_hover_text("Take every change of the other version but the conflicts, as one step you can undo");
         if take_all.clicked() {
             let proposals = (0..merge.proposals.len()).collect();
@@ -229,8 +231,7 @@ fn summary(merge: &Merge, comparison: &Comparison) -> String {
             format!("The open dataset and {} hold the same data.", comparison.other_name)
         };
     }
-    let changes = merge.proposals.len() + usize::from(!merge.meta.is_empty());
-    let mut text = format!("{} to take", plural(changes, "change"));
+    let mut text = format!("{} to take", plural(merge.takeable(), "change"));
     if merge.conflicts() > 0 {
         text.push_str(&format!(", {}", plural(merge.conflicts(), "conflict")));
     }
@@ -288,18 +289,15 @@ fn proposal_ui(index: usize, proposal: &Proposal, commands: &mut Vec<Message>, u
     fields_ui(&proposal.fields, ui);
 }
 
-/// "Quantity: 200 → 250; Stage: …", a conflict in the error colour with the base, ours and theirs.
+/// "Quantity: yours 200, theirs 250", a conflict in the error colour; the base too on hover. (Words, not an
+/// arrow: the proportional font has none.)
 fn fields_ui(fields: &[ProposedField], ui: &mut egui::Ui) {
     for field in fields {
         let shown = |text: &str| {
             if text.is_empty() { "(empty)".to_owned() } else { crate::analysis::truncate(text, 60).into_owned() }
         };
-        let text = format!("{}: {} → {}", field.label, shown(&field.ours), shown(&field.theirs));
-        let label = if field.conflict {
-            ui.colored_label(ui.visuals().error_fg_color, text)
-        } else {
-            ui.label(text)
-        };
+        let text = format!("{}: yours {}, theirs {}", field.label, shown(&field.ours), shown(&field.theirs));
+        let label = if field.conflict { ui.colored_label(ui.visuals().error_fg_color, text) } else { ui.label(text) };
         let hover = match &field.base {
             Some(base) => format!(
                 "{}\nAs last saved: {}\nYours: {}\nTheirs: {}",

@@ -40,6 +40,22 @@ pub enum Answer {
     DiscardRecovered,
     /// Write this report: ask where first.
     Report(ReportChoice),
+    /// Save to this path, adding this change log entry first when it is not empty.
+    SaveWithEntry {
+        path: PathBuf,
+        entry: String,
+    },
+    /// The change log dialog was cancelled: nothing is saved.
+    CancelSave,
+    /// Whether to ask for the change log entry at every save.
+    AskChangelog(bool),
+}
+
+/// The change log entry drafted for a save, while the user edits it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangelogDraft {
+    pub path: PathBuf,
+    pub entry: String,
 }
 
 #[derive(Default)]
@@ -53,6 +69,8 @@ pub struct Dialogs {
     pub palette: Option<String>,
     /// The report dialog, while open.
     pub report: Option<ReportChoice>,
+    /// The change log entry of a save, waiting for "Save / Save Without an Entry / Cancel".
+    pub changelog: Option<ChangelogDraft>,
     pub problems_open: bool,
     pub log_open: bool,
     answers: Vec<Answer>,
@@ -74,6 +92,7 @@ impl Dialogs {
             || self.recovery.is_some()
             || self.palette.is_some()
             || self.report.is_some()
+            || self.changelog.is_some()
     }
 
     pub fn take_answers(&mut self) -> Vec<Answer> {
@@ -94,9 +113,50 @@ pub fn windows_ui(
     path_ui(dialogs, commands, &ctx);
     recovery_ui(dialogs, &ctx);
     report_ui(filter, dialogs, &ctx);
+    changelog_ui(view, dialogs, &ctx);
     palette_ui(dialogs, commands, &ctx);
     problems_ui(view, dialogs, commands, &ctx);
     super::messages::log_window_ui(notifications, &mut dialogs.log_open, &ctx);
+}
+
+fn changelog_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
+    let Some(draft) = &mut dialogs.changelog else { return };
+    let mut answer = None;
+    egui::Modal::new(egui::Id::unique("changelog_entry")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading("Change log entry");
+        ui.label(format!(
+            "Saving {} adds this entry to its change log, dated today. It was drafted from your edits since the \
+             last save: say what they mean.",
+            draft.path.file_name().map_or_else(|| draft.path.display().to_string(), |n| n.to_string_lossy().into())
+        ));
+        let text = egui::TextEdit::multiline(&mut draft.entry).desired_width(f32::INFINITY).desired_rows(5);
+        ui.add(text).accessible_name("Change log entry");
+        let mut ask = view.settings.ask_changelog;
+        ui.checkbox(&mut ask, "Ask at every save (off: the draft is written as it is)")
+            .on_hover_text("Settings keep this; the entry is always written unless you save without one");
+        if ask != view.settings.ask_changelog {
+            answer = Some(Answer::AskChangelog(ask));
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save with This Entry").clicked() {
+                answer = Some(Answer::SaveWithEntry { path: draft.path.clone(), entry: draft.entry.trim().to_owned() });
+            }
+            if ui.button("Save Without an Entry").clicked() {
+                answer = Some(Answer::SaveWithEntry { path: draft.path.clone(), entry: String::new() });
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(Answer::CancelSave);
+            }
+        });
+    });
+    if let Some(answer) = answer {
+        if !matches!(answer, Answer::AskChangelog(_)) {
+            dialogs.changelog = None;
+        }
+        dialogs.answers.push(answer);
+    }
 }
 
 fn guard_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {

@@ -11,9 +11,9 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::filter::Filter;
 use crate::analysis::table::{DisplayRow, Sort, TableModel, build};
+use crate::compare::merge::RecordMark;
 use crate::context::{Message, UserCommand};
 use crate::model::countries::Alliance;
-use crate::compare::merge::RecordMark;
 use crate::model::fields::{self, Spec};
 use crate::model::{Collection, Confidence, Dataset, FuzzyDate, Stage, Symbol, count_text};
 
