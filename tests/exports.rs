@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 
 use pledge_explorer::analysis::progress::{CONTRACTED, ProgressBy, progress};
 use pledge_explorer::analysis::volumes::{GroupBy, volumes};
+use pledge_explorer::mapping::Imported;
 use pledge_explorer::mapping::recognised::{self, Known};
 use pledge_explorer::mapping::sipri::{self, Export};
 use pledge_explorer::mapping::update::update;
-use pledge_explorer::mapping::{Change, Imported};
 use pledge_explorer::model::validate::{Severity, validate};
 use pledge_explorer::model::{ActorKind, Dataset, FuzzyDate, MoneyQualifier, QuantityQualifier, Stage};
 
@@ -182,17 +182,7 @@ fn the_per_delivery_export_gives_a_deal_per_id_and_a_delivery_per_row() {
 /// Applies an update's changes as the app and the command line do.
 fn apply(dataset: &mut Dataset, update: pledge_explorer::mapping::update::Update) {
     dataset.strings = update.strings;
-    for change in update.changes {
-        match change {
-            Change::Add(record) => {
-                let end = dataset.len(record.collection());
-                dataset.insert(end, record);
-            }
-            Change::Replace(index, record) => {
-                dataset.replace(index, record);
-            }
-        }
-    }
+    dataset.apply(update.changes);
 }
 
 #[test]
