@@ -71,6 +71,9 @@ pub enum Command {
         /// The report's title; the dataset's title when omitted.
         #[arg(long)]
         title: Option<String>,
+        /// An earlier version of the dataset: adds a "Changes since" section (HTML, Markdown, PDF).
+        #[arg(long)]
+        changes_since: Option<PathBuf>,
         #[command(flatten)]
         filter: FilterArgs,
     },
@@ -191,8 +194,8 @@ pub fn run(command: Command) -> ExitCode {
             convert(&input, &output, table.as_deref().and_then(Collection::from_key))
         }
         Command::Summary { file, by, json } => summary(file.as_deref(), by, json),
-        Command::Report { file, format, output, title, filter } => {
-            report(file.as_deref(), format, &output, title, &filter)
+        Command::Report { file, format, output, title, changes_since, filter } => {
+            report(file.as_deref(), format, &output, title, changes_since.as_deref(), &filter)
         }
         Command::Import {
             file,
@@ -492,13 +495,18 @@ fn report(
     format: ReportFormat,
     output: &Path,
     title: Option<String>,
+    changes_since: Option<&Path>,
     filter: &FilterArgs,
 ) -> Result<ExitCode, String> {
     let (dataset, origin) = load_input(file, None).map_err(|error| error.to_string())?;
     let filter = filter.to_filter()?;
     let title = title
         .unwrap_or_else(|| if dataset.meta.title.is_empty() { origin.clone() } else { dataset.meta.title.clone() });
-    let options = crate::report::ReportOptions::new(title, filter);
+    let mut options = crate::report::ReportOptions::new(title, filter);
+    if let Some(earlier) = changes_since {
+        let changes = crate::report::ChangesSince::read(earlier, &dataset).map_err(|error| error.to_string())?;
+        options.changes_since = Some(changes);
+    }
     crate::report::write_report(&dataset, &options, format, output).map_err(|error| error.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -191,3 +191,50 @@ fn a_pdf_report_of_many_rows_breaks_pages_and_keeps_every_row() {
     let last = dataset.acquisitions.last().unwrap();
     assert!(text.contains(dataset.text(last.system)), "the last row is there");
 }
+
+#[test]
+fn a_report_says_what_changed_since_an_earlier_version_in_every_format() {
+    let folder = tempfile::tempdir().unwrap();
+    // The earlier version: the default dataset with Romania's Patriot order at 150 and without Italy's
+    // Stinger order; the report is of the default dataset, so since then 50 were added and one order came.
+    let mut earlier = io::default_dataset();
+    let rou = earlier.acquisitions.iter().position(|a| earlier.text(a.id) == "patriot-gemt-rou").unwrap();
+    earlier.acquisitions[rou].quantity.as_mut().unwrap().count = Some(150);
+    earlier.acquisitions.retain(|a| earlier.strings.resolve(a.id) != "stinger-ita");
+    let earlier_path = folder.path().join("release-1.json");
+    io::save::save_json(&earlier, &earlier_path).unwrap();
+
+    let dataset = io::default_dataset();
+    let changes = pledge_explorer::report::ChangesSince::read(&earlier_path, &dataset).unwrap();
+    let options = ReportOptions { changes_since: Some(changes), ..options() };
+    let report = prepare(&dataset, &options);
+    let section = report.changes.as_ref().unwrap();
+    assert_eq!(section.since, "release-1.json");
+    assert_eq!(section.counts, ["Acquisitions: 1 added, 1 changed"]);
+    let note = pledge_explorer::report::changes_note(section);
+    // 50 more exact (Romania), 240 more approximate (Italy's "240?").
+    assert!(note.contains("contracted missiles: +50 exact; +240 approx."), "{note}");
+    let html = html::render(&report);
+    assert!(html.contains("<h2>Changes since release-1.json</h2>"));
+    assert!(html.contains("<td>patriot-gemt-rou</td><td>Quantity: 150 → 200</td>"), "a row per change");
+    let (markdown, _) = markdown::render(&report, "r");
+    assert!(markdown.contains("| changed | Acquisitions | patriot-gemt-rou | Quantity: 150 → 200 |"));
+    let pdf = pdf_pages(&pdf::report(&dataset, &options).unwrap()).join("\n");
+    assert!(pdf.contains("Changes since release-1.json") && pdf.contains("stinger-ita"));
+
+    // The command line: the same section; an earlier version that cannot be read is named.
+    let path = folder.path().join("r.html");
+    let run = |since: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_pledge-explorer"))
+            .args(["report", "--format", "html", "-o", path.to_str().unwrap(), "--changes-since"])
+            .arg(since)
+            .output()
+            .unwrap()
+    };
+    let output = run(&earlier_path);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(std::fs::read_to_string(&path).unwrap().contains("Changes since release-1.json"));
+    let output = run(&folder.path().join("missing.json"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing.json"));
+}

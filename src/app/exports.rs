@@ -43,7 +43,8 @@ impl PledgeApp {
             tables: choice.tables,
             ..crate::report::ReportOptions::new("", Default::default())
         };
-        self.tasks.report(self.document.dataset.clone(), options, choice.format, path, ctx);
+        let since = Some(choice.changes_since.trim()).filter(|path| !path.is_empty()).map(PathBuf::from);
+        self.tasks.report(self.document.dataset.clone(), options, since, choice.format, path, ctx);
     }
 
     /// Writes the timeline as shown: SVG from its placement, PNG from the pixels of its area.

@@ -21,6 +21,9 @@ pub enum TaskError {
     Save(#[from] SaveError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// A file the work had to read (the earlier version a report compares with).
+    #[error(transparent)]
+    Load(#[from] LoadError),
     #[error("{}: {message}", path.display())]
     /// An export that could not be made (a PNG of the screen, a workbook).
     Export { path: PathBuf, message: String },
@@ -206,18 +209,25 @@ impl Tasks {
     }
 
     /// Writes a report on a worker thread; the status bar shows it running.
+    /// Writes a report; with `changes_since`, that earlier version is read first and compared.
     pub fn report(
         &mut self,
         dataset: Arc<Dataset>,
-        options: crate::report::ReportOptions,
+        mut options: crate::report::ReportOptions,
+        changes_since: Option<PathBuf>,
         format: ReportFormat,
         path: PathBuf,
         ctx: &egui::Context,
     ) {
         let label = format!("Writing the report {}…", path.display());
         self.spawn(&label, ctx, move || {
-            let result = crate::report::write_report(&dataset, &options, format, &path).map_err(TaskError::from);
-            Outcome::Exported { path, result }
+            let write = || -> Result<(), TaskError> {
+                if let Some(earlier) = changes_since {
+                    options.changes_since = Some(crate::report::ChangesSince::read(&earlier, &dataset)?);
+                }
+                Ok(crate::report::write_report(&dataset, &options, format, &path)?)
+            };
+            Outcome::Exported { result: write(), path }
         });
     }
 

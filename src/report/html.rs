@@ -72,6 +72,16 @@ pub fn render(report: &Report) -> String {
                         }
                     }
                 }
+                @if let Some(changes) = &report.changes {
+                    h2 { "Changes since " (changes.since) }
+                    p { (super::changes_note(changes)) }
+                    @if !changes.rows.is_empty() {
+                        table {
+                            thead { tr { @for column in super::CHANGES_COLUMNS { th { (column) } } } }
+                            tbody { @for row in &changes.rows { tr { @for cell in row { td { (cell) } } } } }
+                        }
+                    }
+                }
                 @if let Some(timeline) = &report.timeline_svg {
                     h2 { "Timeline" }
                     figure { (PreEscaped(timeline)) figcaption { "From the Vilnius Summit (July 2023) to the Washington Summit (July 2024)." } }

@@ -69,6 +69,21 @@ pub fn render(report: &Report, stem: &str) -> (String, Vec<(String, String)>) {
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
     }
+    if let Some(changes) = &report.changes {
+        out.push_str(&format!(
+            "\n## Changes since {}\n\n{}\n\n",
+            escape(&changes.since),
+            escape(&super::changes_note(changes))
+        ));
+        if !changes.rows.is_empty() {
+            let columns = super::CHANGES_COLUMNS;
+            out.push_str(&format!("| {} |\n|{}\n", columns.join(" | "), "---|".repeat(columns.len())));
+            for row in &changes.rows {
+                let cells: Vec<String> = row.iter().map(|cell| escape(cell)).collect();
+                out.push_str(&format!("| {} |\n", cells.join(" | ")));
+            }
+        }
+    }
     if let Some(timeline) = &report.timeline_svg {
         let name = format!("{stem}-timeline.svg");
         out.push_str(&format!(

@@ -31,6 +31,87 @@ pub struct ReportOptions {
     /// The width the figures are drawn for, in SVG pixels: wide for a screen, narrower for a printed page
     /// so that their text stays legible when scaled to it.
     pub figure_width: f64,
+    /// What changed since an earlier version, for the "Changes since" section.
+    pub changes_since: Option<ChangesSince>,
+}
+
+/// An earlier version of the dataset and what differs from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangesSince {
+    /// How the section names the earlier version: its file name.
+    pub name: String,
+    pub diff: std::sync::Arc<crate::compare::Diff>,
+}
+
+impl ChangesSince {
+    /// Reads the earlier version at `path` and compares `dataset` with it.
+    pub fn read(path: &std::path::Path, dataset: &Dataset) -> Result<ChangesSince, crate::io::LoadError> {
+        let earlier = crate::io::load_path(path, None)?;
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        Ok(ChangesSince { name, diff: std::sync::Arc::new(crate::compare::diff(&earlier, dataset)) })
+    }
+}
+
+/// The "Changes since" section: counts, a row per change (at most [`CHANGES_LISTED`]), the totals' effect.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangesSection {
+    pub since: String,
+    pub counts: Vec<String>,
+    /// Change (added, removed, changed), table, id, fields "old → new".
+    pub rows: Vec<Vec<String>>,
+    /// Changes past the rows listed.
+    pub more: usize,
+    pub totals: Vec<String>,
+}
+
+/// Changes a report lists one by one; past them it counts them and points to `pledge-explorer diff`.
+pub const CHANGES_LISTED: usize = 500;
+
+/// The columns of the changes section.
+pub const CHANGES_COLUMNS: [&str; 4] = ["Change", "Table", "Record", "Fields"];
+
+fn changes_section(changes: &ChangesSince) -> ChangesSection {
+    let diff = &changes.diff;
+    let fields = |fields: &[crate::compare::FieldChange]| -> String {
+        fields.iter().map(|f| format!("{}: {}", f.label, f.describe())).collect::<Vec<_>>().join("; ")
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if !diff.meta.is_empty() {
+        rows.push(vec!["changed".to_owned(), "Dataset details".to_owned(), String::new(), fields(&diff.meta)]);
+    }
+    rows.extend(diff.records.iter().take(CHANGES_LISTED).map(|record| {
+        vec![
+            record.kind.label().to_owned(),
+            record.collection.label().to_owned(),
+            record.id.clone(),
+            fields(&record.fields),
+        ]
+    }));
+    ChangesSection {
+        since: changes.name.clone(),
+        counts: diff.counts_text(),
+        rows,
+        more: diff.records.len().saturating_sub(CHANGES_LISTED),
+        totals: diff.totals.iter().map(crate::compare::TotalChange::text).collect(),
+    }
+}
+
+/// The sentences above the changes table.
+pub fn changes_note(section: &ChangesSection) -> String {
+    if section.counts.is_empty() {
+        return format!("No changes since {}: the data is the same.", section.since);
+    }
+    let mut text = format!("Records matched by id, compared field by field. {}.", section.counts.join(". "));
+    if !section.totals.is_empty() {
+        text.push_str(&format!(" Effect on the totals: {}.", section.totals.join("; ")));
+    }
+    if section.more > 0 {
+        text.push_str(&format!(
+            " The first {CHANGES_LISTED} changes are listed; {} more: see `pledge-explorer diff`.",
+            crate::model::count_text(section.more)
+        ));
+    }
+    text
 }
 
 /// Figures for a screen: the HTML report is at most this wide.
@@ -45,6 +126,7 @@ impl ReportOptions {
             charts: true,
             tables: true,
             figure_width: SCREEN_FIGURE_WIDTH,
+            changes_since: None,
         }
     }
 }
@@ -97,6 +179,8 @@ pub struct Report {
     /// announced, contracted, delivered.
     pub progress_by: &'static str,
     pub progress: Vec<Vec<String>>,
+    /// What changed since an earlier version, when one was chosen.
+    pub changes: Option<ChangesSection>,
     /// (caption, SVG) of the timeline, Vilnius to Washington.
     pub timeline_svg: Option<String>,
     /// Acquisition volumes by category, one chart per measure.
@@ -198,6 +282,7 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         totals: by_category.totals,
         progress_by,
         progress,
+        changes: options.changes_since.as_ref().map(changes_section),
         timeline_svg,
         charts,
         commitment_columns: commitment_columns.iter().map(|spec| spec.label).collect(),

@@ -438,6 +438,14 @@ pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
         layout.table(&columns, &report.progress, 8.0);
     }
 
+    if let Some(changes) = &report.changes {
+        layout.heading(&format!("Changes since {}", changes.since), 14.0, 60.0);
+        layout.paragraph(&super::changes_note(changes), 10.0, TEXT);
+        if !changes.rows.is_empty() {
+            layout.table(&super::CHANGES_COLUMNS, &changes.rows, 8.0);
+        }
+    }
+
     if let Some(timeline) = &report.timeline_svg {
         let figure = Figure::parse(timeline, &svg_options)?;
         layout.heading("Timeline", 14.0, figure.height);

@@ -20,11 +20,21 @@ pub struct ReportChoice {
     pub timeline: bool,
     pub charts: bool,
     pub tables: bool,
+    /// An earlier version's file, for a "Changes since" section; empty for none.
+    pub changes_since: String,
 }
 
 impl ReportChoice {
     pub fn new(title: String) -> Self {
-        ReportChoice { format: ReportFormat::Html, title, use_filter: true, timeline: true, charts: true, tables: true }
+        ReportChoice {
+            format: ReportFormat::Html,
+            title,
+            use_filter: true,
+            timeline: true,
+            charts: true,
+            tables: true,
+            changes_since: String::new(),
+        }
     }
 
     pub fn extension(&self) -> &'static str {
@@ -248,6 +258,11 @@ fn report_ui(filter: &Filter, dialogs: &mut Dialogs, ctx: &egui::Context) {
                 ui.checkbox(&mut choice.charts, "Charts");
                 ui.checkbox(&mut choice.tables, "Tables");
             });
+            let label = ui.label("Changes since (the file of an earlier version; leave empty for none)");
+            let field = egui::TextEdit::singleline(&mut choice.changes_since)
+                .hint_text("/path/to/release-2025.1.json")
+                .desired_width(f32::INFINITY);
+            ui.add(field).labelled_by(label.id);
         });
         ui.checkbox(&mut choice.use_filter, format!("Only what the tables show ({})", filter.describe()));
         ui.add_space(6.0);
