@@ -39,6 +39,17 @@ fn main() {
                 println!("{}", mb.map_or("null".to_owned(), |mb| format!("{mb:.0}")));
                 return;
             }
+            // Internal: the memory of comparing two files, in a fresh process (see `diff_rss_mb`).
+            "--diff-only" => {
+                let (old, new) = (args.next().unwrap_or_default(), args.next().unwrap_or_default());
+                let old = io::load_path(std::path::Path::new(&old), None);
+                let new = io::load_path(std::path::Path::new(&new), None);
+                let (Ok(old), Ok(new)) = (old, new) else { return println!("null") };
+                let differs = !pledge_explorer::compare::diff(&old, &new).is_empty();
+                let mb = peak_rss_mb().filter(|_| differs);
+                println!("{}", mb.map_or("null".to_owned(), |mb| format!("{mb:.0}")));
+                return;
+            }
             other => {
                 eprintln!("unknown argument {other}; use --acquisitions N [--seed S] [--write FILE]");
                 std::process::exit(2);
@@ -127,6 +138,13 @@ fn main() {
     time("progress", &mut || {
         progress(&dataset, None, ProgressBy::Buyer);
     });
+    // Another release of the same data: 1% of the acquisitions changed, 0.1% removed, 0.1% added.
+    let release = next_release(&dataset);
+    let mut changes = 0;
+    time("diff", &mut || {
+        changes = pledge_explorer::compare::diff(&dataset, &release).records.len();
+    });
+    assert!(changes > 0, "the releases differ");
     time("timeline_layout", &mut || {
         layout(&dataset, &Filter::default(), Default::default());
     });
@@ -139,6 +157,10 @@ fn main() {
     let generated = folder.path().join("generated.json");
     std::fs::write(&generated, &text).expect("the generated file is written");
     let load_rss = load_rss_mb(&generated);
+    let release_path = folder.path().join("release.json");
+    io::save::save_json(&release, &release_path).expect("the next release is written");
+    drop(release);
+    let diff_rss = diff_rss_mb(&generated, &release_path);
     let saved = folder.path().join("out.json");
     let saved_rss = load_rss_mb(&saved);
     let saved_mb = std::fs::metadata(&saved).map_or(0.0, |m| m.len() as f64 / 1_048_576.0);
@@ -150,6 +172,7 @@ fn main() {
     json.push(format!("\"peak_rss_mb\": {}", megabytes(load_rss)));
     json.push(format!("\"saved_json_mb\": {saved_mb:.1}"));
     json.push(format!("\"peak_rss_saved_mb\": {}", megabytes(saved_rss)));
+    json.push(format!("\"peak_rss_diff_mb\": {}", megabytes(diff_rss)));
     json.push(format!("\"peak_rss_bench_mb\": {}", megabytes(peak_rss_mb())));
     println!("{{{}}}", json.join(", "));
 }
@@ -245,6 +268,35 @@ fn load_rss_mb(path: &std::path::Path) -> Option<f64> {
     let output =
         std::process::Command::new(std::env::current_exe().ok()?).arg("--load-only").arg(path).output().ok()?;
     String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+}
+
+/// The peak memory of `pledge-explorer diff` on two files, in a fresh process: both datasets and the diff.
+fn diff_rss_mb(old: &std::path::Path, new: &std::path::Path) -> Option<f64> {
+    let output =
+        std::process::Command::new(std::env::current_exe().ok()?).arg("--diff-only").arg(old).arg(new).output().ok()?;
+    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+}
+
+/// The dataset as a next release might have it: every 100th acquisition's count one more, every 1000th
+/// removed, and as many new ones (copies under new ids).
+fn next_release(dataset: &pledge_explorer::model::Dataset) -> pledge_explorer::model::Dataset {
+    let mut release = dataset.clone();
+    for record in release.acquisitions.iter_mut().step_by(100) {
+        if let Some(quantity) = record.quantity.as_mut() {
+            quantity.count = Some(quantity.count.unwrap_or(0) + 1);
+        }
+    }
+    let added: Vec<_> = release.acquisitions.iter().skip(7).step_by(1000).cloned().collect();
+    let mut index = 0;
+    release.acquisitions.retain(|_| {
+        index += 1;
+        index % 1000 != 0
+    });
+    for (n, mut record) in added.into_iter().enumerate() {
+        record.id = release.intern(&format!("added-in-release-{n}"));
+        release.acquisitions.push(record);
+    }
+    release
 }
 
 fn peak_rss_mb() -> Option<f64> {

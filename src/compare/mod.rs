@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::model::fields::{Table, per_collection};
-use crate::model::{Collection, Dataset, Meta, Record, Vocabulary};
+use crate::model::{Collection, Dataset, Meta, Record, Symbol, Vocabulary};
 
 pub use totals::{TotalChange, totals_effect};
 
@@ -197,9 +197,14 @@ impl FieldChange {
 
 /// What differs between `old` and `new`.
 pub fn diff(old: &Dataset, new: &Dataset) -> Diff {
+    // Where each string of the older pool is in the newer one.
+    let translate: Vec<Option<Symbol>> = (0..old.strings.len())
+        .into_par_iter()
+        .map(|index| new.strings.get(old.strings.resolve_index(index)))
+        .collect();
     let mut records = Vec::new();
     for collection in Collection::IN_VIEW_ORDER {
-        records.extend(per_collection!(collection, T => diff_table::<T>(old, new)));
+        records.extend(per_collection!(collection, T => diff_table::<T>(old, new, &translate)));
     }
     Diff { meta: diff_meta(&old.meta, &new.meta), records, totals: totals_effect(old, new) }
 }
@@ -230,7 +235,7 @@ fn pairs<T: Table>(old: &Dataset, new: &Dataset) -> (Vec<(usize, usize)>, Vec<us
     (matched, removed, added)
 }
 
-fn diff_table<T: Table + Sync>(old: &Dataset, new: &Dataset) -> Vec<RecordChange> {
+fn diff_table<T: Table + Sync>(old: &Dataset, new: &Dataset, translate: &[Option<Symbol>]) -> Vec<RecordChange> {
     let (matched, removed, added) = pairs::<T>(old, new);
     let (old_records, new_records) = (T::all(old), T::all(new));
     let id = |dataset: &Dataset, record: &T| dataset.text(record.id()).to_owned();
@@ -248,8 +253,11 @@ fn diff_table<T: Table + Sync>(old: &Dataset, new: &Dataset) -> Vec<RecordChange
         .map_init(
             || (String::new(), String::new()),
             |(before, after), &(old_index, new_index)| {
-                let fields =
-                    differing_fields(&old_records[old_index], old, &new_records[new_index], new, before, after);
+                let (old_record, new_record) = (&old_records[old_index], &new_records[new_index]);
+                if old_record.same_across(new_record, translate) {
+                    return None;
+                }
+                let fields = differing_fields(old_record, old, new_record, new, before, after);
                 (!fields.is_empty()).then(|| RecordChange {
                     fields,
                     ..whole(ChangeKind::Changed, Some(old_index), Some(new_index), id(old, &old_records[old_index]))

@@ -315,6 +315,14 @@ pub trait Table: Clone + Sized + 'static {
     /// A record with this id and every other field empty or at its first value.
     fn blank(id: Symbol) -> Self;
     fn id(&self) -> Symbol;
+
+    /// True when this record is the same as `other`, a record of another dataset whose pool has the text
+    /// of each of this one's symbols `s` at `translate[s.index()]`; false when it is not, or when that is
+    /// not known quickly (the fields are then compared by their text).
+    fn same_across(&self, _other: &Self, _translate: &[Option<Symbol>]) -> bool {
+        false
+    }
+
     fn all(dataset: &Dataset) -> &[Self];
     fn into_record(self) -> Record;
 }
