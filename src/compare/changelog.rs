@@ -118,7 +118,7 @@ pub fn draft(touches: &Touches) -> String {
                     if touch.fields.is_empty() {
                         touch.id.clone()
                     } else {
-                        format!("{} ({})", touch.id, touch.fields.join(", "))
+                        format!("{} ({})", touch.id, lower(&touch.fields))
                     }
                 })
                 .collect();
@@ -134,6 +134,11 @@ pub fn draft(touches: &Touches) -> String {
         }
     }
     sentences.join(" ")
+}
+
+/// Field labels as words in a sentence: "stage, quantity".
+fn lower(labels: &[&str]) -> String {
+    labels.iter().map(|label| label.to_lowercase()).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -198,10 +198,8 @@ impl FieldChange {
 /// What differs between `old` and `new`.
 pub fn diff(old: &Dataset, new: &Dataset) -> Diff {
     // Where each string of the older pool is in the newer one.
-    let translate: Vec<Option<Symbol>> = (0..old.strings.len())
-        .into_par_iter()
-        .map(|index| new.strings.get(old.strings.resolve_index(index)))
-        .collect();
+    let translate: Vec<Option<Symbol>> =
+        (0..old.strings.len()).into_par_iter().map(|index| new.strings.get(old.strings.resolve_index(index))).collect();
     let mut records = Vec::new();
     for collection in Collection::IN_VIEW_ORDER {
         records.extend(per_collection!(collection, T => diff_table::<T>(old, new, &translate)));
