@@ -44,10 +44,13 @@ fn main() {
                 let (old, new) = (args.next().unwrap_or_default(), args.next().unwrap_or_default());
                 let old = io::load_path(std::path::Path::new(&old), None);
                 let new = io::load_path(std::path::Path::new(&new), None);
-                let (Ok(old), Ok(new)) = (old, new) else { return println!("null") };
+                let (Ok(old), Ok(new)) = (old, new) else { return println!("null null") };
+                // What the two datasets hold once read (the file's bytes are freed by then), then the peak.
+                let held = rss_mb("VmRSS:");
                 let differs = !pledge_explorer::compare::diff(&old, &new).is_empty();
-                let mb = peak_rss_mb().filter(|_| differs);
-                println!("{}", mb.map_or("null".to_owned(), |mb| format!("{mb:.0}")));
+                let peak = peak_rss_mb().filter(|_| differs);
+                let mb = |mb: Option<f64>| mb.map_or("null".to_owned(), |mb| format!("{mb:.0}"));
+                println!("{} {}", mb(held), mb(peak));
                 return;
             }
             other => {
@@ -160,7 +163,7 @@ fn main() {
     let release_path = folder.path().join("release.json");
     io::save::save_json(&release, &release_path).expect("the next release is written");
     drop(release);
-    let diff_rss = diff_rss_mb(&generated, &release_path);
+    let (two_datasets_rss, diff_rss) = diff_rss_mb(&generated, &release_path);
     let saved = folder.path().join("out.json");
     let saved_rss = load_rss_mb(&saved);
     let saved_mb = std::fs::metadata(&saved).map_or(0.0, |m| m.len() as f64 / 1_048_576.0);
@@ -172,6 +175,7 @@ fn main() {
     json.push(format!("\"peak_rss_mb\": {}", megabytes(load_rss)));
     json.push(format!("\"saved_json_mb\": {saved_mb:.1}"));
     json.push(format!("\"peak_rss_saved_mb\": {}", megabytes(saved_rss)));
+    json.push(format!("\"rss_two_datasets_mb\": {}", megabytes(two_datasets_rss)));
     json.push(format!("\"peak_rss_diff_mb\": {}", megabytes(diff_rss)));
     json.push(format!("\"peak_rss_bench_mb\": {}", megabytes(peak_rss_mb())));
     println!("{{{}}}", json.join(", "));
@@ -270,11 +274,15 @@ fn load_rss_mb(path: &std::path::Path) -> Option<f64> {
     String::from_utf8_lossy(&output.stdout).trim().parse().ok()
 }
 
-/// The peak memory of `pledge-explorer diff` on two files, in a fresh process: both datasets and the diff.
-fn diff_rss_mb(old: &std::path::Path, new: &std::path::Path) -> Option<f64> {
-    let output =
-        std::process::Command::new(std::env::current_exe().ok()?).arg("--diff-only").arg(old).arg(new).output().ok()?;
-    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+/// Comparing two files in a fresh process, as `pledge-explorer diff` does: the memory the two datasets
+/// hold once read, and the peak over reading both and diffing them.
+fn diff_rss_mb(old: &std::path::Path, new: &std::path::Path) -> (Option<f64>, Option<f64>) {
+    let run =
+        || std::process::Command::new(std::env::current_exe().ok()?).arg("--diff-only").arg(old).arg(new).output().ok();
+    let Some(output) = run() else { return (None, None) };
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut figures = text.split_whitespace().map(|figure| figure.parse().ok());
+    (figures.next().flatten(), figures.next().flatten())
 }
 
 /// The dataset as a next release might have it: every 100th acquisition's count one more, every 1000th
@@ -300,8 +308,13 @@ fn next_release(dataset: &pledge_explorer::model::Dataset) -> pledge_explorer::m
 }
 
 fn peak_rss_mb() -> Option<f64> {
+    rss_mb("VmHWM:")
+}
+
+/// A memory figure of this process from /proc/self/status ("VmRSS:", "VmHWM:"), in MB.
+fn rss_mb(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
