@@ -13,7 +13,8 @@ use calamine::{Data, Reader as _};
 
 use super::LoadError;
 
-/// A cell as the file holds it. Text borrows from the file where it can.
+/// A cell as the file holds it. Text borrows from the file where it can, trimmed of the spaces around it
+/// (once, where the cell is read: every reader of a cell wants it so); a blank cell is `Empty`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell<'a> {
     Empty,
@@ -24,22 +25,28 @@ pub enum Cell<'a> {
     Bool(bool),
 }
 
-impl Cell<'_> {
+impl<'a> Cell<'a> {
     /// The cell as text, as the file shows it: numbers without a trailing `.0`.
     pub fn text(&self) -> Cow<'_, str> {
         match self {
             Cell::Empty => Cow::Borrowed(""),
-            Cell::Text(text) => Cow::Borrowed(text.trim()),
+            Cell::Text(text) => Cow::Borrowed(text),
             Cell::Number(number) => Cow::Owned(number_text(*number)),
             Cell::Date(serial) => Cow::Owned(excel_date(*serial).unwrap_or_else(|| number_text(*serial))),
             Cell::Bool(value) => Cow::Borrowed(if *value { "yes" } else { "no" }),
         }
     }
 
+    /// The cell of a file's text: trimmed, `Empty` when blank.
+    pub fn of_text(text: &'a str) -> Self {
+        let text = text.trim();
+        if text.is_empty() { Cell::Empty } else { Cell::Text(Cow::Borrowed(text)) }
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(text) => text.trim().is_empty(),
+            Cell::Text(text) => text.is_empty(),
             _ => false,
         }
     }
@@ -385,7 +392,7 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
 fn data_cell(data: &Data) -> Cell<'_> {
     match data {
         Data::Empty | Data::Error(_) => Cell::Empty,
-        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => Cell::Text(Cow::Borrowed(text)),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => Cell::of_text(text),
         Data::Int(number) => Cell::Number(*number as f64),
         Data::Float(number) => Cell::Number(*number),
         Data::Bool(value) => Cell::Bool(*value),
@@ -490,10 +497,11 @@ impl Table {
                     if !more {
                         return Ok(stretch.until.is_none());
                     }
-                    if record.iter().all(|cell| cell.trim().is_empty()) {
+                    // On the stack: a row of up to 32 cells costs no allocation.
+                    let cells: smallvec::SmallVec<[Cell<'_>; 32]> = record.iter().map(Cell::of_text).collect();
+                    if cells.iter().all(Cell::is_empty) {
                         continue;
                     }
-                    let cells: Vec<Cell<'_>> = record.iter().map(|cell| Cell::Text(Cow::Borrowed(cell))).collect();
                     let line = record.position().map_or(stretch.line, |p| lines.of(stretch.start + p.byte() as usize));
                     if !visit(line, &cells) {
                         return Ok(true);

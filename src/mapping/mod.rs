@@ -380,11 +380,27 @@ struct RowReader<'t> {
     /// By field, the column whose text the field reads as it is (a name, an id, a word of a closed
     /// list): its cells go to the field table without a copy.
     verbatim: Vec<Option<usize>>,
-    /// By column: whether it is one of those.
-    verbatim_column: Vec<bool>,
-    /// By column, for a column of counts or sums (a quantity, a value, a year): the field a cell that is
-    /// a plain number ("4243") fills as it is, without being read into parts first.
-    number_field: Vec<Option<usize>>,
+    /// By column, what its cells are for, worked out from the mapping once rather than for every cell.
+    roles: Vec<Role>,
+}
+
+/// What a column's cells are for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Role {
+    Skip,
+    /// Kept in the notes under the column's header.
+    Note,
+    /// The notes field itself.
+    Notes,
+    /// Names the record's source.
+    Sources,
+    /// Read by its field as it is (see `RowReader::verbatim`).
+    Verbatim,
+    /// A column of counts or sums (a quantity, a value, a year): a cell that is a plain number ("4243")
+    /// fills the field at this place as it is, without being read into parts first.
+    Number(usize),
+    /// Read into field texts first ([`fill`]).
+    Read,
 }
 
 impl<'t> RowReader<'t> {
@@ -409,14 +425,19 @@ impl<'t> RowReader<'t> {
                 if as_it_is { column() } else { None }
             })
             .collect();
-        let verbatim_column = (0..columns.len()).map(|column| verbatim.contains(&Some(column))).collect();
-        let number_field = columns
+        let roles = columns
             .iter()
-            .map(|target| match target {
+            .enumerate()
+            .map(|(column, target)| match target {
+                Target::Skip => Role::Skip,
+                Target::Notes => Role::Note,
+                Target::Field(key) if key == "notes" => Role::Notes,
+                Target::Field(key) if key == "sources" => Role::Sources,
+                _ if verbatim.contains(&Some(column)) => Role::Verbatim,
                 Target::Field(key) => fields::spec(Collection::Acquisitions, key)
                     .filter(|spec| matches!(spec.kind, Kind::Count | Kind::Amount | Kind::Year))
-                    .and_then(|spec| position(spec.key)),
-                _ => None,
+                    .and_then(|spec| position(spec.key))
+                    .map_or(Role::Read, Role::Number),
             })
             .collect();
         RowReader {
@@ -427,9 +448,8 @@ impl<'t> RowReader<'t> {
             decimal_comma: table.decimal_comma,
             naming,
             notes_at: position("notes"),
-            verbatim_column,
-            number_field,
             verbatim,
+            roles,
         }
     }
 
@@ -471,13 +491,13 @@ impl<'t> RowReader<'t> {
             written.clear();
         }
         let id_cell = self.verbatim[0].and_then(|column| cells.get(column));
-        if !id_cell.is_some_and(|cell| matches!(cell, Cell::Text(text) if !text.trim().is_empty())) {
+        if !id_cell.is_some_and(|cell| matches!(cell, Cell::Text(_))) {
             let _ = write!(texts[0], "{}-{row}", self.prefix);
             written.push(0);
         }
         notes.clear();
         let mut source = None;
-        for (index, target) in self.columns.iter().enumerate() {
+        for (index, (target, role)) in self.columns.iter().zip(&self.roles).enumerate() {
             let cell = cells.get(index).unwrap_or(&Cell::Empty);
             if cell.is_empty() {
                 continue;
@@ -485,11 +505,11 @@ impl<'t> RowReader<'t> {
             let header = &self.headers[index];
             let text = cell.text();
             let problem = |message: &String| RowProblem { row, column: header.clone(), message: message.clone() };
-            match target {
-                Target::Skip => {}
-                Target::Notes => notes.push(format!("{header}: {text}")),
-                Target::Field(key) if key == "notes" => notes.push(text.into_owned()),
-                Target::Field(key) if key == "sources" => {
+            match (role, target) {
+                (Role::Skip, _) => {}
+                (Role::Note, _) => notes.push(format!("{header}: {text}")),
+                (Role::Notes, _) => notes.push(text.into_owned()),
+                (Role::Sources, _) => {
                     let text = text.trim();
                     source = Some(match source_index.get(text) {
                         Some(&at) => at,
@@ -502,17 +522,17 @@ impl<'t> RowReader<'t> {
                     });
                 }
                 // Read straight from the cell below.
-                Target::Field(_) if matches!(cell, Cell::Text(_)) && self.verbatim_column[index] => {}
+                (Role::Verbatim, _) if matches!(cell, Cell::Text(_)) => {}
                 // A plain number is read by its field as it is.
-                Target::Field(_)
-                    if let Some(at) = self.number_field[index]
-                        && matches!(cell, Cell::Text(_))
+                (Role::Number(at), _)
+                    if matches!(cell, Cell::Text(_))
                         && text.len() <= 15
                         && text.bytes().all(|b| b.is_ascii_digit()) =>
                 {
-                    direct[at] = Some(index);
+                    direct[*at] = Some(index);
                 }
-                Target::Field(key) => {
+                (_, Target::Skip | Target::Notes) => {}
+                (_, Target::Field(key)) => {
                     // Numbers and dates from a workbook are read as they are.
                     let column = cache[index].as_mut().filter(|_| !matches!(cell, Cell::Number(_) | Cell::Date(_)));
                     let result = match column {
@@ -551,7 +571,7 @@ impl<'t> RowReader<'t> {
         }
         let texts = &*texts;
         let text_of = |at: usize| match direct.get(at).copied().flatten().and_then(|column| cells.get(column)) {
-            Some(Cell::Text(text)) if !text.trim().is_empty() => text.trim(),
+            Some(Cell::Text(text)) => text,
             _ => texts.get(at).map_or("", String::as_str),
         };
         let record = fields::read::<Acquisition>(text_of, strings).map_err(|error| {

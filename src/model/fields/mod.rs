@@ -448,21 +448,25 @@ pub fn read<'t, R: Table>(text: impl Fn(usize) -> &'t str, strings: &mut Interne
     let Some((_, id_field)) = fields.next() else {
         return Err(FieldError { key: "id", message: "the table has no fields".to_owned() });
     };
-    let parse = |position: usize, field: &Field<R>| -> Result<Value<'t>, FieldError> {
-        let error = |message: String| FieldError { key: field.key, message };
-        let value = field.kind.parse(text(position)).map_err(error)?;
-        if field.required && value == Value::Empty {
-            return Err(error("is empty but required".to_owned()));
-        }
-        Ok(value)
-    };
-    let id = parse(0, id_field)?;
+    let id = parse_field(id_field, text(0))?;
     let mut record = R::blank(strings.intern(id.text()));
     for (position, field) in fields {
-        let value = parse(position, field)?;
+        let value = parse_field(field, text(position))?;
         (field.read)(&mut record, value, strings).map_err(|message| FieldError { key: field.key, message })?;
     }
     Ok(record)
+}
+
+/// A field's value from its text, or why it cannot be read. Inlined: out of line, its large result went
+/// through the stack, where reading it back stalled on every field of every row.
+#[inline(always)]
+fn parse_field<'t, R>(field: &Field<R>, text: &'t str) -> Result<Value<'t>, FieldError> {
+    let error = |message: String| FieldError { key: field.key, message };
+    let value = field.kind.parse(text).map_err(error)?;
+    if field.required && value == Value::Empty {
+        return Err(error("is empty but required".to_owned()));
+    }
+    Ok(value)
 }
 
 /// Reads one record of `collection`, `text(position)` giving the text of the field at that position.
