@@ -14,7 +14,7 @@ use pledge_explorer::analysis::table::{Sort, sort_rows};
 use pledge_explorer::analysis::timeline::layout;
 use pledge_explorer::analysis::volumes::{GroupBy, volumes};
 use pledge_explorer::app::{PledgeApp, StartOptions};
-use pledge_explorer::context::{Document, Settings, UserCommand};
+use pledge_explorer::context::{Document, UserCommand};
 use pledge_explorer::model::Collection;
 use pledge_explorer::model::validate::validate;
 use pledge_explorer::{io, mapping, report, synthetic};
@@ -224,12 +224,7 @@ fn sipri_register(file: Option<&str>) -> Vec<u8> {
 /// CPU time of one frame of each view, drawn through egui_kittest once the derived views are built.
 fn frame_times(dataset: pledge_explorer::model::Dataset) -> Vec<(&'static str, f64)> {
     let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(|_cc| {
-        PledgeApp::new(StartOptions {
-            file: None,
-            settings: Settings::default(),
-            recovery: None,
-            autosave_interval: Duration::from_secs(3600),
-        })
+        PledgeApp::new(StartOptions { autosave_interval: Duration::from_secs(3600), ..StartOptions::default() })
     });
     harness.state_mut().document = Document::new(dataset, None, "synthetic".into());
     let mut results = Vec::new();

@@ -26,6 +26,10 @@ pub struct Cli {
     /// A dataset to open in the app (JSON, a CSV table, or a folder of CSV tables). Without it the
     /// app opens the embedded default dataset.
     pub file: Option<PathBuf>,
+    /// Restore this recovery copy in the window (used by the app to restore unsaved work of several
+    /// windows, each in its own).
+    #[arg(long, value_name = "COPY", hide = true)]
+    pub recover: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(command) => run(command),
         #[cfg(feature = "gui")]
-        None => pledge_explorer::app::run_gui(cli.file),
+        None => pledge_explorer::app::run_gui(cli.file, cli.recover),
         #[cfg(not(feature = "gui"))]
         None => {
             eprintln!("pledge-explorer: built without the app (feature `gui`); see --help for the commands");

@@ -17,7 +17,7 @@ fn app() -> Harness<'static, PledgeApp> {
     let mut harness =
         Harness::builder().with_size([1280.0, 800.0]).with_pixels_per_point(1.0).wgpu().build_eframe(|_cc| {
             let settings = Settings::default();
-            PledgeApp::new(StartOptions { file: None, settings, recovery: None, autosave_interval: Duration::MAX })
+            PledgeApp::new(StartOptions { settings, autosave_interval: Duration::MAX, ..StartOptions::default() })
         });
     harness.run_steps(2);
     harness

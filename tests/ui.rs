@@ -13,7 +13,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use pledge_explorer::app::{PledgeApp, StartOptions};
 use pledge_explorer::context::recovery::RecoveryStore;
-use pledge_explorer::context::settings::Settings;
 use pledge_explorer::context::{Message, UserCommand};
 use pledge_explorer::io;
 use pledge_explorer::model::Collection;
@@ -28,7 +27,7 @@ fn start_sized(
     autosave_interval: Duration,
 ) -> Harness<'static, PledgeApp> {
     let mut harness = Harness::builder().with_size(size).build_eframe(move |_cc| {
-        PledgeApp::new(StartOptions { file: None, settings: Settings::default(), recovery, autosave_interval })
+        PledgeApp::new(StartOptions { recovery, autosave_interval, ..StartOptions::default() })
     });
     harness.run_steps(2);
     harness
@@ -307,20 +306,23 @@ fn dropping_a_file_on_the_window_opens_it() {
 #[test]
 fn unsaved_work_is_copied_and_restored_after_a_crash() {
     let folder = tempfile::tempdir().unwrap();
-    let store = RecoveryStore::new(folder.path().to_owned());
+    let store = RecoveryStore::open(folder.path()).unwrap();
     let mut harness = start(Some(store.clone()), Duration::ZERO);
     harness.get_by_label("Add").click();
     step_until(&mut harness, "the recovery copy", |_| store.path().exists());
-    // The process dies here: nothing is saved, the harness is dropped.
-    drop(harness);
+    // The process dies here: nothing is saved, the harness and its instance's lock are dropped.
+    drop((harness, store));
 
+    let store = RecoveryStore::open(folder.path()).unwrap();
     let mut harness = start(Some(store.clone()), Duration::from_secs(3600));
     assert!(harness.query_by_label("Restore unsaved work?").is_some());
-    harness.get_by_label("Restore").click();
+    assert!(harness.query_by_label_contains("1 change, kept").is_some(), "the offer says how much work");
+    harness.get_by_label("Restore Default dataset").click();
     harness.run_steps(2);
     let app = harness.state();
     assert_eq!(app.document.dataset.acquisitions.len(), 23, "the added record is back");
     assert!(app.document.is_modified(), "restored work still needs saving");
+    assert!(store.path().exists(), "the restored copy is this window's own now");
 
     let target = folder.path().join("rescued.json");
     harness.state_mut().request(Message::SaveTo(target));
@@ -328,10 +330,160 @@ fn unsaved_work_is_copied_and_restored_after_a_crash() {
     assert!(!store.path().exists(), "a clean save removes the recovery copy");
 }
 
+/// Run by `two_windows_killed_keep_both_sets_of_edits` as a child process: opens the file in
+/// `PLEDGE_TEST_FILE` with its recovery copies in `PLEDGE_TEST_RECOVERY`, adds a record, waits for its
+/// recovery copy, says so and waits to be killed.
+#[test]
+#[ignore = "run as a child process by two_windows_killed_keep_both_sets_of_edits"]
+fn child_window_that_edits_and_waits_to_be_killed() {
+    let (Some(file), Some(recovery)) = (std::env::var_os("PLEDGE_TEST_FILE"), std::env::var_os("PLEDGE_TEST_RECOVERY"))
+    else {
+        return;
+    };
+    let store = RecoveryStore::open(Path::new(&recovery)).unwrap();
+    let file = PathBuf::from(file);
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe({
+        let store = store.clone();
+        let file = file.clone();
+        move |_cc| {
+            PledgeApp::new(StartOptions {
+                file: Some(file),
+                recovery: Some(store),
+                autosave_interval: Duration::ZERO,
+                ..StartOptions::default()
+            })
+        }
+    });
+    step_until(&mut harness, "the file to load", |app| app.document.path.as_deref() == Some(file.as_path()));
+    harness.get_by_label("Add").click();
+    step_until(&mut harness, "the recovery copy", |_| store.path().exists());
+    println!("EDITED AND COPIED");
+    std::thread::sleep(Duration::from_secs(600));
+}
+
+#[test]
+fn two_windows_killed_keep_both_sets_of_edits() {
+    use std::io::BufRead;
+    let folder = tempfile::tempdir().unwrap();
+    let recovery = folder.path().join("recovery");
+    let mut children = Vec::new();
+    for name in ["a.json", "b.json"] {
+        let file = folder.path().join(name);
+        std::fs::copy(small_dataset(folder.path()), &file).unwrap();
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_window_that_edits_and_waits_to_be_killed", "--ignored", "--nocapture"])
+            .env("PLEDGE_TEST_FILE", &file)
+            .env("PLEDGE_TEST_RECOVERY", &recovery)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        children.push(child);
+    }
+    // Both processes run at once, each with its edit copied; then both are killed.
+    for child in &mut children {
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let said = stdout.lines().map_while(Result::ok).any(|line| line.contains("EDITED AND COPIED"));
+        assert!(said, "a child window did not get to its edit");
+    }
+    for child in &mut children {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    // The next start offers both; this window restores a.json's work and leaves the other for later.
+    let store = RecoveryStore::open(&recovery).unwrap();
+    let mut first = start(Some(store), Duration::from_secs(3600));
+    assert!(first.query_by_label_contains("unsaved changes in 2 windows").is_some());
+    first.get_by_label("Restore a.json").click();
+    first.run_steps(2);
+    assert!(first.query_by_label("Restore b.json").is_some(), "the other copy is still offered");
+    // The list just changed under the pointer: it moves to the button first, as a hand would.
+    first.get_by_label("Decide Later").hover();
+    first.run_steps(2);
+    first.get_by_label("Decide Later").click();
+    first.run_steps(2);
+    assert!(first.query_by_label("Restore unsaved work?").is_none(), "the offer is answered");
+    let app = first.state();
+    assert_eq!(app.document.path.as_deref(), Some(folder.path().join("a.json").as_path()));
+    assert_eq!(app.document.dataset.acquisitions.len(), 2, "a.json's added record is back");
+
+    // A second window started while the first runs is offered only b.json's copy.
+    let mut second = start(Some(RecoveryStore::open(&recovery).unwrap()), Duration::from_secs(3600));
+    assert!(second.query_by_label("Restore a.json").is_none(), "a running window's work is not offered");
+    second.get_by_label("Restore b.json").click();
+    second.run_steps(2);
+    let app = second.state();
+    assert_eq!(app.document.path.as_deref(), Some(folder.path().join("b.json").as_path()));
+    assert_eq!(app.document.dataset.acquisitions.len(), 2, "b.json's added record is back");
+    assert!(app.document.is_modified());
+}
+
+#[test]
+fn restore_all_restores_one_copy_here_and_each_other_in_a_new_window() {
+    let folder = tempfile::tempdir().unwrap();
+    for name in ["x.json", "y.json", "z.json"] {
+        let gone = RecoveryStore::open(folder.path()).unwrap();
+        let mut document = pledge_explorer::context::Document::default_dataset();
+        document.path = Some(folder.path().join(name));
+        gone.write(&document.dataset, &document.work()).unwrap();
+    }
+    // "New windows" here run a program that records its arguments: the copy each was given.
+    let record = folder.path().join("windows.txt");
+    let program = folder.path().join("new-window.sh");
+    std::fs::write(&program, format!("#!/bin/sh\necho \"$@\" >> {}\n", record.display())).unwrap();
+    std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    let store = RecoveryStore::open(folder.path()).unwrap();
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe({
+        let store = store.clone();
+        move |_cc| {
+            PledgeApp::new(StartOptions {
+                recovery: Some(store),
+                autosave_interval: Duration::from_secs(3600),
+                new_window_program: Some(program),
+                ..StartOptions::default()
+            })
+        }
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Restore All").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Restore unsaved work?").is_none());
+    assert!(harness.state().document.is_modified(), "one copy is restored in this window");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&record).is_ok_and(|text| text.lines().count() == 2) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let started = std::fs::read_to_string(&record).unwrap();
+    let lines: Vec<&str> = started.lines().collect();
+    assert_eq!(lines.len(), 2, "two new windows: {started}");
+    assert!(lines.iter().all(|line| line.starts_with("--recover ") && line.ends_with(".json")));
+
+    // A window started on a copy (as those are) restores it without asking.
+    drop(harness);
+    let copy = PathBuf::from(lines[0].trim_start_matches("--recover "));
+    let mut window = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |_cc| {
+        PledgeApp::new(StartOptions {
+            recovery: Some(RecoveryStore::open(folder.path()).unwrap()),
+            autosave_interval: Duration::from_secs(3600),
+            recover: Some(copy),
+            ..StartOptions::default()
+        })
+    });
+    window.run_steps(2);
+    assert!(window.query_by_label("Restore unsaved work?").is_none());
+    assert!(window.state().document.is_modified());
+    assert!(
+        window.state().document.path.as_ref().is_some_and(|path| path.ends_with("y.json") || path.ends_with("z.json"))
+    );
+}
+
 #[test]
 fn a_panic_in_a_view_is_caught_explained_and_the_work_kept() {
     let folder = tempfile::tempdir().unwrap();
-    let store = RecoveryStore::new(folder.path().to_owned());
+    let store = RecoveryStore::open(folder.path()).unwrap();
     let mut harness = start(Some(store.clone()), Duration::from_secs(3600));
     harness.get_by_label("Add").click();
     harness.run_steps(2);
@@ -358,10 +510,10 @@ fn a_panic_in_a_view_is_caught_explained_and_the_work_kept() {
     harness.run_steps(3);
     assert!(harness.query_by_label("The timeline view failed").is_none());
     assert!(harness.state().failed_view.is_none());
-    drop(harness);
+    drop((harness, store));
 
     // Had the process died instead, the next start offers the work back.
-    let harness = start(Some(store), Duration::from_secs(3600));
+    let harness = start(Some(RecoveryStore::open(folder.path()).unwrap()), Duration::from_secs(3600));
     assert!(harness.query_by_label("Restore unsaved work?").is_some());
 }
 

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use crate::context::history::Edit;
-use crate::context::recovery;
 use crate::context::{Document, Guarded, Message, PathPurpose, UserCommand};
 use crate::model::Collection;
 use crate::ui;
@@ -304,25 +303,6 @@ impl PledgeApp {
         if !self.document.is_modified() {
             self.discard_recovery();
         }
-    }
-
-    /// Restores the recovery copy offered at start-up.
-    pub fn restore_recovered(&mut self) {
-        if let Some(recovered) = self.dialogs.recovery.take() {
-            let mut document = Document::new(recovered.dataset, recovered.path, recovered.origin);
-            document.mark_modified();
-            self.replace_document(document);
-            self.notifications.info(format!(
-                "Restored the unsaved work of {}; save it to keep it",
-                recovery::describe_time(&recovered.saved_at)
-            ));
-        }
-    }
-
-    pub fn discard_recovered(&mut self) {
-        self.dialogs.recovery = None;
-        self.discard_recovery();
-        self.notifications.info("Discarded the recovered work");
     }
 
     pub(super) fn select_after_edit(&mut self, target: Option<(Collection, usize)>) {

@@ -30,7 +30,7 @@ use crate::ui::dialogs::Dialogs;
 use tasks::Tasks;
 
 /// Opens the main window on `file`, or on the embedded default dataset.
-pub fn run_gui(file: Option<PathBuf>) -> ExitCode {
+pub fn run_gui(file: Option<PathBuf>, recover: Option<PathBuf>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -44,9 +44,23 @@ pub fn run_gui(file: Option<PathBuf>) -> ExitCode {
         options,
         Box::new(move |cc| {
             let settings = Settings::load(cc.storage);
-            let recovery = RecoveryStore::in_data_folder();
+            let (recovery, recovery_error) = match RecoveryStore::in_data_folder() {
+                Some(Ok(store)) => (Some(store), None),
+                Some(Err(error)) => (None, Some(error)),
+                None => (None, None),
+            };
             let autosave_interval = recovery::INTERVAL;
-            let app = PledgeApp::new(StartOptions { file, settings, recovery: recovery.clone(), autosave_interval });
+            let mut app = PledgeApp::new(StartOptions {
+                file,
+                settings,
+                recovery: recovery.clone(),
+                autosave_interval,
+                recover,
+                new_window_program: None,
+            });
+            if let Some(error) = recovery_error {
+                app.notifications.error(format!("Unsaved work cannot be kept in a recovery copy: {error}"));
+            }
             if let Some(store) = recovery {
                 recovery::write_on_panic(store, app.unsaved.clone());
             }
@@ -72,6 +86,24 @@ pub struct StartOptions {
     pub recovery: Option<RecoveryStore>,
     /// How often unsaved changes are copied there.
     pub autosave_interval: std::time::Duration,
+    /// A recovery copy to restore at once (a window started by another to restore it).
+    pub recover: Option<PathBuf>,
+    /// The program started to restore a copy in a new window; None: this one.
+    pub new_window_program: Option<PathBuf>,
+}
+
+impl Default for StartOptions {
+    /// The embedded dataset, default settings, no recovery copies.
+    fn default() -> Self {
+        StartOptions {
+            file: None,
+            settings: Settings::default(),
+            recovery: None,
+            autosave_interval: recovery::INTERVAL,
+            recover: None,
+            new_window_program: None,
+        }
+    }
 }
 
 pub struct PledgeApp {
@@ -105,6 +137,7 @@ pub struct PledgeApp {
     tasks: Tasks,
     recovery: Option<RecoveryStore>,
     autosave_interval: std::time::Duration,
+    new_window_program: Option<PathBuf>,
     last_autosave: Instant,
     autosaved_generation: u64,
     /// Set once the user chose to quit despite unsaved changes (or there were none).
@@ -146,6 +179,7 @@ impl PledgeApp {
             tasks: Tasks::default(),
             recovery: options.recovery,
             autosave_interval: options.autosave_interval,
+            new_window_program: options.new_window_program,
             last_autosave: Instant::now(),
             autosaved_generation: 0,
             quit_confirmed: false,
@@ -157,16 +191,7 @@ impl PledgeApp {
             panic_in_next_view: std::env::var_os("PLEDGE_EXPLORER_PANIC_IN_VIEW").is_some(),
             settings: options.settings,
         };
-        if let Some(store) = &app.recovery {
-            match store.read() {
-                Some(Ok(recovered)) => app.dialogs.recovery = Some(recovered),
-                Some(Err(error)) => app.notifications.error(format!(
-                    "Could not read the recovery copy ({error}); it is left in place at {}",
-                    store.path().display()
-                )),
-                None => {}
-            }
-        }
+        app.offer_recovery(options.recover.as_deref());
         if let Some(path) = options.file {
             app.pending.push(Message::OpenFile(path));
         }
@@ -309,8 +334,7 @@ impl eframe::App for PledgeApp {
             match answer {
                 ui::dialogs::Answer::Save(action) => self.save_and_proceed(action, &ctx),
                 ui::dialogs::Answer::Discard(action) => self.discard_and_proceed(action, &ctx),
-                ui::dialogs::Answer::Restore => self.restore_recovered(),
-                ui::dialogs::Answer::DiscardRecovered => self.discard_recovered(),
+                ui::dialogs::Answer::Recovery(answer) => self.answer_recovery(answer),
                 ui::dialogs::Answer::SaveWithEntry { path, entry } => self.save_with_entry(path, entry, &ctx),
                 ui::dialogs::Answer::CancelSave => self.tasks.after_save = None,
                 ui::dialogs::Answer::AskChangelog(ask) => self.settings.ask_changelog = ask,

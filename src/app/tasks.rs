@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
-use crate::context::recovery::RecoveryStore;
+use crate::context::recovery::{RecoveryStore, Work};
 use crate::context::{Document, Guarded, PathPurpose};
 use crate::io::LoadError;
 use crate::io::save::SaveError;
@@ -243,15 +243,17 @@ impl Tasks {
     }
 
     /// Writes the recovery copy in the background; skipped while the previous one is still being written.
-    pub fn autosave(&mut self, store: RecoveryStore, dataset: Arc<Dataset>, origin: String, path: Option<PathBuf>) {
+    /// Returns whether it started.
+    pub fn autosave(&mut self, store: RecoveryStore, dataset: Arc<Dataset>, work: Work) -> bool {
         if self.autosaving {
-            return;
+            return false;
         }
         self.autosaving = true;
         let sender = self.sender.clone();
         std::thread::spawn(move || {
-            let _ = sender.send(Outcome::Autosaved(store.write(&dataset, &origin, path.as_deref())));
+            let _ = sender.send(Outcome::Autosaved(store.write(&dataset, &work)));
         });
+        true
     }
 }
 

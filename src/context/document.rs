@@ -71,6 +71,8 @@ pub struct Document {
     pub generation: u64,
     /// The history state that is on disk; the document is modified when the current one differs.
     saved_state: Option<u64>,
+    /// The changes a restored recovery copy held, counted until the next save.
+    restored_changes: usize,
 }
 
 impl Document {
@@ -88,7 +90,17 @@ impl Document {
         let history = History::default();
         let dataset = Arc::new(dataset);
         let saved_state = Some(history.state_id());
-        Document { dataset, path, origin, problems, validating: None, saved_state, history, generation: 0 }
+        Document {
+            dataset,
+            path,
+            origin,
+            problems,
+            validating: None,
+            saved_state,
+            history,
+            generation: 0,
+            restored_changes: 0,
+        }
     }
 
     /// Loads a JSON dataset, a CSV table named after its collection, or a folder of CSV tables.
@@ -113,6 +125,7 @@ impl Document {
     /// Marks the current state as the one on disk (after a save, or when changes are let go).
     pub fn mark_saved(&mut self) {
         self.saved_state = Some(self.history.state_id());
+        self.restored_changes = 0;
     }
 
     /// The state to record as saved once a save that starts now succeeds. Typing after it starts a new
@@ -127,6 +140,7 @@ impl Document {
         self.origin = path.display().to_string();
         self.path = Some(path);
         self.saved_state = Some(state);
+        self.restored_changes = 0;
     }
 
     /// Applies an edit with undo, and refreshes what is derived from the data.
@@ -204,12 +218,32 @@ impl Document {
         crate::compare::changelog::draft(&self.history.touches_since(self.saved_state))
     }
 
+    /// What the unsaved work is, for its recovery copy.
+    pub fn work(&self) -> crate::context::recovery::Work {
+        crate::context::recovery::Work {
+            origin: self.origin.clone(),
+            path: self.path.clone(),
+            changes: self.restored_changes + self.history.steps_since(self.saved_state),
+        }
+    }
+
+    /// Marks a restored recovery copy: unsaved, with the changes it held.
+    pub fn mark_restored(&mut self, changes: usize) {
+        self.mark_modified();
+        self.restored_changes = changes;
+    }
+
     /// The file name for the title bar.
     pub fn display_name(&self) -> String {
-        match &self.path {
-            Some(path) => path.file_name().map_or_else(|| self.origin.clone(), |n| n.to_string_lossy().into_owned()),
-            None if self.origin == io::DEFAULT_ORIGIN => "Default dataset".to_owned(),
-            None => self.origin.clone(),
-        }
+        display_name(self.path.as_deref(), &self.origin)
+    }
+}
+
+/// A dataset's short name: its file's name, or how it was named when it has no file.
+pub fn display_name(path: Option<&Path>, origin: &str) -> String {
+    match path {
+        Some(path) => path.file_name().map_or_else(|| origin.to_owned(), |n| n.to_string_lossy().into_owned()),
+        None if origin == io::DEFAULT_ORIGIN => "Default dataset".to_owned(),
+        None => origin.to_owned(),
     }
 }

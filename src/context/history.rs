@@ -187,16 +187,21 @@ impl History {
     /// What the steps after state `since` touched (every step when that state is not in the history any
     /// more, or None): the change log entry of a save is drafted from it.
     pub fn touches_since(&self, since: Option<u64>) -> Touches {
-        let start = match since {
-            Some(0) => 0,
-            Some(state) => self.undo.iter().position(|step| step.id == state).map_or(0, |at| at + 1),
-            None => 0,
-        };
         let mut touches = Touches::default();
-        for step in &self.undo[start..] {
+        for step in &self.undo[self.undo.len() - self.steps_since(since)..] {
             touches.extend(&step.touches);
         }
         touches
+    }
+
+    /// How many undoable steps lead from state `since` to now (all of them when that state is not in the
+    /// history any more, or None).
+    pub fn steps_since(&self, since: Option<u64>) -> usize {
+        let start = match since {
+            Some(0) | None => 0,
+            Some(state) => self.undo.iter().position(|step| step.id == state).map_or(0, |at| at + 1),
+        };
+        self.undo.len() - start
     }
 
     /// Ends the current typing step: the next edit starts a new one.

@@ -1,7 +1,16 @@
-//! Autosave: while there are unsaved changes, a recovery copy is written every few seconds; after a
-//! crash or a kill the next start offers to restore it. A clean save or a discard removes it.
+//! Autosave: while there are unsaved changes, each running window writes its own recovery copy every
+//! few seconds; after a crash or a kill the next start offers every copy whose window is gone.
+//!
+//! The copies live in one folder, one per running instance: `<instance>.json`, beside `<instance>.lock`,
+//! which the instance holds locked while it runs (an OS lock, released when the process ends however it
+//! ends). A copy whose lock can be taken belongs to no running window: it is offered at start, and the
+//! offering window holds its lock until the user answers, so that two windows starting at once never
+//! offer the same copy. Restoring a copy renames it to the restoring instance's name: it is that
+//! window's copy from then on. No instance ever writes another's file.
 
+use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -14,65 +23,162 @@ use crate::model::Dataset;
 /// How often unsaved changes are copied.
 pub const INTERVAL: Duration = Duration::from_secs(5);
 
-const FILE_NAME: &str = "recovery.json";
+/// What unsaved work is: where it came from and how much of it there is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// How the dataset was named ("/home/me/pledges.json", "<default dataset>").
+    pub origin: String,
+    /// The file the dataset is saved to, if any.
+    pub path: Option<PathBuf>,
+    /// Undoable edits since the last save (0 when unknown, as in copies from before it was kept).
+    pub changes: usize,
+}
 
-/// The recovery copy as written: the same fields, with the dataset written record by record.
+/// The recovery copy as written: when, what, then the dataset record by record.
 #[derive(Serialize)]
 struct RecoveryFileView<'a> {
     saved_at: String,
     origin: &'a str,
     path: Option<&'a Path>,
+    changes: usize,
     dataset: io::stream::FileView<'a>,
 }
 
-/// The recovery copy: the dataset and where it came from.
+/// The recovery copy as read; `D` is the dataset, or `IgnoredAny` to read only what the copy is.
 #[derive(Deserialize)]
-struct RecoveryFile<'a> {
+struct RecoveryFile<D> {
     /// When the copy was written (RFC 3339).
     saved_at: String,
-    /// How the dataset was named ("/home/me/pledges.json", "<default dataset>").
     origin: String,
-    /// The file the dataset is saved to, if any.
     path: Option<PathBuf>,
-    #[serde(borrow)]
-    dataset: DatasetFile<'a>,
+    /// Absent in copies from before it was kept.
+    #[serde(default)]
+    changes: usize,
+    dataset: D,
 }
 
-/// A recovered dataset, waiting for the user to restore or discard it.
+impl<D> RecoveryFile<D> {
+    fn work(&self) -> Work {
+        Work { origin: self.origin.clone(), path: self.path.clone(), changes: self.changes }
+    }
+}
+
+/// A recovered dataset, restored into a window.
 pub struct Recovered {
     pub dataset: Dataset,
     pub saved_at: String,
-    pub origin: String,
-    pub path: Option<PathBuf>,
+    pub work: Work,
 }
 
-/// Where the recovery copy lives: the app's data folder, or a folder the caller names (tests).
+/// A recovery copy left by a window that is gone, locked by the window offering it.
+#[derive(Debug)]
+pub struct Orphan {
+    pub file: PathBuf,
+    pub saved_at: String,
+    pub work: Work,
+    lock: Lock,
+}
+
+impl Orphan {
+    /// Lets another instance take the copy (a new window restoring it, or the next start).
+    pub fn release(self) {}
+}
+
+/// A lock file held locked; dropping it releases the lock.
+#[derive(Debug)]
+struct Lock {
+    path: PathBuf,
+    _file: File,
+}
+
+impl Lock {
+    /// Takes the lock at `path` (creating the file), or None when another instance holds it.
+    fn try_take(path: PathBuf) -> std::io::Result<Option<Lock>> {
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Lock { path, _file: file })),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(error)) => Err(error),
+        }
+    }
+
+    /// Removes the lock file, then lets the lock go.
+    fn remove(self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// This instance's name and the lock that says it runs; the lock file goes when the instance does.
+#[derive(Debug)]
+struct Instance {
+    id: String,
+    lock: Option<Lock>,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            lock.remove();
+        }
+    }
+}
+
+/// The recovery folder, as seen by one running instance: its own copy, and the copies of instances
+/// that are gone.
 #[derive(Clone, Debug)]
 pub struct RecoveryStore {
     folder: PathBuf,
+    instance: Arc<Instance>,
 }
 
+/// The folder of the copies inside the app's data folder.
+const FOLDER: &str = "recovery";
+/// The one copy versions before per-window copies wrote, in the data folder itself.
+const SINGLE_COPY: &str = "recovery.json";
+
 impl RecoveryStore {
-    pub fn new(folder: PathBuf) -> Self {
-        RecoveryStore { folder }
+    /// Starts an instance in `folder`: picks its name and takes its lock.
+    pub fn open(folder: &Path) -> Result<Self, SaveError> {
+        std::fs::create_dir_all(folder).map_err(|error| SaveError::new(folder, &error))?;
+        let nanos = jiff::Timestamp::now().as_nanosecond();
+        let id = format!("{}-{nanos:x}", std::process::id());
+        let lock_path = folder.join(format!("{id}.lock"));
+        let lock = match Lock::try_take(lock_path.clone()) {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                let error = std::io::Error::other("another instance holds this name");
+                return Err(SaveError::new(&lock_path, &error));
+            }
+            Err(error) => return Err(SaveError::new(&lock_path, &error)),
+        };
+        Ok(RecoveryStore { folder: folder.to_owned(), instance: Arc::new(Instance { id, lock: Some(lock) }) })
     }
 
-    /// The per-user data folder of the app, if the platform has one.
-    pub fn in_data_folder() -> Option<Self> {
-        eframe::storage_dir("Pledge Explorer").map(RecoveryStore::new)
+    /// The instance's store in the per-user data folder of the app, if the platform has one. The single
+    /// copy of earlier versions is moved in, to be offered like any other.
+    pub fn in_data_folder() -> Option<Result<Self, SaveError>> {
+        let data = eframe::storage_dir("Pledge Explorer")?;
+        let folder = data.join(FOLDER);
+        let store = RecoveryStore::open(&folder);
+        if store.is_ok() && data.join(SINGLE_COPY).exists() {
+            let nanos = jiff::Timestamp::now().as_nanosecond();
+            let _ = std::fs::rename(data.join(SINGLE_COPY), folder.join(format!("earlier-{nanos:x}.json")));
+        }
+        Some(store)
     }
 
+    /// This instance's copy.
     pub fn path(&self) -> PathBuf {
-        self.folder.join(FILE_NAME)
+        self.folder.join(format!("{}.json", self.instance.id))
     }
 
-    /// Writes the recovery copy atomically.
-    pub fn write(&self, dataset: &Dataset, origin: &str, path: Option<&Path>) -> Result<(), SaveError> {
-        std::fs::create_dir_all(&self.folder).map_err(|error| SaveError::new(&self.folder, &error))?;
+    /// Writes this instance's copy atomically.
+    pub fn write(&self, dataset: &Dataset, work: &Work) -> Result<(), SaveError> {
         let file = RecoveryFileView {
             saved_at: jiff::Timestamp::now().to_string(),
-            origin,
-            path,
+            origin: &work.origin,
+            path: work.path.as_deref(),
+            changes: work.changes,
             dataset: io::stream::FileView(dataset),
         };
         io::save::save_atomic(&self.path(), |out| {
@@ -82,35 +188,81 @@ impl RecoveryStore {
         })
     }
 
-    /// Reads the recovery copy, if there is one.
-    pub fn read(&self) -> Option<Result<Recovered, LoadError>> {
-        let path = self.path();
-        if !path.exists() {
-            return None;
-        }
-        let origin = path.display().to_string();
-        Some(io::read_file(&path).and_then(|bytes| {
-            let text = io::decode_utf8(&bytes, &origin)?;
-            let file: RecoveryFile<'_> = serde_json::from_str(text)
-                .map_err(|error| LoadError::at(&origin, error.line(), error.column(), error.to_string()))?;
-            Ok(Recovered {
-                saved_at: file.saved_at,
-                origin: file.origin,
-                path: file.path,
-                dataset: convert::from_wire(file.dataset),
-            })
-        }))
-    }
-
-    /// Removes the recovery copy (after a clean save or a discard).
+    /// Removes this instance's copy (after a clean save or a discard).
     pub fn remove(&self) {
         let _ = std::fs::remove_file(self.path());
     }
+
+    /// The copies of instances that are gone, oldest first, each locked for this instance until it is
+    /// restored, discarded or released; and the copies that could not be read, which stay in place.
+    pub fn orphans(&self) -> (Vec<Orphan>, Vec<LoadError>) {
+        let mut orphans = Vec::new();
+        let mut errors = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&self.folder) else { return (orphans, errors) };
+        for entry in entries.flatten() {
+            let file = entry.path();
+            if file.extension().is_none_or(|extension| extension != "json") || file == self.path() {
+                continue;
+            }
+            match self.claim(&file) {
+                Some(Ok(orphan)) => orphans.push(orphan),
+                Some(Err(error)) => errors.push(error),
+                None => {}
+            }
+        }
+        orphans.sort_by(|a, b| a.saved_at.cmp(&b.saved_at));
+        (orphans, errors)
+    }
+
+    /// Locks the copy at `file` for this instance when its window is gone (None while it runs, or
+    /// when another instance offers it), and reads what it holds.
+    pub fn claim(&self, file: &Path) -> Option<Result<Orphan, LoadError>> {
+        let lock = Lock::try_take(file.with_extension("lock")).ok()??;
+        if !file.exists() {
+            lock.remove();
+            return None;
+        }
+        let origin = file.display().to_string();
+        let about = std::fs::File::open(file)
+            .map_err(|error| LoadError::whole(&origin, io::io_message(&error)))
+            .and_then(|opened| {
+                serde_json::from_reader::<_, RecoveryFile<serde::de::IgnoredAny>>(std::io::BufReader::new(opened))
+                    .map_err(|error| LoadError::at(&origin, error.line(), error.column(), error.to_string()))
+            });
+        Some(about.map(|about| Orphan { file: file.to_owned(), work: about.work(), saved_at: about.saved_at, lock }))
+    }
+
+    /// Reads an orphan's dataset and makes the copy this instance's own (its window now holds that
+    /// work). On an error the copy stays where it was.
+    pub fn adopt(&self, orphan: Orphan) -> Result<Recovered, LoadError> {
+        let recovered = read(&orphan.file)?;
+        std::fs::rename(&orphan.file, self.path())
+            .map_err(|error| LoadError::whole(&orphan.file.display().to_string(), io::io_message(&error)))?;
+        orphan.lock.remove();
+        Ok(recovered)
+    }
+
+    /// Deletes an orphan's copy: the user let that work go.
+    pub fn discard(&self, orphan: Orphan) {
+        let _ = std::fs::remove_file(&orphan.file);
+        orphan.lock.remove();
+    }
 }
 
-/// The unsaved work a panic handler can still write: the dataset as of the last change, and its names.
+/// Reads a whole recovery copy.
+fn read(path: &Path) -> Result<Recovered, LoadError> {
+    let origin = path.display().to_string();
+    let bytes = io::read_file(path)?;
+    let text = io::decode_utf8(&bytes, &origin)?;
+    let file: RecoveryFile<DatasetFile<'_>> = serde_json::from_str(text)
+        .map_err(|error| LoadError::at(&origin, error.line(), error.column(), error.to_string()))?;
+    let work = file.work();
+    Ok(Recovered { saved_at: file.saved_at, work, dataset: convert::from_wire(file.dataset) })
+}
+
+/// The unsaved work a panic handler can still write: the dataset as of the last change, and what it is.
 /// A weak reference, so that holding it never makes an edit copy the dataset.
-pub type Unsaved = std::sync::Mutex<Option<(std::sync::Weak<Dataset>, String, Option<PathBuf>)>>;
+pub type Unsaved = std::sync::Mutex<Option<(std::sync::Weak<Dataset>, Work)>>;
 
 /// Makes a panic anywhere in the app write the unsaved work to the recovery copy before the process
 /// ends, so that the next start offers it. `unsaved` is kept current by the app after every change.
@@ -119,10 +271,10 @@ pub fn write_on_panic(store: RecoveryStore, unsaved: std::sync::Arc<Unsaved>) {
     std::panic::set_hook(Box::new(move |info| {
         // try_lock: a panic while the app holds the lock must not deadlock the handler.
         if let Ok(guard) = unsaved.try_lock()
-            && let Some((dataset, origin, path)) = guard.as_ref()
+            && let Some((dataset, work)) = guard.as_ref()
             && let Some(dataset) = dataset.upgrade()
         {
-            match store.write(&dataset, origin, path.as_deref()) {
+            match store.write(&dataset, work) {
                 Ok(()) => eprintln!("pledge-explorer: your unsaved work was kept in {}", store.path().display()),
                 Err(error) => eprintln!("pledge-explorer: could not keep your unsaved work: {error}"),
             }
@@ -143,41 +295,104 @@ pub fn describe_time(saved_at: &str) -> String {
 mod tests {
     use super::*;
 
+    fn work(origin: &str, changes: usize) -> Work {
+        Work { origin: origin.to_owned(), path: None, changes }
+    }
+
     #[test]
-    fn a_recovery_copy_round_trips_and_is_removed() {
+    fn a_copy_is_offered_only_once_its_instance_is_gone_and_restores_as_written() {
         let folder = tempfile::tempdir().unwrap();
-        let store = RecoveryStore::new(folder.path().join("nested"));
-        assert!(store.read().is_none());
+        let running = RecoveryStore::open(&folder.path().join("nested")).unwrap();
         let dataset = io::default_dataset();
-        store.write(&dataset, "<default dataset>", None).unwrap();
-        let recovered = store.read().unwrap().unwrap();
-        assert_eq!(recovered.origin, "<default dataset>");
+        running.write(&dataset, &work("<default dataset>", 3)).unwrap();
+
+        let next = RecoveryStore::open(&folder.path().join("nested")).unwrap();
+        assert!(next.orphans().0.is_empty(), "a running instance's copy is not offered");
+        drop(running);
+        let (mut orphans, errors) = next.orphans();
+        assert!(errors.is_empty());
+        assert_eq!(orphans.len(), 1);
+        let orphan = orphans.remove(0);
+        assert_eq!(orphan.work, work("<default dataset>", 3));
+        assert!(describe_time(&orphan.saved_at).ends_with("UTC"));
+
+        let recovered = next.adopt(orphan).unwrap();
         assert_eq!(io::json::to_string(&recovered.dataset), io::json::to_string(&dataset));
-        assert!(describe_time(&recovered.saved_at).ends_with("UTC"));
-        store.remove();
-        assert!(store.read().is_none());
+        assert!(next.path().exists(), "the restored copy is the restoring instance's own");
+        let later = RecoveryStore::open(&folder.path().join("nested")).unwrap();
+        assert!(later.orphans().0.is_empty(), "an adopted copy belongs to a running instance");
+        next.remove();
+        assert!(!next.path().exists());
+    }
+
+    #[test]
+    fn instances_write_their_own_copies_and_two_starting_at_once_never_offer_the_same() {
+        let folder = tempfile::tempdir().unwrap();
+        let a = RecoveryStore::open(folder.path()).unwrap();
+        let b = RecoveryStore::open(folder.path()).unwrap();
+        assert_ne!(a.path(), b.path());
+        a.write(&io::default_dataset(), &work("a.json", 1)).unwrap();
+        b.write(&Dataset::default(), &work("b.json", 2)).unwrap();
+        drop((a, b));
+
+        let first = RecoveryStore::open(folder.path()).unwrap();
+        let second = RecoveryStore::open(folder.path()).unwrap();
+        let (offered, _) = first.orphans();
+        let origins: Vec<&str> = offered.iter().map(|orphan| orphan.work.origin.as_str()).collect();
+        assert_eq!(origins.len(), 2);
+        assert!(origins.contains(&"a.json") && origins.contains(&"b.json"));
+        assert!(second.orphans().0.is_empty(), "copies being offered elsewhere are not offered again");
+        for orphan in offered {
+            orphan.release();
+        }
+        assert_eq!(second.orphans().0.len(), 2, "released copies are offered at the next start");
+    }
+
+    #[test]
+    fn a_discarded_copy_is_gone() {
+        let folder = tempfile::tempdir().unwrap();
+        let gone = RecoveryStore::open(folder.path()).unwrap();
+        gone.write(&Dataset::default(), &work("x.json", 1)).unwrap();
+        drop(gone);
+        let store = RecoveryStore::open(folder.path()).unwrap();
+        for orphan in store.orphans().0 {
+            store.discard(orphan);
+        }
+        let entries: Vec<_> = std::fs::read_dir(folder.path()).unwrap().flatten().map(|entry| entry.path()).collect();
+        assert_eq!(entries, vec![folder.path().join(format!("{}.lock", store.instance.id))]);
     }
 
     #[test]
     fn a_panic_writes_the_unsaved_work() {
         let folder = tempfile::tempdir().unwrap();
-        let store = RecoveryStore::new(folder.path().to_owned());
+        let store = RecoveryStore::open(folder.path()).unwrap();
         let unsaved = std::sync::Arc::new(Unsaved::new(None));
         write_on_panic(store.clone(), unsaved.clone());
         let dataset = std::sync::Arc::new(io::default_dataset());
-        *unsaved.lock().unwrap() = Some((std::sync::Arc::downgrade(&dataset), "edited.json".into(), None));
+        *unsaved.lock().unwrap() = Some((std::sync::Arc::downgrade(&dataset), work("edited.json", 1)));
         let outcome = std::thread::spawn(|| panic!("a view failed")).join();
         assert!(outcome.is_err());
         let _ = std::panic::take_hook();
-        let recovered = store.read().unwrap().unwrap();
-        assert_eq!(recovered.origin, "edited.json");
+        assert_eq!(read(&store.path()).unwrap().work.origin, "edited.json");
     }
 
     #[test]
-    fn a_damaged_recovery_copy_is_an_error_not_a_panic() {
+    fn a_damaged_copy_is_an_error_left_in_place_and_a_copy_from_before_per_window_copies_is_read() {
         let folder = tempfile::tempdir().unwrap();
-        let store = RecoveryStore::new(folder.path().to_owned());
-        std::fs::write(store.path(), "{\"saved_at\": 1").unwrap();
-        assert!(store.read().unwrap().is_err());
+        std::fs::write(folder.path().join("damaged.json"), "{\"saved_at\": 1").unwrap();
+        std::fs::write(
+            folder.path().join("earlier.json"),
+            r#"{"saved_at": "2026-11-28T06:40:00Z", "origin": "old.json", "path": null,
+                "dataset": {"format": "pledge-explorer-dataset", "version": 2}}"#,
+        )
+        .unwrap();
+        let store = RecoveryStore::open(folder.path()).unwrap();
+        let (orphans, errors) = store.orphans();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].origin.ends_with("damaged.json"));
+        assert!(folder.path().join("damaged.json").exists());
+        assert_eq!(orphans.len(), 1);
+        assert_eq!(orphans[0].work, work("old.json", 0));
+        assert_eq!(describe_time(&orphans[0].saved_at), "2026-11-28 06:40 UTC");
     }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::analysis::filter::Filter;
-use crate::context::recovery::{Recovered, describe_time};
+use crate::context::recovery::{Orphan, describe_time};
 use crate::context::{Guarded, Message, Notifications, PathPurpose, UserCommand};
 use crate::model::validate::Severity;
 use crate::report::ReportFormat;
@@ -46,8 +46,7 @@ impl ReportChoice {
 pub enum Answer {
     Save(Guarded),
     Discard(Guarded),
-    Restore,
-    DiscardRecovered,
+    Recovery(RecoveryAnswer),
     /// Write this report: ask where first.
     Report(ReportChoice),
     /// Save to this path, adding this change log entry first when it is not empty.
@@ -68,14 +67,34 @@ pub struct ChangelogDraft {
     pub entry: String,
 }
 
+/// What to do with the recovery copies offered at start-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecoveryAnswer {
+    /// Restore the copy at this place in the list: here, or in a new window once this one holds
+    /// restored work.
+    Restore(usize),
+    Discard(usize),
+    RestoreAll,
+    DiscardAll,
+    /// Keep the copies for the next start.
+    Later,
+}
+
+/// The recovery copies offered at start-up.
+pub struct RecoveryOffer {
+    pub copies: Vec<Orphan>,
+    /// True once this window holds restored work: further copies open in windows of their own.
+    pub restored_here: bool,
+}
+
 #[derive(Default)]
 pub struct Dialogs {
     /// The action waiting on "Save / Discard / Cancel".
     pub guard: Option<Guarded>,
     /// The path field: what it is for and the text typed.
     pub path: Option<(PathPurpose, String)>,
-    /// The recovery copy found at start-up, waiting for "Restore / Discard".
-    pub recovery: Option<Recovered>,
+    /// The recovery copies of windows that are gone, found at start-up, waiting for "Restore / Discard".
+    pub recovery: Option<RecoveryOffer>,
     pub palette: Option<String>,
     /// The report dialog, while open.
     pub report: Option<ReportChoice>,
@@ -285,28 +304,55 @@ fn report_ui(filter: &Filter, dialogs: &mut Dialogs, ctx: &egui::Context) {
 }
 
 fn recovery_ui(dialogs: &mut Dialogs, ctx: &egui::Context) {
-    let Some(recovered) = &dialogs.recovery else { return };
+    let Some(offer) = &dialogs.recovery else { return };
     let mut answer = None;
     egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
-        ui.set_max_width(460.0);
+        ui.set_max_width(560.0);
         ui.heading("Restore unsaved work?");
+        let windows = match offer.copies.len() {
+            1 => "a window".to_owned(),
+            n => format!("{n} windows"),
+        };
         ui.label(format!(
-            "Pledge Explorer closed with unsaved changes to {}. A copy was kept at {}.",
-            recovered.origin,
-            describe_time(&recovered.saved_at)
+            "Pledge Explorer closed with unsaved changes in {windows}. A copy of each was kept: restore it \
+             (the first in this window, any other in a window of its own), or discard it."
         ));
         ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if ui.button("Restore").clicked() {
-                answer = Some(Answer::Restore);
+        egui::Grid::new("recovery_copies").num_columns(4).spacing([12.0, 6.0]).show(ui, |ui| {
+            for (index, copy) in offer.copies.iter().enumerate() {
+                let name = crate::context::document::display_name(copy.work.path.as_deref(), &copy.work.origin);
+                ui.label(&name).on_hover_text(copy.work.origin.as_str());
+                let changes = match copy.work.changes {
+                    0 => "changes".to_owned(),
+                    1 => "1 change".to_owned(),
+                    n => format!("{n} changes"),
+                };
+                ui.label(format!("{changes}, kept {}", describe_time(&copy.saved_at)));
+                let restore = if offer.restored_here { "Restore in New Window" } else { "Restore" };
+                if ui.button(restore).accessible_name(format!("Restore {name}")).clicked() {
+                    answer = Some(RecoveryAnswer::Restore(index));
+                }
+                if ui.button("Discard").accessible_name(format!("Discard {name}")).clicked() {
+                    answer = Some(RecoveryAnswer::Discard(index));
+                }
+                ui.end_row();
             }
-            if ui.button("Discard").clicked() {
-                answer = Some(Answer::DiscardRecovered);
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if offer.copies.len() > 1 && ui.button("Restore All").clicked() {
+                answer = Some(RecoveryAnswer::RestoreAll);
+            }
+            if offer.copies.len() > 1 && ui.button("Discard All").clicked() {
+                answer = Some(RecoveryAnswer::DiscardAll);
+            }
+            if ui.button("Decide Later").on_hover_text("Ask again at the next start").clicked() {
+                answer = Some(RecoveryAnswer::Later);
             }
         });
     });
     if let Some(answer) = answer {
-        dialogs.answers.push(answer);
+        dialogs.answers.push(Answer::Recovery(answer));
     }
 }
 
