@@ -165,6 +165,41 @@ fn a_missing_file_is_named() {
     assert_eq!(stderr(&output).trim(), "/no/such/dataset.json: no such file");
 }
 
+#[test]
+fn a_folder_without_a_table_of_a_dataset_is_refused_naming_the_tables() {
+    let folder = tempfile::tempdir().unwrap();
+    let empty = folder.path().join("empty");
+    let only_json = folder.path().join("only-json");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::create_dir_all(&only_json).unwrap();
+    std::fs::write(only_json.join("data.json"), "{}").unwrap();
+    for dir in [&empty, &only_json] {
+        let output = run(&["check", dir.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+        let message = stderr(&output);
+        assert!(message.contains(dir.to_str().unwrap()), "{message}");
+        assert!(message.contains("none of the tables") && message.contains("acquisitions.csv"), "{message}");
+    }
+}
+
+#[test]
+fn writing_tables_over_a_folder_with_folders_of_its_own_is_refused_and_leaves_it_alone() {
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("tables");
+    std::fs::create_dir_all(target.join("photos")).unwrap();
+    std::fs::write(target.join("notes.txt"), "mine").unwrap();
+    let input = folder.path().join("in.json");
+    std::fs::write(&input, r#"{"format": "pledge-explorer-dataset", "version": 2}"#).unwrap();
+    let output = run(&["convert", input.to_str().unwrap(), target.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("photos"), "{}", stderr(&output));
+    let mut names: Vec<String> =
+        std::fs::read_dir(&target).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into()).collect();
+    names.sort();
+    assert_eq!(names, ["notes.txt", "photos"]);
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 2, "no staging folder left beside in.json");
+}
+
 fn json_of(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }

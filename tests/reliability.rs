@@ -104,6 +104,56 @@ fn killing_convert_at_any_moment_leaves_the_old_file_or_the_new_one() {
     assert_eq!(file_names(folder.path()), ["acquisitions.csv", "big.json", "out.json"], "no temporary left");
 }
 
+/// A folder's files by name, with their bytes.
+fn folder_files(folder: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap())
+        .map(|entry| (entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path()).unwrap()))
+        .collect()
+}
+
+/// Kills `convert` into a folder of CSV tables at moments spread over its run: the folder is always the
+/// old tables or the new ones, every file of one version, never a mix; a file of the user's in the folder
+/// survives; the next write clears what the killed ones left.
+#[test]
+fn killing_convert_into_a_folder_leaves_the_old_tables_or_the_new_ones() {
+    let folder = tempfile::tempdir().unwrap();
+    let input = folder.path().join("big.json");
+    std::fs::write(&input, synthetic::dataset_json(30_000, 11)).unwrap();
+    let destination = folder.path().join("tables");
+    let expected_path = folder.path().join("expected");
+    let started = Instant::now();
+    let output = binary().args(["convert", path(&input), path(&expected_path)]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let full_run = started.elapsed();
+    let notes = ("notes.txt".to_owned(), b"the analyst's own file".to_vec());
+    let mut expected = folder_files(&expected_path);
+    expected.insert(notes.0.clone(), notes.1.clone());
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut outcomes = [0_usize; 2];
+    for round in 0..12 {
+        let _ = std::fs::remove_dir_all(&destination);
+        io::csv::export_folder(&io::default_dataset(), &destination).unwrap();
+        std::fs::write(destination.join(&notes.0), &notes.1).unwrap();
+        let old = folder_files(&destination);
+        let mut child =
+            binary().args(["convert", path(&input), path(&destination)]).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(full_run.mul_f64(rng.f64() * 1.2));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = folder_files(&destination);
+        let is_old = now == old;
+        assert!(is_old || now == expected, "round {round}: the folder mixes old and new tables");
+        outcomes[usize::from(!is_old)] += 1;
+    }
+    eprintln!("kills that left the old folder: {}, the new one: {}", outcomes[0], outcomes[1]);
+    let output = binary().args(["convert", path(&input), path(&destination)]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(folder_files(&destination), expected);
+    assert_eq!(file_names(folder.path()), ["big.json", "expected", "tables"], "no staging folder left");
+}
+
 #[test]
 fn converting_onto_a_full_disk_keeps_the_old_file_and_says_why() {
     let Some(disk) = SmallFilesystem::mount(512) else { return };

@@ -65,20 +65,34 @@ pub fn write_meta(dataset: &Dataset, out: impl Write) -> std::io::Result<()> {
     writer.flush()
 }
 
-/// Writes every collection into `folder` as `meta.csv`, `actors.csv`, … (each file atomically).
+/// Writes every collection into `folder` as `meta.csv`, `actors.csv`, …: the folder is replaced as a
+/// whole (see [`super::save::replace_folder`]).
 pub fn export_folder(dataset: &Dataset, folder: &Path) -> Result<(), super::save::SaveError> {
-    std::fs::create_dir_all(folder)
-        .map_err(|error| super::save::SaveError { path: folder.to_owned(), message: super::io_message(&error) })?;
-    super::save::save_atomic(&folder.join("meta.csv"), |out| write_meta(dataset, out))?;
-    for collection in Collection::ALL {
-        let path = folder.join(format!("{}.csv", collection.key()));
-        super::save::save_atomic(&path, |out| write_table(dataset, collection, out))?;
-    }
-    Ok(())
+    super::save::replace_folder(folder, |staging| {
+        super::save::save_atomic(&staging.join("meta.csv"), |out| write_meta(dataset, out))?;
+        for collection in Collection::ALL {
+            let path = staging.join(format!("{}.csv", collection.key()));
+            super::save::save_atomic(&path, |out| write_table(dataset, collection, out))?;
+        }
+        Ok(())
+    })
 }
 
-/// Reads a folder written by [`export_folder`]; missing files are empty collections.
+/// The files of a folder of tables, as [`export_folder`] writes them.
+fn table_files() -> impl Iterator<Item = String> {
+    std::iter::once("meta.csv".to_owned()).chain(Collection::ALL.iter().map(|c| format!("{}.csv", c.key())))
+}
+
+/// Reads a folder written by [`export_folder`]; missing files are empty collections, but a folder with
+/// none of them is not a dataset.
 pub fn import_folder(folder: &Path) -> Result<Dataset, LoadError> {
+    if !table_files().any(|name| folder.join(name).exists()) {
+        let names: Vec<String> = table_files().collect();
+        return Err(LoadError::whole(
+            &folder.display().to_string(),
+            format!("this folder holds none of the tables of a dataset ({})", names.join(", ")),
+        ));
+    }
     let mut dataset = Dataset::default();
     let meta_path = folder.join("meta.csv");
     if meta_path.exists() {

@@ -61,6 +61,99 @@ fn keep_backup(path: &Path) -> std::io::Result<()> {
     std::fs::hard_link(path, &backup).or_else(|_| std::fs::copy(path, &backup).map(|_| ()))
 }
 
+/// Writes a folder as a whole: `write` fills a new sibling folder, which then takes the place of the old
+/// one in one step (on Linux an exchange of the two; elsewhere two renames, between which the folder is
+/// briefly absent), so that a kill leaves the old folder or the new one, never a mix of their files.
+/// Files in the old folder that `write` does not write are kept (linked into the new one); a folder
+/// holding folders of its own is refused rather than have them moved.
+pub fn replace_folder(folder: &Path, write: impl FnOnce(&Path) -> Result<(), SaveError>) -> Result<(), SaveError> {
+    let parent = match folder.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = folder.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    remove_stale_siblings(&parent, &name);
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|error| SaveError::new(&staging, &error))?;
+    let result = (|| {
+        if folder.exists() {
+            keep_other_files(folder, &staging)?;
+        }
+        write(&staging)?;
+        sync_folder(&staging)?;
+        swap_in(&staging, folder).map_err(|error| SaveError::new(folder, &error))?;
+        sync_folder(&parent)
+    })();
+    // After an exchange the staging folder holds the old files; after a failure, the partial new ones.
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+/// Makes a folder's entries durable.
+fn sync_folder(folder: &Path) -> Result<(), SaveError> {
+    std::fs::File::open(folder).and_then(|dir| dir.sync_all()).map_err(|error| SaveError::new(folder, &error))
+}
+
+/// Links (or copies) into `staging` the files of `folder`, to be overwritten by what is written next.
+fn keep_other_files(folder: &Path, staging: &Path) -> Result<(), SaveError> {
+    let entries = std::fs::read_dir(folder).map_err(|error| SaveError::new(folder, &error))?;
+    for entry in entries {
+        let entry = entry.map_err(|error| SaveError::new(folder, &error))?;
+        let path = entry.path();
+        if entry.file_type().map_err(|error| SaveError::new(&path, &error))?.is_dir() {
+            return Err(SaveError {
+                path: folder.to_owned(),
+                message: format!(
+                    "the folder holds a folder of its own ({}); write the tables to an empty folder or one the \
+                     app wrote",
+                    entry.file_name().to_string_lossy()
+                ),
+            });
+        }
+        let kept = staging.join(entry.file_name());
+        std::fs::hard_link(&path, &kept)
+            .or_else(|_| std::fs::copy(&path, &kept).map(|_| ()))
+            .map_err(|error| SaveError::new(&path, &error))?;
+    }
+    Ok(())
+}
+
+/// Puts `staging` where `folder` is, the old folder going to `staging`.
+fn swap_in(staging: &Path, folder: &Path) -> std::io::Result<()> {
+    if !folder.exists() {
+        return std::fs::rename(staging, folder);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staging, CWD, folder, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // A file system without the exchange: fall back to two renames.
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let old = staging.with_extension("old");
+    std::fs::rename(folder, &old)?;
+    if let Err(error) = std::fs::rename(staging, folder) {
+        let _ = std::fs::rename(&old, folder);
+        return Err(error);
+    }
+    std::fs::rename(&old, staging)
+}
+
+/// Removes what killed writes of `name` left beside it (their staging folders).
+fn remove_stale_siblings(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.new-");
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Saves a dataset as JSON at `path`, atomically and with a backup.
 pub fn save_json(dataset: &crate::model::Dataset, path: &Path) -> Result<(), SaveError> {
     save_with_backup(path, |out| super::json::write(dataset, out))
