@@ -90,7 +90,9 @@ fn main() {
     time("load_json", &mut || dataset = Some(io::json::from_str(&text, "synthetic").expect("valid")));
     let dataset = dataset.expect("loaded");
     let folder = tempfile::tempdir().expect("a temporary folder");
-    time("save_json", &mut || io::save::save_json(&dataset, &folder.path().join("out.json")).expect("saved"));
+    time("save_json", &mut || {
+        io::save::save_json(&dataset, &folder.path().join("out.json")).expect("saved");
+    });
     io::csv::export_folder(&dataset, &folder.path().join("csv")).expect("exported");
     time("import_csv", &mut || {
         io::csv::import_folder(&folder.path().join("csv")).expect("imported");

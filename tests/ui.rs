@@ -1263,3 +1263,137 @@ fn a_three_way_merge_keeps_our_edits_and_shows_a_conflict_with_both_values() {
     harness.run_steps(3);
     assert_eq!(count_of(harness.state(), "patriot-gemt-rou"), Some(250));
 }
+
+/// Opens `small.json` in a new app and waits until it is open.
+fn open_small(folder: &Path) -> (Harness<'static, PledgeApp>, PathBuf) {
+    let path = small_dataset(folder);
+    let mut harness = app();
+    harness.state_mut().settings.ask_changelog = false;
+    harness.state_mut().request(Message::OpenFile(path.clone()));
+    step_until(&mut harness, "the file to open", |app| app.document.path.as_deref() == Some(path.as_path()));
+    (harness, path)
+}
+
+/// `small.json` as another program would write it: the system renamed.
+fn written_elsewhere(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap().replace("Howitzer", "Mortar");
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_file_changed_on_disk_shows_a_bar_that_reloads_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut harness, path) = open_small(folder.path());
+    // Touched without a change (a sync, `touch`): nothing to say.
+    let later = std::time::SystemTime::now() + Duration::from_secs(5);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    harness.run_steps(2);
+    assert!(harness.state().disk_change.is_none(), "a touch is not a change");
+
+    written_elsewhere(&path);
+    step_until(&mut harness, "the bar", |app| app.disk_change.is_some());
+    assert!(harness.query_by_label_contains("was changed on disk").is_some());
+    harness.get_by_label("Reload").click();
+    step_until(&mut harness, "the reload", |app| system_of_first_acquisition(app) == "Mortar");
+    assert!(harness.query_by_label_contains("was changed on disk").is_none());
+    assert!(!harness.state().document.is_modified());
+}
+
+#[test]
+fn saving_over_a_file_changed_elsewhere_asks_and_never_overwrites_silently() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut harness, path) = open_small(folder.path());
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    written_elsewhere(&path);
+    let theirs = std::fs::read_to_string(&path).unwrap();
+
+    // Cancel: nothing is written, the edits stay.
+    harness.state_mut().request(UserCommand::Save);
+    step_until(&mut harness, "the question", |app| app.dialogs.changed_on_disk.is_some());
+    assert!(harness.query_by_label("The file changed on disk").is_some());
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "the other program's file is untouched");
+    assert!(harness.state().document.is_modified());
+
+    // Compare: the Changes view shows what differs.
+    harness.state_mut().request(UserCommand::Save);
+    step_until(&mut harness, "the question", |app| app.dialogs.changed_on_disk.is_some());
+    harness.get_by_label("Compare").click();
+    step_until(&mut harness, "the comparison", |app| app.comparison.is_some());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
+
+    // Overwrite: ours is written, and the next save asks nothing.
+    harness.state_mut().request(UserCommand::Save);
+    step_until(&mut harness, "the question", |app| app.dialogs.changed_on_disk.is_some());
+    harness.get_by_label("Overwrite").click();
+    step_until(&mut harness, "the save", |app| !app.document.is_modified());
+    assert_eq!(io::load_path(&path, None).unwrap().acquisitions.len(), 2);
+    harness.state_mut().request(Message::CloseComparison);
+    harness.run_steps(2);
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    harness.state_mut().request(UserCommand::Save);
+    step_until(&mut harness, "the second save", |app| !app.document.is_modified());
+    assert!(harness.state().dialogs.changed_on_disk.is_none());
+    assert_eq!(io::load_path(&path, None).unwrap().acquisitions.len(), 3);
+    std::thread::sleep(Duration::from_millis(1500));
+    harness.run_steps(2);
+    assert!(harness.state().disk_change.is_none(), "the app's own saves are no change on disk");
+}
+
+#[test]
+fn a_file_open_in_another_window_opens_read_only_or_anyway_and_neither_save_overwrites_silently() {
+    let folder = tempfile::tempdir().unwrap();
+    let recovery = folder.path().join("recovery");
+    let path = small_dataset(folder.path());
+    let open_in = |harness: &mut Harness<'static, PledgeApp>| {
+        harness.state_mut().settings.ask_changelog = false;
+        harness.state_mut().request(Message::OpenFile(path.clone()));
+        harness.run_steps(2);
+    };
+    let mut first = start(Some(RecoveryStore::open(&recovery).unwrap()), Duration::from_secs(3600));
+    open_in(&mut first);
+    step_until(&mut first, "the file to open", |app| app.document.path.is_some());
+
+    // Read-only: edits are refused with a word, and saving under another name makes it a file of its own.
+    let mut second = start(Some(RecoveryStore::open(&recovery).unwrap()), Duration::from_secs(3600));
+    open_in(&mut second);
+    step_until(&mut second, "the question", |app| app.dialogs.open_elsewhere.is_some());
+    assert!(second.query_by_label("Open in another window").is_some());
+    second.get_by_label("Open Read-Only").click();
+    step_until(&mut second, "the file to open", |app| app.document.path.is_some());
+    assert!(second.state().document.read_only);
+    assert!(second.query_by_label("Read-only").is_some());
+    second.get_by_label("Add").click();
+    second.run_steps(2);
+    assert_eq!(second.state().document.dataset.acquisitions.len(), 1, "no edit while read-only");
+    assert!(second.state().notifications.log.iter().any(|m| m.text.contains("open read-only")));
+    let copy = folder.path().join("copy.json");
+    second.state_mut().request(Message::SaveTo(copy.clone()));
+    step_until(&mut second, "the save as", |app| app.document.path.as_deref() == Some(copy.as_path()));
+    assert!(!second.state().document.read_only);
+    second.get_by_label("Add").click();
+    second.run_steps(2);
+    assert_eq!(second.state().document.dataset.acquisitions.len(), 2);
+    drop(second);
+
+    // Anyway: both windows edit; the second to save is asked before it writes over the first's save.
+    let mut third = start(Some(RecoveryStore::open(&recovery).unwrap()), Duration::from_secs(3600));
+    open_in(&mut third);
+    step_until(&mut third, "the question", |app| app.dialogs.open_elsewhere.is_some());
+    third.get_by_label("Open Anyway").click();
+    step_until(&mut third, "the file to open", |app| app.document.path.is_some());
+    assert!(!third.state().document.read_only);
+    for harness in [&mut first, &mut third] {
+        harness.get_by_label("Add").click();
+        harness.run_steps(2);
+    }
+    first.state_mut().request(UserCommand::Save);
+    step_until(&mut first, "the first save", |app| !app.document.is_modified());
+    third.state_mut().request(UserCommand::Save);
+    step_until(&mut third, "the question", |app| app.dialogs.changed_on_disk.is_some());
+    assert!(third.state().document.is_modified());
+}

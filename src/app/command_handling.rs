@@ -30,8 +30,8 @@ impl PledgeApp {
             UserCommand::Import => self.pick(PathPurpose::Import, ctx),
             UserCommand::Quit => self.guarded(Guarded::Quit, ctx),
             UserCommand::Save => match self.document.path.clone() {
-                Some(path) => self.save_to(path, ctx),
-                None => self.pick(PathPurpose::SaveAs, ctx),
+                Some(path) if !self.document.read_only => self.save_to(path, ctx),
+                _ => self.pick(PathPurpose::SaveAs, ctx),
             },
             UserCommand::SaveAs => self.pick(PathPurpose::SaveAs, ctx),
             UserCommand::ExportCsv => self.pick(PathPurpose::ExportCsv, ctx),
@@ -99,6 +99,13 @@ impl PledgeApp {
 
     /// Handles a message from a view, a dialog, a test or the start-up.
     pub fn handle(&mut self, message: Message, ctx: &egui::Context) {
+        if self.document.read_only && message.edits_data() {
+            self.notifications.info(format!(
+                "{} is open read-only (another window has it open): Save As gives a copy you can change",
+                self.document.display_name()
+            ));
+            return;
+        }
         match message {
             Message::Command(command) => self.run(command, ctx),
             Message::OpenFile(path) => self.open_file(path, ctx),
@@ -106,6 +113,12 @@ impl PledgeApp {
             Message::RunImport { append: false } => self.guarded(Guarded::NewFromImport, ctx),
             Message::RunImport { append: true } => self.run_import(true, ctx),
             Message::CompareWith(path) => self.compare_with(path, ctx),
+            Message::ReloadFromDisk => {
+                if let Some(change) = self.disk_change.take() {
+                    self.guarded(Guarded::OpenFile(change.path), ctx);
+                }
+            }
+            Message::DismissDiskChange => self.disk_change = None,
             Message::TakeChanges { proposals, meta, with_conflicts } => {
                 self.take_changes(&proposals, meta, with_conflicts);
             }
@@ -203,7 +216,13 @@ impl PledgeApp {
             Guarded::Open => self.pick(PathPurpose::Open, ctx),
             Guarded::OpenPath => self.dialogs.open_path(PathPurpose::Open, None),
             Guarded::NewFromImport => self.run_import(false, ctx),
-            Guarded::OpenFile(path) => self.tasks.load(path, ctx),
+            Guarded::OpenFile(path) => {
+                if self.recovery.as_ref().is_some_and(|store| store.open_elsewhere(&path)) {
+                    self.dialogs.open_elsewhere = Some(path);
+                } else {
+                    self.tasks.load(path, false, ctx);
+                }
+            }
             Guarded::Quit => {
                 self.quit_confirmed = true;
                 self.quit_requested = true;
@@ -276,13 +295,53 @@ impl PledgeApp {
         self.write_to(path, ctx);
     }
 
+    /// Saves to `path`, unless it is the open file and another program wrote it since (then asks).
     fn write_to(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let expected = if self.document.path.as_ref() == Some(&path) { self.document.disk } else { None };
+        self.start_save(path, expected, ctx);
+    }
+
+    /// Saves on a worker; with `expected`, only over the file as it stamps.
+    fn start_save(&mut self, path: PathBuf, expected: Option<crate::io::stamp::DiskStamp>, ctx: &egui::Context) {
+        // The save's own write is no change by another program.
+        if let Some(watch) = &self.watch {
+            watch.set(None);
+        }
         let state = self.document.begin_save();
-        self.tasks.save(self.document.dataset.clone(), path, state, ctx);
+        if !self.tasks.save(self.document.dataset.clone(), path, state, expected, ctx) {
+            self.watch_document();
+        }
+    }
+
+    /// Carries out the answer to a save that found its file changed on disk.
+    pub(super) fn answer_changed_on_disk(&mut self, answer: ui::dialogs::DiskAnswer, ctx: &egui::Context) {
+        match answer {
+            // The user chose to write over what is there now.
+            ui::dialogs::DiskAnswer::Overwrite(path) => self.start_save(path, None, ctx),
+            ui::dialogs::DiskAnswer::SaveAs => self.run(UserCommand::SaveAs, ctx),
+            ui::dialogs::DiskAnswer::Compare(path) => {
+                self.tasks.after_save = None;
+                self.compare_with(path, ctx);
+            }
+            ui::dialogs::DiskAnswer::Cancel => self.tasks.after_save = None,
+        }
+    }
+
+    /// Points the watcher at the open file as last read or written, and tells other windows it is open.
+    pub(super) fn watch_document(&mut self) {
+        if let Some(watch) = &self.watch {
+            let file = self.document.path.clone().zip(self.document.disk);
+            watch.set(file);
+        }
+        if let Some(store) = &self.recovery {
+            store.set_open_file(self.document.path.as_deref().filter(|_| !self.document.read_only));
+        }
+        self.disk_change = None;
     }
 
     pub(super) fn replace_document(&mut self, document: Document) {
         self.document = document;
+        self.watch_document();
         self.selection = None;
         self.autosaved_generation = self.document.generation;
         self.tables = Default::default();
@@ -356,16 +415,22 @@ impl PledgeApp {
                     }
                     Err(error) => self.notifications.error(error.to_string()),
                 },
-                Outcome::Saved { path, state, result: Ok(()) } => {
+                Outcome::Saved { path, state, result: Ok(stamp) } => {
                     self.settings.remember(&path);
-                    self.document.saved_as(path.clone(), state);
+                    self.document.saved_as(path.clone(), state, stamp);
+                    self.watch_document();
                     self.discard_recovery_if_clean();
                     self.notifications.info(format!("Saved {}", path.display()));
                     if let Some(action) = self.tasks.after_save.take() {
                         self.proceed(action, ctx);
                     }
                 }
+                Outcome::ChangedOnDisk { path } => {
+                    self.watch_document();
+                    self.dialogs.changed_on_disk = Some(path);
+                }
                 Outcome::Saved { result: Err(error), .. } => {
+                    self.watch_document();
                     self.tasks.after_save = None;
                     self.notifications.error(format!("{error}. Your changes are still here, not saved."));
                 }

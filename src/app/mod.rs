@@ -13,6 +13,7 @@ mod exports;
 mod import;
 mod records;
 mod tasks;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -134,6 +135,10 @@ pub struct PledgeApp {
     pub comparison: Option<ui::changes::Comparison>,
     /// The title last sent to the window.
     window_title: String,
+    /// Watches the open file for writes by other programs; started with the first frame.
+    watch: Option<watch::Watch>,
+    /// What the watcher found, until the user acts on it or dismisses it.
+    pub disk_change: Option<crate::context::document::DiskChange>,
     tasks: Tasks,
     recovery: Option<RecoveryStore>,
     autosave_interval: std::time::Duration,
@@ -176,6 +181,8 @@ impl PledgeApp {
             known_import: None,
             comparison: None,
             window_title: String::new(),
+            watch: None,
+            disk_change: None,
             tasks: Tasks::default(),
             recovery: options.recovery,
             autosave_interval: options.autosave_interval,
@@ -229,6 +236,13 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 impl eframe::App for PledgeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if self.watch.is_none() {
+            self.watch = Some(watch::Watch::start(&ctx));
+            self.watch_document();
+        }
+        if let Some(change) = self.watch.as_ref().and_then(watch::Watch::take_change) {
+            self.disk_change = Some(change);
+        }
         self.collect_outcomes(&ctx);
         if self.tasks.is_busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -276,6 +290,9 @@ impl eframe::App for PledgeApp {
         };
         ui::menu_bar::menu_bar_ui(&view, &mut commands, ui);
         ui::status_bar::status_bar_ui(&view, &self.notifications, &mut commands, ui);
+        if let Some(change) = &self.disk_change {
+            ui::disk_bar::disk_bar_ui(change, self.document.is_modified(), &mut commands, ui);
+        }
         if self.settings.editor_open {
             ui::editor::editor_panel_ui(&view, &mut self.editor, &mut commands, ui);
         }
@@ -335,6 +352,8 @@ impl eframe::App for PledgeApp {
                 ui::dialogs::Answer::Save(action) => self.save_and_proceed(action, &ctx),
                 ui::dialogs::Answer::Discard(action) => self.discard_and_proceed(action, &ctx),
                 ui::dialogs::Answer::Recovery(answer) => self.answer_recovery(answer),
+                ui::dialogs::Answer::ChangedOnDisk(answer) => self.answer_changed_on_disk(answer, &ctx),
+                ui::dialogs::Answer::OpenElsewhere { path, read_only } => self.tasks.load(path, read_only, &ctx),
                 ui::dialogs::Answer::SaveWithEntry { path, entry } => self.save_with_entry(path, entry, &ctx),
                 ui::dialogs::Answer::CancelSave => self.tasks.after_save = None,
                 ui::dialogs::Answer::AskChangelog(ask) => self.settings.ask_changelog = ask,

@@ -11,6 +11,7 @@ use crate::context::recovery::{RecoveryStore, Work};
 use crate::context::{Document, Guarded, PathPurpose};
 use crate::io::LoadError;
 use crate::io::save::SaveError;
+use crate::io::stamp::{Check, DiskStamp};
 use crate::model::Dataset;
 use crate::report::{ReportError, ReportFormat};
 
@@ -46,7 +47,11 @@ pub enum Outcome {
     Saved {
         path: PathBuf,
         state: u64,
-        result: Result<(), SaveError>,
+        result: Result<DiskStamp, SaveError>,
+    },
+    /// A save found the file changed on disk since it was read or written, and wrote nothing.
+    ChangedOnDisk {
+        path: PathBuf,
     },
     Exported {
         path: PathBuf,
@@ -154,17 +159,38 @@ impl Tasks {
         });
     }
 
-    pub fn load(&mut self, path: PathBuf, ctx: &egui::Context) {
+    pub fn load(&mut self, path: PathBuf, read_only: bool, ctx: &egui::Context) {
         let label = format!("Opening {}…", path.display());
-        self.spawn(&label, ctx, move || Outcome::Loaded(Box::new(Document::load(&path))));
+        self.spawn(&label, ctx, move || {
+            let loaded = Document::load(&path).map(|mut document| {
+                document.read_only = read_only;
+                document
+            });
+            Outcome::Loaded(Box::new(loaded))
+        });
     }
 
-    pub fn save(&mut self, dataset: Arc<Dataset>, path: PathBuf, state: u64, ctx: &egui::Context) {
+    /// Saves the dataset to `path`; with `expected`, only if the file there is still what it stamps
+    /// (checked just before writing), else it reports the change instead. False when another save or
+    /// load runs: nothing is started.
+    pub fn save(
+        &mut self,
+        dataset: Arc<Dataset>,
+        path: PathBuf,
+        state: u64,
+        expected: Option<DiskStamp>,
+        ctx: &egui::Context,
+    ) -> bool {
         let label = format!("Saving {}…", path.display());
         self.spawn(&label, ctx, move || {
+            if let Some(expected) = expected
+                && let Ok(Check::Changed(_)) = expected.check(&path)
+            {
+                return Outcome::ChangedOnDisk { path };
+            }
             let result = crate::io::save::save_json(&dataset, &path);
             Outcome::Saved { path, state, result }
-        });
+        })
     }
 
     pub fn export_csv(&mut self, dataset: Arc<Dataset>, path: PathBuf, ctx: &egui::Context) {

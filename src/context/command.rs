@@ -60,6 +60,18 @@ const fn shortcut(modifiers: Modifiers, key: Key) -> Option<KeyboardShortcut> {
 const COMMAND_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND };
 
 impl UserCommand {
+    /// Whether it changes the dataset.
+    pub fn edits_data(self) -> bool {
+        matches!(
+            self,
+            UserCommand::Undo
+                | UserCommand::Redo
+                | UserCommand::AddRecord
+                | UserCommand::DuplicateRecord
+                | UserCommand::DeleteRecord
+        )
+    }
+
     /// Every command, in menu order: what the palette lists.
     pub const ALL: [UserCommand; 37] = [
         UserCommand::New,

@@ -53,6 +53,8 @@ impl Problems {
     }
 }
 
+use crate::io::stamp::DiskStamp;
+
 use super::history::{Edit, History, MergeKey};
 
 pub struct Document {
@@ -73,6 +75,10 @@ pub struct Document {
     saved_state: Option<u64>,
     /// The changes a restored recovery copy held, counted until the next save.
     restored_changes: usize,
+    /// The file at `path` as last read or written, to notice another program writing it.
+    pub disk: Option<DiskStamp>,
+    /// Opened read-only (another window has the file open): edits are refused, Save asks for a new name.
+    pub read_only: bool,
 }
 
 impl Document {
@@ -100,15 +106,22 @@ impl Document {
             history,
             generation: 0,
             restored_changes: 0,
+            disk: None,
+            read_only: false,
         }
     }
 
     /// Loads a JSON dataset, a CSV table named after its collection, or a folder of CSV tables.
     pub fn load(path: &Path) -> Result<Document, LoadError> {
+        // Only a JSON file is saved back where it came from; tables and workbooks become a new dataset.
+        let is_json = path.is_file() && !io::is_csv(path) && !io::is_workbook(path);
+        // Stamped before it is read: a write in between makes the next check see a change (a question
+        // too many), never miss one.
+        let disk = if is_json { DiskStamp::of(path).ok() } else { None };
         let dataset = io::load_path(path, None)?;
-        let is_json = path.is_file() && !io::is_csv(path);
-        // Only a JSON file is saved back where it came from; a CSV import becomes a new dataset.
-        Ok(Document::new(dataset, is_json.then(|| path.to_owned()), path.display().to_string()))
+        let mut document = Document::new(dataset, is_json.then(|| path.to_owned()), path.display().to_string());
+        document.disk = disk;
+        Ok(document)
     }
 
     pub fn is_modified(&self) -> bool {
@@ -136,7 +149,10 @@ impl Document {
     }
 
     /// Records that history state `state` was written to `path`.
-    pub fn saved_as(&mut self, path: PathBuf, state: u64) {
+    pub fn saved_as(&mut self, path: PathBuf, state: u64, disk: DiskStamp) {
+        self.disk = Some(disk);
+        // Saved under a name of its own: a file this window may change.
+        self.read_only = false;
         self.origin = path.display().to_string();
         self.path = Some(path);
         self.saved_state = Some(state);
@@ -237,6 +253,14 @@ impl Document {
     pub fn display_name(&self) -> String {
         display_name(self.path.as_deref(), &self.origin)
     }
+}
+
+/// The open file, written by another program or window since the app read or wrote it (other bytes), or
+/// removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskChange {
+    pub path: PathBuf,
+    pub gone: bool,
 }
 
 /// A dataset's short name: its file's name, or how it was named when it has no file.

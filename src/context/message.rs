@@ -34,6 +34,10 @@ pub enum Message {
     },
     /// End the comparison.
     CloseComparison,
+    /// Open the file again as it is on disk (another program changed it), asking first about unsaved work.
+    ReloadFromDisk,
+    /// Hide the bar saying the open file changed on disk (saving will still ask before writing over it).
+    DismissDiskChange,
     /// Save to this path (the path field, tests).
     SaveTo(PathBuf),
     /// Write the report chosen in the report dialog to this path.
@@ -83,6 +87,18 @@ pub enum Message {
         group: crate::analysis::volumes::GroupKey,
         stage: Stage,
     },
+}
+
+impl Message {
+    /// Whether carrying it out changes the dataset (refused while it is open read-only).
+    pub fn edits_data(&self) -> bool {
+        match self {
+            Message::Command(command) => command.edits_data(),
+            Message::RunImport { append } => *append,
+            Message::TakeChanges { .. } | Message::SetFields { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 impl From<UserCommand> for Message {

@@ -7,6 +7,9 @@
 //! offering window holds its lock until the user answers, so that two windows starting at once never
 //! offer the same copy. Restoring a copy renames it to the restoring instance's name: it is that
 //! window's copy from then on. No instance ever writes another's file.
+//!
+//! Beside them, `<instance>.open` names the file each running window has open, so that opening a file
+//! another window holds can say so.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -118,6 +121,7 @@ struct Instance {
 impl Drop for Instance {
     fn drop(&mut self) {
         if let Some(lock) = self.lock.take() {
+            let _ = std::fs::remove_file(lock.path.with_extension("open"));
             lock.remove();
         }
     }
@@ -193,6 +197,35 @@ impl RecoveryStore {
         let _ = std::fs::remove_file(self.path());
     }
 
+    /// Notes the file this instance's window has open (None: none, or one without a file).
+    pub fn set_open_file(&self, file: Option<&Path>) {
+        let note = self.folder.join(format!("{}.open", self.instance.id));
+        let written = match file {
+            Some(file) => {
+                let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+                io::save::save_atomic(&note, |out| out.write_all(file.as_os_str().as_encoded_bytes()))
+            }
+            None => {
+                std::fs::remove_file(&note).or_else(not_found_is_fine).map_err(|error| SaveError::new(&note, &error))
+            }
+        };
+        if let Err(error) = written {
+            log::warn!("cannot note the open file for other windows: {error}");
+        }
+    }
+
+    /// Whether another running window has `file` open.
+    pub fn open_elsewhere(&self, file: &Path) -> bool {
+        let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+        let Ok(entries) = std::fs::read_dir(&self.folder) else { return false };
+        entries.flatten().map(|entry| entry.path()).any(|note| {
+            note.extension().is_some_and(|extension| extension == "open")
+                && note.file_stem().is_some_and(|stem| *stem != *self.instance.id)
+                && std::fs::read(&note).is_ok_and(|named| named == file.as_os_str().as_encoded_bytes())
+                && is_running(&note.with_extension("lock"))
+        })
+    }
+
     /// The copies of instances that are gone, oldest first, each locked for this instance until it is
     /// restored, discarded or released; and the copies that could not be read, which stay in place.
     pub fn orphans(&self) -> (Vec<Orphan>, Vec<LoadError>) {
@@ -201,6 +234,13 @@ impl RecoveryStore {
         let Ok(entries) = std::fs::read_dir(&self.folder) else { return (orphans, errors) };
         for entry in entries.flatten() {
             let file = entry.path();
+            // The open file noted by a window that is gone.
+            if file.extension().is_some_and(|extension| extension == "open")
+                && !is_running(&file.with_extension("lock"))
+            {
+                let _ = std::fs::remove_file(&file);
+                continue;
+            }
             if file.extension().is_none_or(|extension| extension != "json") || file == self.path() {
                 continue;
             }
@@ -247,6 +287,16 @@ impl RecoveryStore {
         let _ = std::fs::remove_file(&orphan.file);
         orphan.lock.remove();
     }
+}
+
+/// Whether the instance whose lock file this is still runs (holds it).
+fn is_running(lock: &Path) -> bool {
+    let Ok(file) = OpenOptions::new().write(true).open(lock) else { return false };
+    matches!(file.try_lock(), Err(TryLockError::WouldBlock))
+}
+
+fn not_found_is_fine(error: std::io::Error) -> std::io::Result<()> {
+    if error.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(error) }
 }
 
 /// Reads a whole recovery copy.
@@ -346,6 +396,24 @@ mod tests {
             orphan.release();
         }
         assert_eq!(second.orphans().0.len(), 2, "released copies are offered at the next start");
+    }
+
+    #[test]
+    fn a_file_open_in_a_running_window_is_known_to_others_and_forgotten_when_it_ends() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("data.json");
+        std::fs::write(&file, "{}").unwrap();
+        let recovery = folder.path().join("recovery");
+        let one = RecoveryStore::open(&recovery).unwrap();
+        let two = RecoveryStore::open(&recovery).unwrap();
+        one.set_open_file(Some(&file));
+        assert!(two.open_elsewhere(&folder.path().join(".").join("data.json")), "the same file by another path");
+        assert!(!one.open_elsewhere(&file), "a window's own file is not elsewhere");
+        one.set_open_file(None);
+        assert!(!two.open_elsewhere(&file));
+        one.set_open_file(Some(&file));
+        drop(one);
+        assert!(!two.open_elsewhere(&file), "a window that ended has nothing open");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod layout;
 pub(crate) mod parts;
 pub mod save;
 pub mod schema;
+pub mod stamp;
 pub mod stream;
 pub mod tabular;
 pub mod wire;

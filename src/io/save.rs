@@ -154,9 +154,13 @@ fn remove_stale_siblings(parent: &Path, name: &str) {
     }
 }
 
-/// Saves a dataset as JSON at `path`, atomically and with a backup.
-pub fn save_json(dataset: &crate::model::Dataset, path: &Path) -> Result<(), SaveError> {
-    save_with_backup(path, |out| super::json::write(dataset, out))
+/// Saves a dataset as JSON at `path`, atomically and with a backup; returns the stamp of the file
+/// written (its checksum taken as it was written, not read back).
+pub fn save_json(dataset: &crate::model::Dataset, path: &Path) -> Result<super::stamp::DiskStamp, SaveError> {
+    let mut hasher = crc32fast::Hasher::new();
+    save_with_backup(path, |out| super::json::write(dataset, super::stamp::Checksummed { out, hasher: &mut hasher }))?;
+    let metadata = std::fs::metadata(path).map_err(|error| SaveError::new(path, &error))?;
+    Ok(super::stamp::DiskStamp { len: metadata.len(), modified: metadata.modified().ok(), checksum: hasher.finalize() })
 }
 
 #[cfg(test)]

@@ -47,6 +47,13 @@ pub enum Answer {
     Save(Guarded),
     Discard(Guarded),
     Recovery(RecoveryAnswer),
+    /// Open a file another window has open: read-only, or anyway.
+    OpenElsewhere {
+        path: PathBuf,
+        read_only: bool,
+    },
+    /// What to do about a save that found its file changed on disk.
+    ChangedOnDisk(DiskAnswer),
     /// Write this report: ask where first.
     Report(ReportChoice),
     /// Save to this path, adding this change log entry first when it is not empty.
@@ -65,6 +72,16 @@ pub enum Answer {
 pub struct ChangelogDraft {
     pub path: PathBuf,
     pub entry: String,
+}
+
+/// A save found the file written by another program since: what to do instead of writing over it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskAnswer {
+    Overwrite(PathBuf),
+    SaveAs,
+    Compare(PathBuf),
+    /// Nothing is saved.
+    Cancel,
 }
 
 /// What to do with the recovery copies offered at start-up.
@@ -98,6 +115,10 @@ pub struct Dialogs {
     pub palette: Option<String>,
     /// The report dialog, while open.
     pub report: Option<ReportChoice>,
+    /// A file to open that another window has open, waiting for "Open Read-Only / Open Anyway / Cancel".
+    pub open_elsewhere: Option<PathBuf>,
+    /// The file a save found changed on disk, waiting for "Overwrite / Save As / Compare / Cancel".
+    pub changed_on_disk: Option<PathBuf>,
     /// The change log entry of a save, waiting for "Save / Save Without an Entry / Cancel".
     pub changelog: Option<ChangelogDraft>,
     pub problems_open: bool,
@@ -122,6 +143,8 @@ impl Dialogs {
             || self.palette.is_some()
             || self.report.is_some()
             || self.changelog.is_some()
+            || self.changed_on_disk.is_some()
+            || self.open_elsewhere.is_some()
     }
 
     pub fn take_answers(&mut self) -> Vec<Answer> {
@@ -141,6 +164,8 @@ pub fn windows_ui(
     guard_ui(view, dialogs, &ctx);
     path_ui(dialogs, commands, &ctx);
     recovery_ui(dialogs, &ctx);
+    changed_on_disk_ui(dialogs, &ctx);
+    open_elsewhere_ui(dialogs, &ctx);
     report_ui(filter, dialogs, &ctx);
     changelog_ui(view, dialogs, &ctx);
     palette_ui(dialogs, commands, &ctx);
@@ -216,6 +241,73 @@ fn guard_ui(view: &View<'_>, dialogs: &mut Dialogs, ctx: &egui::Context) {
     });
     if answered || modal.should_close() {
         dialogs.guard = None;
+    }
+}
+
+fn changed_on_disk_ui(dialogs: &mut Dialogs, ctx: &egui::Context) {
+    let Some(path) = dialogs.changed_on_disk.clone() else { return };
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::unique("changed_on_disk")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("The file changed on disk");
+        ui.label(format!(
+            "{} was written by another program or window since you opened or last saved it. Saving now \
+             would replace those changes with yours.",
+            path.display()
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Overwrite").on_hover_text("Replace the file with what is open here").clicked() {
+                answer = Some(DiskAnswer::Overwrite(path.clone()));
+            }
+            if ui.button("Save As…").on_hover_text("Keep both: save yours under another name").clicked() {
+                answer = Some(DiskAnswer::SaveAs);
+            }
+            if ui.button("Compare").on_hover_text("See what differs, and take changes from it").clicked() {
+                answer = Some(DiskAnswer::Compare(path.clone()));
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(DiskAnswer::Cancel);
+            }
+        });
+    });
+    if answer.is_none() && modal.should_close() {
+        answer = Some(DiskAnswer::Cancel);
+    }
+    if let Some(answer) = answer {
+        dialogs.changed_on_disk = None;
+        dialogs.answers.push(Answer::ChangedOnDisk(answer));
+    }
+}
+
+fn open_elsewhere_ui(dialogs: &mut Dialogs, ctx: &egui::Context) {
+    let Some(path) = dialogs.open_elsewhere.clone() else { return };
+    let mut answer = None;
+    let mut close = false;
+    let modal = egui::Modal::new(egui::Id::unique("open_elsewhere")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Open in another window");
+        ui.label(format!(
+            "{} is open in another Pledge Explorer window. Open it read-only here, or open it anyway (saving \
+             from both windows asks before either writes over the other's changes).",
+            path.display()
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Open Read-Only").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Open Anyway").clicked() {
+                answer = Some(false);
+            }
+            close = ui.button("Cancel").clicked();
+        });
+    });
+    if let Some(read_only) = answer {
+        dialogs.answers.push(Answer::OpenElsewhere { path, read_only });
+    }
+    if answer.is_some() || close || modal.should_close() {
+        dialogs.open_elsewhere = None;
     }
 }
 

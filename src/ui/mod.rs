@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod derived;
 pub mod dialogs;
+pub mod disk_bar;
 pub mod editor;
 pub mod import;
 pub mod known_import;

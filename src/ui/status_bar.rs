@@ -10,6 +10,10 @@ pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.label(&document.origin);
+            if document.read_only {
+                ui.label(egui::RichText::new("Read-only").color(ui.visuals().warn_fg_color))
+                    .on_hover_text("Another window has this file open: Save As gives a copy you can change");
+            }
             if document.is_modified() {
                 ui.label(egui::RichText::new("Modified").color(ui.visuals().warn_fg_color));
             } else {
