@@ -1322,7 +1322,12 @@ fn saving_over_a_file_changed_elsewhere_asks_and_never_overwrites_silently() {
     harness.state_mut().request(UserCommand::Save);
     step_until(&mut harness, "the question", |app| app.dialogs.changed_on_disk.is_some());
     harness.get_by_label("Compare").click();
-    step_until(&mut harness, "the comparison", |app| app.comparison.is_some());
+    step_until(&mut harness, "the comparison", |app| {
+        app.comparison.as_ref().is_some_and(|comparison| comparison.current(app.document.generation).is_some())
+    });
+    // Three-way from the dataset as it was opened (rebuilt from the undo history, not read from the file,
+    // which the other program rewrote): their rename is theirs to take, the added record ours.
+    assert!(harness.query_by_label_contains("Mortar").is_some(), "the other program's change is listed");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
 
     // Overwrite: ours is written, and the next save asks nothing.

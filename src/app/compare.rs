@@ -1,5 +1,6 @@
-//! Comparing the open dataset with another version: reading it (and the open file as last saved, the
-//! common base of a three-way merge) on a worker, and taking its changes as one undoable step each time.
+//! Comparing the open dataset with another version: reading it on a worker (and rebuilding the open
+//! dataset as last saved, the common base of a three-way merge, from the undo history), and taking its
+//! changes as one undoable step each time.
 
 use std::path::PathBuf;
 
@@ -13,10 +14,13 @@ use super::PledgeApp;
 use super::import::edits;
 
 impl PledgeApp {
-    /// Starts a comparison with `path`. When the open dataset has changes since it was saved, the file as
-    /// saved is read too: it is what both versions grew from.
+    /// Starts a comparison with `path`. When the open dataset has changes since it was saved, it is
+    /// rebuilt as saved too (from memory, not the file, which another program may have written since):
+    /// it is what both versions grew from.
     pub(super) fn compare_with(&mut self, path: PathBuf, ctx: &egui::Context) {
-        let base = self.document.path.clone().filter(|_| self.document.is_modified());
+        let document = &self.document;
+        let base = if document.is_modified() { document.back_to_saved() } else { None };
+        let base = base.map(|edits| (document.dataset.clone(), edits));
         self.tasks.read_for_comparison(path, base, ctx);
     }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
+use crate::context::history::Edit;
 use crate::context::recovery::{RecoveryStore, Work};
 use crate::context::{Document, Guarded, PathPurpose};
 use crate::io::LoadError;
@@ -146,14 +147,20 @@ impl Tasks {
         });
     }
 
-    /// Reads `path` to compare the open dataset with, and `base` (the open file as last saved) beside it.
-    pub fn read_for_comparison(&mut self, path: PathBuf, base: Option<PathBuf>, ctx: &egui::Context) {
+    /// Reads `path` to compare the open dataset with; with `base` (the dataset and the edits that take
+    /// it back to its last save), rebuilds the dataset as saved beside it.
+    pub fn read_for_comparison(&mut self, path: PathBuf, base: Option<(Arc<Dataset>, Vec<Edit>)>, ctx: &egui::Context) {
         let label = format!("Reading {}…", path.display());
         self.spawn(&label, ctx, move || {
-            let other = crate::io::load_path(&path, None);
-            let result = other.and_then(|other| {
-                let base = base.map(|base| crate::io::load_path(&base, None)).transpose()?;
-                Ok((other, base))
+            let result = crate::io::load_path(&path, None).map(|other| {
+                let base = base.map(|(dataset, edits)| {
+                    let mut saved = Dataset::clone(&dataset);
+                    for edit in edits {
+                        edit.apply(&mut saved);
+                    }
+                    saved
+                });
+                (other, base)
             });
             Outcome::ReadForComparison { path, result: Box::new(result) }
         });

@@ -234,6 +234,13 @@ impl Document {
         crate::compare::changelog::draft(&self.history.touches_since(self.saved_state))
     }
 
+    /// The edits that undo every change since the last save, when the history reaches back that far
+    /// (not after a restored recovery copy): applied to a copy of the dataset they give it as saved,
+    /// whatever has happened to the file since.
+    pub fn back_to_saved(&self) -> Option<Vec<Edit>> {
+        self.history.back_to(self.saved_state)
+    }
+
     /// What the unsaved work is, for its recovery copy.
     pub fn work(&self) -> crate::context::recovery::Work {
         crate::context::recovery::Work {

@@ -204,6 +204,16 @@ impl History {
         self.undo.len() - start
     }
 
+    /// The edits that take the data from now back to state `since`, to apply in order; None when that
+    /// state is not in the history (or None).
+    pub fn back_to(&self, since: Option<u64>) -> Option<Vec<Edit>> {
+        let start = match since? {
+            0 => 0,
+            state => self.undo.iter().position(|step| step.id == state)? + 1,
+        };
+        Some(self.undo[start..].iter().rev().map(|step| step.inverse.clone()).collect())
+    }
+
     /// Ends the current typing step: the next edit starts a new one.
     pub fn seal(&mut self) {
         if let Some(last) = self.undo.last_mut() {
@@ -260,6 +270,35 @@ mod tests {
         history.redo(&mut data);
         assert_eq!(systems(&data), ["A2", "B"]);
         assert!(history.redo(&mut data).is_none());
+    }
+
+    #[test]
+    fn the_edits_back_to_a_state_rebuild_it_on_a_copy() {
+        let mut data = dataset();
+        let mut history = History::default();
+        let edit = renamed(&mut data, 0, "A2");
+        history.apply(&mut data, edit, "rename".into(), None);
+        let saved = history.state_id();
+        history.apply(
+            &mut data,
+            Edit::Remove { collection: Collection::Acquisitions, index: 1 },
+            "delete".into(),
+            None,
+        );
+        let edit = renamed(&mut data, 0, "A3");
+        history.apply(&mut data, edit, "rename again".into(), None);
+        let rebuild = |since| {
+            let mut copy = data.clone();
+            history.back_to(since).map(|edits| {
+                edits.into_iter().for_each(|edit| drop(edit.apply(&mut copy)));
+                systems(&copy).join(",")
+            })
+        };
+        assert_eq!(rebuild(Some(saved)).as_deref(), Some("A2,B"));
+        assert_eq!(rebuild(Some(0)).as_deref(), Some("A,B"));
+        assert_eq!(rebuild(Some(999)), None, "a state the history does not reach");
+        assert_eq!(rebuild(None), None);
+        assert_eq!(systems(&data), ["A3"], "the data itself is untouched");
     }
 
     #[test]
