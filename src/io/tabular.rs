@@ -7,7 +7,6 @@
 //! never become a million vectors of strings; a workbook sheet is what calamine holds in memory.
 
 use std::borrow::Cow;
-use std::io::Cursor;
 
 use calamine::{Data, Reader as _};
 
@@ -157,8 +156,7 @@ pub fn read(path: &std::path::Path, bytes: Vec<u8>, options: &ReadOptions) -> Re
 }
 
 fn read_workbook(origin: String, bytes: Vec<u8>, options: &ReadOptions) -> Result<Table, LoadError> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|error| LoadError::whole(&origin, format!("not a workbook this app can read: {error}")))?;
+    let mut workbook = super::xlsx::open(bytes, &origin)?;
     let sheets = workbook.sheet_names();
     let sheet = match &options.sheet {
         Some(wanted) => sheets.iter().find(|name| *name == wanted).cloned().ok_or_else(|| {

@@ -148,9 +148,37 @@ fn write_meta(dataset: &Dataset, sheet: &mut Worksheet, header: &Format) -> Resu
     Ok(())
 }
 
+/// Opens a workbook (XLSX, XLSM, XLSB, XLS, ODS) for reading, after checking that what its zip unpacks
+/// to fits in memory: a small file that unpacks to gigabytes (a zip bomb) is refused before any of it is
+/// unpacked.
+pub fn open<B: AsRef<[u8]> + Clone>(bytes: B, origin: &str) -> Result<calamine::Sheets<std::io::Cursor<B>>, LoadError> {
+    if let Some(unpacked) = unpacked_size(bytes.as_ref())
+        && let Some(refusal) = super::size_refusal(unpacked, super::available_memory())
+    {
+        let refusal = refusal.replacen("the file is", "the workbook unpacks to", 1);
+        return Err(LoadError::whole(
+            origin,
+            format!("{refusal} (its file is {})", super::human_bytes(bytes.as_ref().len() as u64)),
+        ));
+    }
+    calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|error| LoadError::whole(origin, format!("not a workbook this app can read: {error}")))
+}
+
+/// What a zip-based workbook's parts unpack to, as its central directory states (the reader stops at
+/// the stated sizes); None for a file that is not a zip (XLS), which unpacks to no more than itself.
+fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    Some(
+        (0..archive.len())
+            .filter_map(|index| archive.by_index_raw(index).ok().map(|file| file.size()))
+            .fold(0, u64::saturating_add),
+    )
+}
+
 /// True when a workbook has the app's own layout: a sheet named after a collection, headed by its keys.
 pub fn is_own_workbook(bytes: &[u8]) -> bool {
-    let Ok(mut workbook) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else { return false };
+    let Ok(mut workbook) = open(bytes, "") else { return false };
     let names = workbook.sheet_names();
     names.iter().filter_map(|name| Collection::from_key(name).map(|c| (name.clone(), c))).any(|(name, collection)| {
         workbook.worksheet_range(&name).ok().and_then(|range| range.rows().next().map(<[Data]>::to_vec)).is_some_and(
@@ -163,8 +191,7 @@ pub fn is_own_workbook(bytes: &[u8]) -> bool {
 
 /// Reads a workbook the app wrote (or one laid out the same way).
 pub fn read(bytes: Vec<u8>, origin: &str) -> Result<Dataset, LoadError> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|error| LoadError::whole(origin, format!("not a workbook this app can read: {error}")))?;
+    let mut workbook = open(bytes, origin)?;
     let mut dataset = Dataset::default();
     for collection in Collection::ALL {
         let Ok(range) = workbook.worksheet_range(collection.key()) else { continue };
@@ -252,6 +279,37 @@ fn cell_text(cell: &Data) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The workbook's zip with the sizes its central directory states for its parts replaced by `size`.
+    fn restated(mut bytes: Vec<u8>, size: u32) -> Vec<u8> {
+        let mut at = 0;
+        while let Some(found) = bytes[at..].windows(4).position(|window| window == b"PK\x01\x02") {
+            let header = at + found;
+            bytes[header + 24..header + 28].copy_from_slice(&size.to_le_bytes());
+            at = header + 4;
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_to_gigabytes_is_refused_before_it_is_unpacked() {
+        let bytes = write(&crate::io::default_dataset()).unwrap();
+        // Every part says it unpacks to almost 4 GB: together far over what can be loaded.
+        let bomb = restated(bytes.clone(), 0xFFFF_FFF0);
+        let Err(error) = open(bomb.as_slice(), "bomb.xlsx") else { panic!("a zip bomb was opened") };
+        assert!(error.message.starts_with("the workbook unpacks to"), "{error}");
+        assert!(!is_own_workbook(&bomb));
+        let table = crate::io::tabular::read(std::path::Path::new("bomb.xlsx"), bomb, &Default::default());
+        assert!(table.is_err());
+
+        // Parts that unpack to more than they say are cut at what they say: an error, not gigabytes.
+        let understated = restated(bytes, 16);
+        let error = read(understated.clone(), "small.xlsx").map(|_| ()).unwrap_err();
+        assert!(error.message.contains("not a workbook"), "{error}");
+        assert!(
+            crate::io::tabular::read(std::path::Path::new("small.xlsx"), understated, &Default::default()).is_err()
+        );
+    }
 
     #[test]
     fn the_default_dataset_comes_back_from_its_workbook() {

@@ -40,8 +40,7 @@ const COLUMNS: [&str; 13] = [
 /// True for a workbook with Kiel's main data sheet.
 pub fn recognise(bytes: &[u8]) -> bool {
     use calamine::Reader as _;
-    calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .is_ok_and(|workbook| workbook.sheet_names().iter().any(|name| name == MAIN_SHEET))
+    crate::io::xlsx::open(bytes, "").is_ok_and(|workbook| workbook.sheet_names().iter().any(|name| name == MAIN_SHEET))
 }
 
 /// What the tracker gives: the acquisitions, and how many rows were of other aid.

@@ -77,6 +77,19 @@ impl Mapping {
         self.columns.iter().find(|c| c.column == column).map_or(Target::Skip, |c| c.target.clone())
     }
 
+    /// The target of each of `headers`, looked up once each (a file may have a million columns).
+    pub fn targets(&self, headers: &[String]) -> Vec<Target> {
+        let mut by_column: std::collections::HashMap<&str, &Target> = std::collections::HashMap::new();
+        for mapping in &self.columns {
+            // The first mapping of a column wins, as in `target`.
+            by_column.entry(mapping.column.as_str()).or_insert(&mapping.target);
+        }
+        headers
+            .iter()
+            .map(|header| by_column.get(header.as_str()).map_or(Target::Skip, |&target| target.clone()))
+            .collect()
+    }
+
     pub fn set(&mut self, column: &str, target: Target) {
         match self.columns.iter_mut().find(|c| c.column == column) {
             Some(mapping) => mapping.target = target,
@@ -145,9 +158,13 @@ pub fn guess(headers: &[String], sample: &[Vec<String>]) -> Mapping {
             Some(Target::Field(key.to_owned()))
         }
     };
+    let specs = fields::specs(Collection::Acquisitions);
+    // Squashed once, not once per column: a file may have a million columns.
+    let header_words: Vec<(&str, Vec<(String, usize)>)> =
+        HEADER_WORDS.iter().map(|(key, words)| (*key, words.iter().map(|w| (squash(w), w.len())).collect())).collect();
+    let labels: Vec<(String, &str)> = specs.iter().map(|spec| (squash(spec.label), spec.key)).collect();
     for (index, header) in headers.iter().enumerate() {
         let word = squash(header);
-        let specs = fields::specs(Collection::Acquisitions);
         // A field's key as the app's own tables write it; then headers as people write them ("Recipient"
         // in SIPRI's register is who buys); then a field's label.
         let by_header = specs
@@ -155,13 +172,13 @@ pub fn guess(headers: &[String], sample: &[Vec<String>]) -> Mapping {
             .find(|spec| spec.key == header.trim())
             .map(|spec| spec.key)
             .or_else(|| {
-                HEADER_WORDS.iter().find(|(_, words)| words.iter().any(|w| squash(w) == word)).map(|(key, _)| *key)
+                header_words.iter().find(|(_, words)| words.iter().any(|(w, _)| *w == word)).map(|(key, _)| *key)
             })
-            .or_else(|| specs.iter().find(|spec| squash(spec.label) == word).map(|spec| spec.key))
+            .or_else(|| labels.iter().find(|(label, _)| *label == word).map(|(_, key)| *key))
             .or_else(|| {
-                HEADER_WORDS
+                header_words
                     .iter()
-                    .find(|(_, words)| words.iter().any(|w| word.contains(&squash(w)) && w.len() > 3))
+                    .find(|(_, words)| words.iter().any(|(w, len)| word.contains(w.as_str()) && *len > 3))
                     .map(|(key, _)| *key)
             });
         let values: Vec<&str> =
@@ -406,7 +423,7 @@ enum Role {
 impl<'t> RowReader<'t> {
     fn new(table: &'t Table, mapping: &Mapping) -> Self {
         let collection = Collection::Acquisitions;
-        let columns: Vec<Target> = table.headers.iter().map(|header| mapping.target(header)).collect();
+        let columns = mapping.targets(&table.headers);
         let mut blank =
             fields::blank_texts(collection, "", crate::model::FuzzyDate::Single(PartialDate::of_year(2000)));
         for (key, text) in &mapping.defaults {

@@ -24,6 +24,8 @@ pub struct ImportState {
     pub options: ReadOptions,
     pub table: Arc<Table>,
     pub mapping: Mapping,
+    /// What each column of the table becomes under the mapping, found once per change of either.
+    targets: Vec<Target>,
     /// The first columns' first values, per column.
     samples: Vec<Vec<String>>,
     preview: Option<Imported>,
@@ -83,6 +85,7 @@ impl ImportState {
             options: ReadOptions::default(),
             table: Arc::new(table),
             mapping,
+            targets: Vec::new(),
             samples,
             preview: None,
             matches: Vec::new(),
@@ -100,13 +103,12 @@ impl ImportState {
             Ok(table) => {
                 self.samples = table.sample(PREVIEW_ROWS);
                 let guessed = mapping::guess(&table.headers, &self.samples);
+                let before: std::collections::HashMap<&str, &mapping::ColumnMapping> =
+                    self.mapping.columns.iter().rev().map(|c| (c.column.as_str(), c)).collect();
                 let kept = guessed
                     .columns
                     .into_iter()
-                    .map(|column| match self.mapping.columns.iter().find(|c| c.column == column.column) {
-                        Some(before) => before.clone(),
-                        None => column,
-                    })
+                    .map(|column| before.get(column.column.as_str()).map_or(column, |&before| before.clone()))
                     .collect();
                 self.mapping.columns = kept;
                 self.table = Arc::new(table);
@@ -118,6 +120,7 @@ impl ImportState {
     }
 
     fn refresh_preview(&mut self, dataset: &Dataset) {
+        self.targets = self.mapping.targets(&self.table.headers);
         match mapping::import(&self.table, &self.mapping, Some(PREVIEW_ROWS)) {
             Ok(imported) => {
                 self.matches = mapping::duplicates(dataset, &imported.dataset);
@@ -266,38 +269,49 @@ fn options_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
 fn columns_ui(state: &mut ImportState, ui: &mut egui::Ui) -> bool {
     let targets = Target::all();
     let mut changed = false;
-    egui::Grid::new("import_mapping").num_columns(3).striped(true).show(ui, |ui| {
-        ui.strong("Column");
-        ui.strong("First values");
+    let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    ui.horizontal(|ui| {
+        ui.add_sized([180.0, 18.0], egui::Label::new(egui::RichText::new("Column").strong()));
+        ui.add_sized([220.0, 18.0], egui::Label::new(egui::RichText::new("First values").strong()));
         ui.strong("Becomes");
-        ui.end_row();
-        for (index, header) in state.table.headers.iter().enumerate() {
-            let label = ui.label(header);
-            let values: Vec<&str> = state
-                .samples
-                .iter()
-                .filter_map(|row| row.get(index))
-                .map(String::as_str)
-                .filter(|v| !v.is_empty())
-                .take(3)
-                .collect();
-            ui.add_sized([220.0, 18.0], egui::Label::new(values.join(" · ")).truncate());
-            let current = state.mapping.target(header);
-            let combo = egui::ComboBox::from_id_salt(("import_target", index))
-                .selected_text(current.label())
-                .width(200.0)
-                .show_ui(ui, |ui| {
-                    for target in &targets {
-                        if ui.selectable_label(*target == current, target.label()).clicked() {
-                            state.mapping.set(header, target.clone());
-                            changed = true;
-                        }
-                    }
-                });
-            combo.response.labelled_by(label.id).on_hover_text(format!("What the column “{header}” becomes"));
-            ui.end_row();
-        }
     });
+    // Only the rows in view are laid out: a table may have thousands of columns.
+    let count = state.table.headers.len();
+    egui::ScrollArea::vertical().id_salt("import_columns").max_height(360.0).show_rows(
+        ui,
+        row_height,
+        count,
+        |ui, rows| {
+            for index in rows {
+                let header = &state.table.headers[index];
+                ui.horizontal(|ui| {
+                    let label = ui.add_sized([180.0, 18.0], egui::Label::new(header.as_str()).truncate());
+                    let values: Vec<&str> = state
+                        .samples
+                        .iter()
+                        .filter_map(|row| row.get(index))
+                        .map(String::as_str)
+                        .filter(|v| !v.is_empty())
+                        .take(3)
+                        .collect();
+                    ui.add_sized([220.0, 18.0], egui::Label::new(values.join(" · ")).truncate());
+                    let current = state.targets.get(index).cloned().unwrap_or(Target::Skip);
+                    let combo = egui::ComboBox::from_id_salt(("import_target", index))
+                        .selected_text(current.label())
+                        .width(200.0)
+                        .show_ui(ui, |ui| {
+                            for target in &targets {
+                                if ui.selectable_label(*target == current, target.label()).clicked() {
+                                    state.mapping.set(header, target.clone());
+                                    changed = true;
+                                }
+                            }
+                        });
+                    combo.response.labelled_by(label.id).on_hover_text(format!("What the column “{header}” becomes"));
+                });
+            }
+        },
+    );
     changed
 }
 
