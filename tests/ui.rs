@@ -1437,3 +1437,35 @@ fn at_rest_the_app_asks_for_no_frame() {
     harness.state_mut().notifications = Default::default();
     settle(&mut harness, "after a save, with the file watched");
 }
+
+/// Opening and saving a large file show how far they are, and Cancel leaves everything as it was: the
+/// open document stays, the file being written is not created.
+#[test]
+fn opening_and_saving_can_be_cancelled_and_change_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let big = folder.path().join("big.json");
+    std::fs::write(&big, pledge_explorer::synthetic::dataset_json(60_000, 3)).unwrap();
+    let mut harness = app();
+    harness.state_mut().settings.ask_changelog = false;
+
+    harness.state_mut().request(Message::OpenFile(big.clone()));
+    harness.state_mut().request(Message::CancelTask);
+    step_until(&mut harness, "the open to stop", |app| !app.is_busy());
+    assert_eq!(harness.state().document.path, None, "the default dataset is still open");
+    assert_eq!(harness.state().document.dataset.acquisitions.len(), 22);
+    assert!(harness.state().notifications.log.iter().any(|m| m.text.contains("was cancelled: nothing changed")));
+
+    // Opened for real, its progress is in the status bar while it runs.
+    harness.state_mut().request(Message::OpenFile(big.clone()));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Cancel").is_some(), "a running open offers Cancel");
+    step_until(&mut harness, "the open", |app| app.document.path.as_deref() == Some(big.as_path()));
+
+    let copy = folder.path().join("copy.json");
+    harness.state_mut().request(Message::SaveTo(copy.clone()));
+    harness.state_mut().request(Message::CancelTask);
+    step_until(&mut harness, "the save to stop", |app| !app.is_busy());
+    assert!(!copy.exists(), "a cancelled save writes nothing");
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1, "and leaves nothing beside it");
+    assert_eq!(harness.state().document.path.as_deref(), Some(big.as_path()));
+}

@@ -119,6 +119,7 @@ impl PledgeApp {
                 }
             }
             Message::DismissDiskChange => self.disk_change = None,
+            Message::CancelTask => self.tasks.cancel(),
             Message::TakeChanges { proposals, meta, with_conflicts } => {
                 self.take_changes(&proposals, meta, with_conflicts);
             }
@@ -424,6 +425,11 @@ impl PledgeApp {
                     if let Some(action) = self.tasks.after_save.take() {
                         self.proceed(action, ctx);
                     }
+                }
+                Outcome::Cancelled { what } => {
+                    self.tasks.after_save = None;
+                    self.watch_document();
+                    self.notifications.info(format!("{what} was cancelled: nothing changed"));
                 }
                 Outcome::ChangedOnDisk { path } => {
                     self.watch_document();

@@ -285,6 +285,7 @@ impl eframe::App for PledgeApp {
             main: self.main,
             selection: self.selection,
             busy: self.tasks.busy_label(),
+            progress: self.tasks.progress(),
             comparing: self.comparison.is_some(),
             compared: self.comparison.as_ref().and_then(|c| c.current(self.document.generation)),
         };

@@ -11,6 +11,7 @@ use crate::context::history::Edit;
 use crate::context::recovery::{RecoveryStore, Work};
 use crate::context::{Document, Guarded, PathPurpose};
 use crate::io::LoadError;
+use crate::io::progress::Progress;
 use crate::io::save::SaveError;
 use crate::io::stamp::{Check, DiskStamp};
 use crate::model::Dataset;
@@ -50,6 +51,10 @@ pub enum Outcome {
         state: u64,
         result: Result<DiskStamp, SaveError>,
     },
+    /// An open or save the user cancelled: nothing changed.
+    Cancelled {
+        what: String,
+    },
     /// A save found the file changed on disk since it was read or written, and wrote nothing.
     ChangedOnDisk {
         path: PathBuf,
@@ -78,6 +83,8 @@ pub struct Tasks {
     receiver: Receiver<Outcome>,
     /// What runs now (a dialog, a load, a save), for the status bar; None when idle.
     busy: Option<String>,
+    /// How far the running open or save is, and its Cancel.
+    progress: Option<Arc<Progress>>,
     autosaving: bool,
     /// The action to carry on with once the running save succeeds.
     pub after_save: Option<Guarded>,
@@ -86,7 +93,7 @@ pub struct Tasks {
 impl Default for Tasks {
     fn default() -> Self {
         let (sender, receiver) = channel();
-        Tasks { sender, receiver, busy: None, autosaving: false, after_save: None }
+        Tasks { sender, receiver, busy: None, progress: None, autosaving: false, after_save: None }
     }
 }
 
@@ -99,14 +106,44 @@ impl Tasks {
         self.busy.as_deref()
     }
 
+    /// How far the running open or save is.
+    pub fn progress(&self) -> Option<&Progress> {
+        self.progress.as_deref()
+    }
+
+    /// Asks the running open or save to stop; it reports back as cancelled, having changed nothing.
+    pub fn cancel(&self) {
+        if let Some(progress) = &self.progress {
+            progress.cancel();
+        }
+    }
+
     pub fn next_outcome(&mut self) -> Option<Outcome> {
         let outcome = self.receiver.try_recv().ok()?;
         match &outcome {
             Outcome::Autosaved(_) => self.autosaving = false,
             // A picked path goes straight on to a load or save, which sets `busy` again.
-            _ => self.busy = None,
+            _ => {
+                self.busy = None;
+                self.progress = None;
+            }
         }
         Some(outcome)
+    }
+
+    /// [`Self::spawn`] for work that reports how far it is and can be cancelled.
+    fn spawn_tracked(
+        &mut self,
+        label: &str,
+        ctx: &egui::Context,
+        progress: Arc<Progress>,
+        work: impl FnOnce() -> Outcome + Send + 'static,
+    ) -> bool {
+        let started = self.spawn(label, ctx, work);
+        if started {
+            self.progress = Some(progress);
+        }
+        started
     }
 
     fn spawn(&mut self, label: &str, ctx: &egui::Context, work: impl FnOnce() -> Outcome + Send + 'static) -> bool {
@@ -168,12 +205,17 @@ impl Tasks {
 
     pub fn load(&mut self, path: PathBuf, read_only: bool, ctx: &egui::Context) {
         let label = format!("Opening {}…", path.display());
-        self.spawn(&label, ctx, move || {
-            let loaded = Document::load(&path).map(|mut document| {
+        let progress = Arc::new(Progress::default());
+        self.spawn_tracked(&label, ctx, progress.clone(), move || {
+            let loaded = Document::load_with(&path, Some(&progress));
+            // Cancelled while the records were read (after the bytes): what was read is let go.
+            if progress.is_cancelled() {
+                return Outcome::Cancelled { what: format!("Opening {}", path.display()) };
+            }
+            Outcome::Loaded(Box::new(loaded.map(|mut document| {
                 document.read_only = read_only;
                 document
-            });
-            Outcome::Loaded(Box::new(loaded))
+            })))
         });
     }
 
@@ -189,13 +231,19 @@ impl Tasks {
         ctx: &egui::Context,
     ) -> bool {
         let label = format!("Saving {}…", path.display());
-        self.spawn(&label, ctx, move || {
+        let progress = Arc::new(Progress::default());
+        // The file as last read or written is about the size this one will be.
+        progress.set_total(expected.map_or(0, |stamp| stamp.len));
+        self.spawn_tracked(&label, ctx, progress.clone(), move || {
             if let Some(expected) = expected
                 && let Ok(Check::Changed(_)) = expected.check(&path)
             {
                 return Outcome::ChangedOnDisk { path };
             }
-            let result = crate::io::save::save_json(&dataset, &path);
+            let result = crate::io::save::save_json_with(&dataset, &path, Some(&progress));
+            if result.is_err() && progress.is_cancelled() {
+                return Outcome::Cancelled { what: format!("Saving {}", path.display()) };
+            }
             Outcome::Saved { path, state, result }
         })
     }

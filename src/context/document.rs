@@ -113,12 +113,17 @@ impl Document {
 
     /// Loads a JSON dataset, a CSV table named after its collection, or a folder of CSV tables.
     pub fn load(path: &Path) -> Result<Document, LoadError> {
+        Document::load_with(path, None)
+    }
+
+    /// [`Document::load`], counting the bytes read into `progress` and stopping when it is cancelled.
+    pub fn load_with(path: &Path, progress: Option<&io::progress::Progress>) -> Result<Document, LoadError> {
         // Only a JSON file is saved back where it came from; tables and workbooks become a new dataset.
         let is_json = path.is_file() && !io::is_csv(path) && !io::is_workbook(path);
         // Stamped before it is read: a write in between makes the next check see a change (a question
         // too many), never miss one.
         let disk = if is_json { DiskStamp::of(path).ok() } else { None };
-        let dataset = io::load_path(path, None)?;
+        let dataset = io::load_path_with(path, None, progress)?;
         let mut document = Document::new(dataset, is_json.then(|| path.to_owned()), path.display().to_string());
         document.disk = disk;
         Ok(document)

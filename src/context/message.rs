@@ -36,6 +36,8 @@ pub enum Message {
     CloseComparison,
     /// Open the file again as it is on disk (another program changed it), asking first about unsaved work.
     ReloadFromDisk,
+    /// Stop the running open or save (the status bar's Cancel); it changes nothing.
+    CancelTask,
     /// Hide the bar saying the open file changed on disk (saving will still ask before writing over it).
     DismissDiskChange,
     /// Save to this path (the path field, tests).

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod json;
 pub mod layout;
 pub(crate) mod parts;
+pub mod progress;
 pub mod save;
 pub mod schema;
 pub mod stamp;
@@ -128,6 +129,11 @@ pub fn decode_utf8<'a>(bytes: &'a [u8], origin: &str) -> Result<&'a str, LoadErr
 
 /// Reads a whole file, refusing one too large to load (see [`size_refusal`]) before reading it.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    read_file_with(path, None)
+}
+
+/// [`read_file`], counting the bytes read into `progress` and stopping when it is cancelled.
+pub fn read_file_with(path: &Path, progress: Option<&progress::Progress>) -> Result<Vec<u8>, LoadError> {
     let origin = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|error| LoadError::whole(&origin, io_message(&error)))?;
     if metadata.is_dir() {
@@ -136,7 +142,11 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
     if let Some(message) = size_refusal(metadata.len(), available_memory()) {
         return Err(LoadError::whole(&origin, message));
     }
-    std::fs::read(path).map_err(|error| LoadError::whole(&origin, io_message(&error)))
+    let read = match progress {
+        Some(progress) => std::fs::File::open(path).and_then(|file| progress::read_all(file, metadata.len(), progress)),
+        None => std::fs::read(path),
+    };
+    read.map_err(|error| LoadError::whole(&origin, io_message(&error)))
 }
 
 /// Loads a dataset from a path, by its kind: a folder of CSV tables, one CSV table (its collection from
@@ -145,6 +155,17 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
 /// Someone else's table or workbook is not a dataset: it comes in through a column mapping
 /// ([`crate::mapping`]).
 pub fn load_path(path: &Path, table: Option<Collection>) -> Result<Dataset, LoadError> {
+    load_path_with(path, table, None)
+}
+
+/// [`load_path`], counting the bytes of a single file read into `progress` and stopping when it is
+/// cancelled.
+pub fn load_path_with(
+    path: &Path,
+    table: Option<Collection>,
+    progress: Option<&progress::Progress>,
+) -> Result<Dataset, LoadError> {
+    let read_file = |path: &Path| read_file_with(path, progress);
     let origin = path.display().to_string();
     let mut dataset = if path.is_dir() {
         csv::import_folder(path)?

@@ -157,8 +157,24 @@ fn remove_stale_siblings(parent: &Path, name: &str) {
 /// Saves a dataset as JSON at `path`, atomically and with a backup; returns the stamp of the file
 /// written (its checksum taken as it was written, not read back).
 pub fn save_json(dataset: &crate::model::Dataset, path: &Path) -> Result<super::stamp::DiskStamp, SaveError> {
+    save_json_with(dataset, path, None)
+}
+
+/// [`save_json`], counting the bytes written into `progress`; when it is cancelled the write fails
+/// before the new file replaces the old one.
+pub fn save_json_with(
+    dataset: &crate::model::Dataset,
+    path: &Path,
+    progress: Option<&super::progress::Progress>,
+) -> Result<super::stamp::DiskStamp, SaveError> {
     let mut hasher = crc32fast::Hasher::new();
-    save_with_backup(path, |out| super::json::write(dataset, super::stamp::Checksummed { out, hasher: &mut hasher }))?;
+    save_with_backup(path, |out| {
+        let out = super::stamp::Checksummed { out, hasher: &mut hasher };
+        match progress {
+            Some(progress) => super::json::write(dataset, super::progress::Tracked { out, progress }),
+            None => super::json::write(dataset, out),
+        }
+    })?;
     let metadata = std::fs::metadata(path).map_err(|error| SaveError::new(path, &error))?;
     Ok(super::stamp::DiskStamp { len: metadata.len(), modified: metadata.modified().ok(), checksum: hasher.finalize() })
 }
@@ -166,6 +182,19 @@ pub fn save_json(dataset: &crate::model::Dataset, path: &Path) -> Result<super::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cancelled_save_leaves_the_old_file_and_no_temporary() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("data.json");
+        std::fs::write(&path, "old").unwrap();
+        let progress = super::super::progress::Progress::default();
+        progress.cancel();
+        let error = save_json_with(&crate::io::default_dataset(), &path, Some(&progress)).unwrap_err();
+        assert!(error.message.contains(super::super::progress::CANCELLED), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1, "nothing else is left");
+    }
 
     #[test]
     fn a_failed_write_leaves_the_old_file_and_no_temporary() {

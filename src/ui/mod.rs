@@ -54,6 +54,8 @@ pub struct View<'a> {
     pub selection: Option<(Collection, usize)>,
     /// What runs in the background, if anything ("Saving …").
     pub busy: Option<&'a str>,
+    /// How far the running open or save is, when it says.
+    pub progress: Option<&'a crate::io::progress::Progress>,
     /// True while a comparison is open.
     pub comparing: bool,
     /// While a comparison is open and up to date: what the other version has otherwise, for the tables.

@@ -36,6 +36,17 @@ pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &
                 ui.separator();
                 ui.spinner();
                 ui.label(label);
+                if let Some(progress) = view.progress {
+                    if let Some(fraction) = progress.fraction() {
+                        let bar = egui::ProgressBar::new(fraction).desired_width(140.0).show_percentage();
+                        ui.add(bar).accessible_name(format!("{label} {:.0}%", fraction * 100.0));
+                    }
+                    if progress.is_cancelled() {
+                        ui.label("Cancelling…");
+                    } else if ui.button("Cancel").on_hover_text("Stop: nothing is changed").clicked() {
+                        commands.push(Message::CancelTask);
+                    }
+                }
             }
             if let Some(last) = notifications.log.last().filter(|m| m.level == Level::Error) {
                 ui.separator();

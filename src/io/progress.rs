@@ -1,0 +1,107 @@
+//! Long work that says how far it is and can be cancelled: a counter of bytes (read or written) against
+//! a total, and a flag the worker checks between pieces. Cancelling a read discards what was read; a
+//! write that is cancelled fails before the file replaces the old one, which stays as it was.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// What the user is told when they cancelled.
+pub const CANCELLED: &str = "cancelled";
+
+/// How far a piece of work is, shared between the worker and the window.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicU64,
+    /// 0 when not known.
+    total: AtomicU64,
+    cancelled: AtomicBool,
+}
+
+impl Progress {
+    pub fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    pub fn add(&self, amount: u64) {
+        self.done.fetch_add(amount, Ordering::Relaxed);
+    }
+
+    /// The share done, when the total is known.
+    pub fn fraction(&self) -> Option<f32> {
+        let total = self.total.load(Ordering::Relaxed);
+        (total > 0).then(|| (self.done.load(Ordering::Relaxed) as f64 / total as f64).min(1.0) as f32)
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// An error to stop with, once cancelled (not `Interrupted`, which `write_all` would retry forever).
+    pub fn check(&self) -> std::io::Result<()> {
+        if self.is_cancelled() { Err(std::io::Error::other(CANCELLED)) } else { Ok(()) }
+    }
+}
+
+/// A writer that counts what it writes and stops once the work is cancelled.
+pub struct Tracked<'a, W> {
+    pub out: W,
+    pub progress: &'a Progress,
+}
+
+impl<W: std::io::Write> std::io::Write for Tracked<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.progress.check()?;
+        let written = self.out.write(bytes)?;
+        self.progress.add(written as u64);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.progress.check()?;
+        self.out.flush()
+    }
+}
+
+/// Reads all of `file` (of `len` bytes) in pieces, counting them, until done or cancelled.
+pub fn read_all(mut file: impl std::io::Read, len: u64, progress: &Progress) -> std::io::Result<Vec<u8>> {
+    const PIECE: usize = 4 << 20;
+    progress.set_total(len);
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    let mut piece = vec![0; PIECE];
+    loop {
+        progress.check()?;
+        let read = match file.read(&mut piece) {
+            Ok(0) => return Ok(bytes),
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted && !progress.is_cancelled() => continue,
+            Err(error) => return Err(error),
+        };
+        bytes.extend_from_slice(&piece[..read]);
+        progress.add(read as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    #[test]
+    fn reading_and_writing_count_and_stop_when_cancelled() {
+        let progress = Progress::default();
+        let data = vec![7_u8; 10 << 20];
+        assert_eq!(read_all(&data[..], data.len() as u64, &progress).unwrap(), data);
+        assert_eq!(progress.fraction(), Some(1.0));
+
+        let cancelled = Progress::default();
+        cancelled.cancel();
+        let error = read_all(&data[..], data.len() as u64, &cancelled).unwrap_err();
+        assert_eq!(error.to_string(), CANCELLED);
+        let mut out = Vec::new();
+        assert!(Tracked { out: &mut out, progress: &cancelled }.write_all(b"x").is_err());
+        assert!(out.is_empty());
+    }
+}
