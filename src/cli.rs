@@ -78,6 +78,10 @@ pub enum Command {
         /// An earlier version of the dataset: adds a "Changes since" section (HTML, Markdown, PDF).
         #[arg(long)]
         changes_since: Option<PathBuf>,
+        /// The most rows each table of an HTML, Markdown or PDF report shows; the rest are counted and
+        /// left to the CSV report. 0 shows every row.
+        #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_ROW_LIMIT)]
+        row_limit: usize,
         #[command(flatten)]
         filter: FilterArgs,
     },
@@ -198,8 +202,8 @@ pub fn run(command: Command) -> ExitCode {
             convert(&input, &output, table.as_deref().and_then(Collection::from_key))
         }
         Command::Summary { file, by, json } => summary(file.as_deref(), by, json),
-        Command::Report { file, format, output, title, changes_since, filter } => {
-            report(file.as_deref(), format, &output, title, changes_since.as_deref(), &filter)
+        Command::Report { file, format, output, title, changes_since, row_limit, filter } => {
+            report(file.as_deref(), format, &output, title, changes_since.as_deref(), row_limit, &filter)
         }
         Command::Import {
             file,
@@ -500,13 +504,14 @@ fn report(
     output: &Path,
     title: Option<String>,
     changes_since: Option<&Path>,
+    row_limit: usize,
     filter: &FilterArgs,
 ) -> Result<ExitCode, String> {
     let (dataset, origin) = load_input(file, None).map_err(|error| error.to_string())?;
     let filter = filter.to_filter()?;
     let title = title
         .unwrap_or_else(|| if dataset.meta.title.is_empty() { origin.clone() } else { dataset.meta.title.clone() });
-    let mut options = crate::report::ReportOptions::new(title, filter);
+    let mut options = crate::report::ReportOptions { row_limit, ..crate::report::ReportOptions::new(title, filter) };
     if let Some(earlier) = changes_since {
         let changes = crate::report::ChangesSince::read(earlier, &dataset).map_err(|error| error.to_string())?;
         options.changes_since = Some(changes);

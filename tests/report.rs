@@ -7,6 +7,7 @@ use std::process::Command;
 use pledge_explorer::analysis::filter::Filter;
 use pledge_explorer::analysis::volumes::{GroupBy, volumes};
 use pledge_explorer::io;
+use pledge_explorer::model::count_text;
 use pledge_explorer::report::{ReportOptions, html, markdown, pdf, prepare};
 
 fn snapshot(name: &str, text: &str) {
@@ -237,4 +238,25 @@ fn a_report_says_what_changed_since_an_earlier_version_in_every_format() {
     let output = run(&folder.path().join("missing.json"));
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("missing.json"));
+}
+
+/// A report of many rows shows at most its row limit per table and says how many more there are, in
+/// every format; a limit of 0 shows them all.
+#[test]
+fn tables_stop_at_the_row_limit_and_count_the_rest() {
+    let json = pledge_explorer::synthetic::dataset_json(3_000, 5);
+    let dataset = io::json::from_str(&json, "synthetic.json").unwrap();
+    let limited = ReportOptions { row_limit: 100, ..options() };
+    let report = prepare(&dataset, &limited);
+    assert_eq!(report.acquisitions.len(), 100);
+    assert_eq!(report.acquisitions_more, dataset.acquisitions.len() - 100);
+    let more = format!("{} more rows: see the CSV report", count_text(dataset.acquisitions.len() - 100));
+    assert!(html::render(&report).contains(&more));
+    assert!(markdown::render(&report, "r").0.contains(&more));
+    assert!(pdf_pages(&pdf::report(&dataset, &limited).unwrap()).join(" ").contains("more rows: see the CSV"));
+
+    let every = prepare(&dataset, &ReportOptions { row_limit: 0, ..options() });
+    assert_eq!(every.acquisitions.len(), dataset.acquisitions.len());
+    assert_eq!(every.acquisitions_more, 0);
+    assert!(!html::render(&every).contains("more rows"));
 }

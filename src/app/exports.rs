@@ -41,6 +41,7 @@ impl PledgeApp {
             timeline: choice.timeline,
             charts: choice.charts,
             tables: choice.tables,
+            row_limit: choice.row_limit,
             ..crate::report::ReportOptions::new("", Default::default())
         };
         let since = Some(choice.changes_since.trim()).filter(|path| !path.is_empty()).map(PathBuf::from);

@@ -95,8 +95,10 @@ pub fn render(report: &Report) -> String {
                 @if options.tables {
                     h2 { "Commitments" }
                     (table(&report.commitment_columns, &report.commitments))
+                    @if let Some(more) = super::more_rows(report.commitments_more) { p.meta { (more) } }
                     h2 { "Acquisitions" }
                     (table(&report.acquisition_columns, &report.acquisitions))
+                    @if let Some(more) = super::more_rows(report.acquisitions_more) { p.meta { (more) } }
                 }
                 h2 { "Sources" }
                 ol {

@@ -102,8 +102,14 @@ pub fn render(report: &Report, stem: &str) -> (String, Vec<(String, String)>) {
     if options.tables {
         out.push_str("\n## Commitments\n\n");
         out.push_str(&table(&report.commitment_columns, &report.commitments));
+        if let Some(more) = super::more_rows(report.commitments_more) {
+            out.push_str(&format!("\n{more}\n"));
+        }
         out.push_str("\n## Acquisitions\n\n");
         out.push_str(&table(&report.acquisition_columns, &report.acquisitions));
+        if let Some(more) = super::more_rows(report.acquisitions_more) {
+            out.push_str(&format!("\n{more}\n"));
+        }
     }
     out.push_str("\n## Sources\n\n");
     for source in &report.sources {

@@ -33,7 +33,13 @@ pub struct ReportOptions {
     pub figure_width: f64,
     /// What changed since an earlier version, for the "Changes since" section.
     pub changes_since: Option<ChangesSince>,
+    /// The most rows each table shows (0: all); the rest are counted ("N more rows: see the CSV"), so
+    /// that a report of a million records stays a document a person can open.
+    pub row_limit: usize,
 }
+
+/// Rows per table in a report unless chosen otherwise.
+pub const DEFAULT_ROW_LIMIT: usize = 2_000;
 
 /// An earlier version of the dataset and what differs from it.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +133,7 @@ impl ReportOptions {
             tables: true,
             figure_width: SCREEN_FIGURE_WIDTH,
             changes_since: None,
+            row_limit: DEFAULT_ROW_LIMIT,
         }
     }
 }
@@ -187,8 +194,12 @@ pub struct Report {
     pub charts: Vec<Chart>,
     pub commitment_columns: Vec<&'static str>,
     pub commitments: Vec<Row>,
+    /// Commitments past the row limit, not shown.
+    pub commitments_more: usize,
     pub acquisition_columns: Vec<&'static str>,
     pub acquisitions: Vec<Row>,
+    /// Acquisitions past the row limit, not shown.
+    pub acquisitions_more: usize,
     pub sources: Vec<Citation>,
 }
 
@@ -200,6 +211,14 @@ pub const METHODOLOGY: &[&str] = &[
     "Dates follow EDTF (ISO 8601-2): 2024-07-10 is a day, 2024-01 a month, 2024 a year; 2024? is uncertain, 2024~ approximate, 2024/2029 an interval, 2026/.. open-ended.",
     "Confidence: high (official, or several independent sources agree), medium (one good secondary source), low (inferred).",
 ];
+
+/// "1,234 more rows: see the CSV report", under a table cut at the row limit; None when nothing was cut.
+pub fn more_rows(more: usize) -> Option<String> {
+    (more > 0).then(|| {
+        let rows = if more == 1 { "row" } else { "rows" };
+        format!("{} more {rows}: see the CSV report (the same filter) for every row.", count_text(more))
+    })
+}
 
 /// Gathers the report's contents for `dataset`.
 pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
@@ -217,8 +236,12 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
             .collect()
     };
     let commitment_columns = report_columns(Collection::Commitments, COMMITMENT_COLUMNS);
+    let limit = if options.row_limit == 0 { usize::MAX } else { options.row_limit };
+    let commitments_more = commitment_rows.len().saturating_sub(limit);
+    let acquisitions_more = acquisition_rows.len().saturating_sub(limit);
     let commitments = commitment_rows
         .iter()
+        .take(limit)
         .filter_map(|&row| {
             let sources = &dataset.commitments.get(row as usize)?.provenance.sources;
             let cells = fields::shown_row(dataset, Collection::Commitments, row as usize, &commitment_columns);
@@ -228,6 +251,7 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
     let acquisition_columns = report_columns(Collection::Acquisitions, ACQUISITION_COLUMNS);
     let acquisitions = acquisition_rows
         .iter()
+        .take(limit)
         .filter_map(|&row| {
             let sources = &dataset.acquisitions.get(row as usize)?.sources;
             let cells = fields::shown_row(dataset, Collection::Acquisitions, row as usize, &acquisition_columns);
@@ -287,8 +311,10 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         charts,
         commitment_columns: commitment_columns.iter().map(|spec| spec.label).collect(),
         commitments,
+        commitments_more,
         acquisition_columns: acquisition_columns.iter().map(|spec| spec.label).collect(),
         acquisitions,
+        acquisitions_more,
         sources,
     }
 }

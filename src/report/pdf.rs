@@ -466,8 +466,14 @@ pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
         };
         layout.heading("Commitments", 14.0, 60.0);
         layout.table(&with_sources(&report.commitment_columns), &cells_with_citations(&report.commitments), 7.5);
+        if let Some(more) = super::more_rows(report.commitments_more) {
+            layout.paragraph(&more, 9.5, MUTED);
+        }
         layout.heading("Acquisitions", 14.0, 60.0);
         layout.table(&with_sources(&report.acquisition_columns), &cells_with_citations(&report.acquisitions), 7.5);
+        if let Some(more) = super::more_rows(report.acquisitions_more) {
+            layout.paragraph(&more, 9.5, MUTED);
+        }
     }
 
     layout.heading("Sources", 14.0, 40.0);

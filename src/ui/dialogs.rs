@@ -22,6 +22,8 @@ pub struct ReportChoice {
     pub tables: bool,
     /// An earlier version's file, for a "Changes since" section; empty for none.
     pub changes_since: String,
+    /// The most rows each table shows (0: all).
+    pub row_limit: usize,
 }
 
 impl ReportChoice {
@@ -34,6 +36,7 @@ impl ReportChoice {
             charts: true,
             tables: true,
             changes_since: String::new(),
+            row_limit: crate::report::DEFAULT_ROW_LIMIT,
         }
     }
 
@@ -368,6 +371,12 @@ fn report_ui(filter: &Filter, dialogs: &mut Dialogs, ctx: &egui::Context) {
                 ui.checkbox(&mut choice.timeline, "Timeline");
                 ui.checkbox(&mut choice.charts, "Charts");
                 ui.checkbox(&mut choice.tables, "Tables");
+                let label = ui.label("at most");
+                let limit = egui::DragValue::new(&mut choice.row_limit).range(0..=1_000_000).speed(100.0);
+                ui.add_enabled(choice.tables, limit)
+                    .labelled_by(label.id)
+                    .on_hover_text("Rows per table; the rest are counted and left to the CSV report. 0: every row");
+                ui.label("rows");
             });
             let label = ui.label("Changes since (the file of an earlier version; leave empty for none)");
             let field = egui::TextEdit::singleline(&mut choice.changes_since)
