@@ -1469,3 +1469,35 @@ fn opening_and_saving_can_be_cancelled_and_change_nothing() {
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1, "and leaves nothing beside it");
     assert_eq!(harness.state().document.path.as_deref(), Some(big.as_path()));
 }
+
+/// The unsaved edits to a file are kept as a journal against it (not the whole dataset), and restored by
+/// replaying them onto the file; the next copies go on as a journal.
+#[test]
+fn edits_to_a_file_are_kept_as_a_journal_and_replayed_after_a_crash() {
+    let folder = tempfile::tempdir().unwrap();
+    let recovery = folder.path().join("recovery");
+    let path = small_dataset(folder.path());
+    let store = RecoveryStore::open(&recovery).unwrap();
+    let mut harness = start(Some(store.clone()), Duration::ZERO);
+    harness.state_mut().request(Message::OpenFile(path.clone()));
+    step_until(&mut harness, "the file to open", |app| app.document.path.is_some());
+    harness.get_by_label("Add").click();
+    step_until(&mut harness, "the recovery copy", |_| store.path().exists());
+    let copy = std::fs::read_to_string(store.path()).unwrap();
+    assert!(copy.contains("\"journal\"") && !copy.contains("\"dataset\""), "{copy}");
+    drop((harness, store));
+
+    let store = RecoveryStore::open(&recovery).unwrap();
+    let mut harness = start(Some(store.clone()), Duration::ZERO);
+    harness.get_by_label("Restore small.json").click();
+    harness.run_steps(2);
+    let app = harness.state();
+    assert_eq!(app.document.path.as_deref(), Some(path.as_path()));
+    assert_eq!(app.document.dataset.acquisitions.len(), 2, "the added record is replayed onto the file");
+    assert!(app.document.is_modified());
+    harness.get_by_label("Add").click();
+    step_until(&mut harness, "the next copy", |_| {
+        std::fs::read_to_string(store.path()).is_ok_and(|copy| copy.matches("\"insert\"").count() == 2)
+    });
+    assert!(!std::fs::read_to_string(store.path()).unwrap().contains("\"dataset\""));
+}

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::PledgeApp;
 use crate::context::Document;
-use crate::context::recovery::{self, Orphan, Recovered};
+use crate::context::recovery::{self, JournalOf, Orphan, Recovered};
 use crate::ui::dialogs::{RecoveryAnswer, RecoveryOffer};
 
 impl PledgeApp {
@@ -52,7 +52,13 @@ impl PledgeApp {
             return;
         }
         let document = &self.document;
-        if self.tasks.autosave(store.clone(), document.dataset.clone(), document.work()) {
+        let journal = match (&document.path, document.disk, document.history.journal()) {
+            (Some(file), Some(stamp), Some(edits)) => {
+                Some(JournalOf { file: file.clone(), stamp, edits: edits.to_vec() })
+            }
+            _ => None,
+        };
+        if self.tasks.autosave(store.clone(), document.dataset.clone(), document.work(), journal) {
             self.last_autosave = Instant::now();
             self.autosaved_generation = self.document.generation;
         } else {
@@ -123,9 +129,14 @@ impl PledgeApp {
         let Some(store) = &self.recovery else { return };
         match store.adopt(copy) {
             Ok(recovered) => {
-                let Recovered { dataset, saved_at, work } = recovered;
+                let Recovered { dataset, saved_at, work, replayed } = recovered;
                 let mut document = Document::new(dataset, work.path, work.origin);
                 document.mark_restored(work.changes);
+                if let Some((stamp, edits)) = replayed {
+                    // Replayed onto the file as saved: the next copies go on as a journal against it.
+                    document.disk = Some(stamp);
+                    document.history.resume_journal(edits);
+                }
                 // The copy on disk holds this state already: replacing the document notes it as copied.
                 self.replace_document(document);
                 self.notifications.info(format!(

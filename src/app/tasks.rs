@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use crate::context::history::Edit;
-use crate::context::recovery::{RecoveryStore, Work};
+use crate::context::recovery::{JournalOf, RecoveryStore, Work};
 use crate::context::{Document, Guarded, PathPurpose};
 use crate::io::LoadError;
 use crate::io::progress::Progress;
@@ -325,14 +325,25 @@ impl Tasks {
 
     /// Writes the recovery copy in the background; skipped while the previous one is still being written.
     /// Returns whether it started.
-    pub fn autosave(&mut self, store: RecoveryStore, dataset: Arc<Dataset>, work: Work) -> bool {
+    /// With `journal`, the copy is the edits since the file was saved, when the file is unchanged.
+    pub fn autosave(
+        &mut self,
+        store: RecoveryStore,
+        dataset: Arc<Dataset>,
+        work: Work,
+        journal: Option<JournalOf>,
+    ) -> bool {
         if self.autosaving {
             return false;
         }
         self.autosaving = true;
         let sender = self.sender.clone();
         std::thread::spawn(move || {
-            let _ = sender.send(Outcome::Autosaved(store.write(&dataset, &work)));
+            let written = match journal {
+                Some(journal) => store.write_journal(&dataset, &work, journal),
+                None => store.write(&dataset, &work),
+            };
+            let _ = sender.send(Outcome::Autosaved(written));
         });
         true
     }

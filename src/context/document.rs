@@ -79,6 +79,8 @@ pub struct Document {
     pub disk: Option<DiskStamp>,
     /// Opened read-only (another window has the file open): edits are refused, Save asks for a new name.
     pub read_only: bool,
+    /// How long the journal of edits was when the running save started.
+    journal_at_save: usize,
 }
 
 impl Document {
@@ -108,6 +110,7 @@ impl Document {
             restored_changes: 0,
             disk: None,
             read_only: false,
+            journal_at_save: 0,
         }
     }
 
@@ -126,6 +129,9 @@ impl Document {
         let dataset = io::load_path_with(path, None, progress)?;
         let mut document = Document::new(dataset, is_json.then(|| path.to_owned()), path.display().to_string());
         document.disk = disk;
+        if disk.is_some() {
+            document.history.start_journal();
+        }
         Ok(document)
     }
 
@@ -150,12 +156,15 @@ impl Document {
     /// undo step, so the state it names is exactly what is being written.
     pub fn begin_save(&mut self) -> u64 {
         self.history.seal();
+        self.journal_at_save = self.history.journal_len();
         self.history.state_id()
     }
 
     /// Records that history state `state` was written to `path`.
     pub fn saved_as(&mut self, path: PathBuf, state: u64, disk: DiskStamp) {
         self.disk = Some(disk);
+        let nothing_since = self.history.state_id() == state;
+        self.history.journal_saved(self.journal_at_save, nothing_since);
         // Saved under a name of its own: a file this window may change.
         self.read_only = false;
         self.origin = path.display().to_string();

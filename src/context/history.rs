@@ -126,12 +126,19 @@ pub struct History {
     /// Undone steps: their id, label, the edit that redoes them and what it touches.
     redo: Vec<(u64, String, Edit, Touches)>,
     last_id: u64,
+    /// Every edit applied to the data since the journal started (undos and redos included), in order:
+    /// replayed onto the file saved then, they give the data now. None when not kept (no file to
+    /// replay onto, or too many records for a journal to be worth it).
+    applied: Option<Vec<Edit>>,
+    /// The records in `applied`.
+    applied_records: usize,
 }
 
 impl History {
     /// Applies `edit`, recording its inverse. Edits with the same `merge_key` in quick succession form
     /// one step, so that typing a word is undone at once.
     pub fn apply(&mut self, dataset: &mut Dataset, edit: Edit, label: String, merge_key: Option<MergeKey>) {
+        self.note_applied(&edit);
         let mut touches = Touches::default();
         let inverse = edit.apply_noting(dataset, Some(&mut touches));
         self.redo.clear();
@@ -161,6 +168,7 @@ impl History {
     /// Undoes the last step; returns its label and the record to select.
     pub fn undo(&mut self, dataset: &mut Dataset) -> Option<(String, Option<(Collection, usize)>)> {
         let step = self.undo.pop()?;
+        self.note_applied(&step.inverse);
         let target = step.inverse.target();
         let redo = step.inverse.apply(dataset);
         self.redo.push((step.id, step.label.clone(), redo, step.touches));
@@ -170,6 +178,7 @@ impl History {
     /// Redoes the last undone step; returns its label and the record to select.
     pub fn redo(&mut self, dataset: &mut Dataset) -> Option<(String, Option<(Collection, usize)>)> {
         let (id, label, edit, touches) = self.redo.pop()?;
+        self.note_applied(&edit);
         let target = edit.target();
         let inverse = edit.apply(dataset);
         self.undo.push(Step { id, label: label.clone(), inverse, merge_key: None, at: Instant::now(), touches });
@@ -212,6 +221,53 @@ impl History {
             state => self.undo.iter().position(|step| step.id == state)? + 1,
         };
         Some(self.undo[start..].iter().rev().map(|step| step.inverse.clone()).collect())
+    }
+
+    /// Starts the journal of applied edits afresh: the data now is what a file holds.
+    pub fn start_journal(&mut self) {
+        self.applied = Some(Vec::new());
+        self.applied_records = 0;
+    }
+
+    /// Goes on with a journal restored from a recovery copy: `edits` were applied to the file since.
+    pub fn resume_journal(&mut self, edits: Vec<Edit>) {
+        self.applied_records = super::journal::records_in(&edits);
+        self.applied = Some(edits);
+    }
+
+    /// The edits applied since the journal started, if it is kept.
+    pub fn journal(&self) -> Option<&[Edit]> {
+        self.applied.as_deref()
+    }
+
+    /// How many edits the journal holds (0 when it is not kept).
+    pub fn journal_len(&self) -> usize {
+        self.applied.as_ref().map_or(0, Vec::len)
+    }
+
+    /// The first `written` edits of the journal are in a file now (a save that started after them
+    /// succeeded): they are dropped, and the journal goes on from that file. A journal that was not kept
+    /// starts again only when nothing happened since the save started.
+    pub fn journal_saved(&mut self, written: usize, nothing_since: bool) {
+        match &mut self.applied {
+            Some(applied) => {
+                let written = written.min(applied.len());
+                self.applied_records -= super::journal::records_in(&applied[..written]);
+                applied.drain(..written);
+            }
+            None if nothing_since => self.start_journal(),
+            None => {}
+        }
+    }
+
+    fn note_applied(&mut self, edit: &Edit) {
+        let Some(applied) = &mut self.applied else { return };
+        self.applied_records += super::journal::records_in(std::slice::from_ref(edit));
+        if self.applied_records > super::journal::MOST_RECORDS {
+            self.applied = None;
+        } else {
+            applied.push(edit.clone());
+        }
     }
 
     /// Ends the current typing step: the next edit starts a new one.

@@ -6,6 +6,7 @@
 mod command;
 pub mod document;
 pub mod history;
+pub mod journal;
 mod message;
 mod notifications;
 mod purpose;

@@ -19,9 +19,13 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::io::save::SaveError;
+use crate::io::stamp::{Check, DiskStamp};
 use crate::io::wire::DatasetFile;
 use crate::io::{self, LoadError, convert};
 use crate::model::Dataset;
+
+use super::history::Edit;
+use super::journal::{JournalEdit, from_journal, to_journal};
 
 /// How often unsaved changes are copied.
 pub const INTERVAL: Duration = Duration::from_secs(5);
@@ -37,19 +41,34 @@ pub struct Work {
     pub changes: usize,
 }
 
-/// The recovery copy as written: when, what, then the dataset record by record.
+/// The recovery copy as written: when, what, then either the dataset record by record or, for a dataset
+/// opened from a file, the file (its size and checksum) and the edits since, to replay onto it.
 #[derive(Serialize)]
 struct RecoveryFileView<'a> {
     saved_at: String,
     origin: &'a str,
     path: Option<&'a Path>,
     changes: usize,
-    dataset: io::stream::FileView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dataset: Option<io::stream::FileView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base: Option<Base>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    journal: Option<Vec<JournalEdit<'a>>>,
 }
 
-/// The recovery copy as read; `D` is the dataset, or `IgnoredAny` to read only what the copy is.
+/// The saved file a journal replays onto, as it was when the edits began.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Base {
+    path: PathBuf,
+    len: u64,
+    checksum: u32,
+}
+
+/// The recovery copy as read; `D` is the dataset and `J` the journal, or `IgnoredAny` to read only what
+/// the copy is.
 #[derive(Deserialize)]
-struct RecoveryFile<D> {
+struct RecoveryFile<D, J> {
     /// When the copy was written (RFC 3339).
     saved_at: String,
     origin: String,
@@ -57,10 +76,12 @@ struct RecoveryFile<D> {
     /// Absent in copies from before it was kept.
     #[serde(default)]
     changes: usize,
-    dataset: D,
+    dataset: Option<D>,
+    base: Option<Base>,
+    journal: Option<J>,
 }
 
-impl<D> RecoveryFile<D> {
+impl<D, J> RecoveryFile<D, J> {
     fn work(&self) -> Work {
         Work { origin: self.origin.clone(), path: self.path.clone(), changes: self.changes }
     }
@@ -71,6 +92,16 @@ pub struct Recovered {
     pub dataset: Dataset,
     pub saved_at: String,
     pub work: Work,
+    /// Restored from a journal: the file it was replayed onto, and the edits replayed (the journal goes
+    /// on from them).
+    pub replayed: Option<(DiskStamp, Vec<Edit>)>,
+}
+
+/// The edits since a save, for a journal: the file saved, as stamped then, and the edits.
+pub struct JournalOf {
+    pub file: PathBuf,
+    pub stamp: DiskStamp,
+    pub edits: Vec<Edit>,
 }
 
 /// A recovery copy left by a window that is gone, locked by the window offering it.
@@ -176,14 +207,31 @@ impl RecoveryStore {
         self.folder.join(format!("{}.json", self.instance.id))
     }
 
-    /// Writes this instance's copy atomically.
+    /// Writes this instance's copy atomically: the whole dataset.
     pub fn write(&self, dataset: &Dataset, work: &Work) -> Result<(), SaveError> {
+        self.write_copy(dataset, work, None)
+    }
+
+    /// Writes this instance's copy atomically: the journal of edits since the file was saved, when the
+    /// file is still as it was then (else the whole dataset).
+    pub fn write_journal(&self, dataset: &Dataset, work: &Work, journal: JournalOf) -> Result<(), SaveError> {
+        let unchanged = matches!(journal.stamp.check(&journal.file), Ok(Check::Same));
+        self.write_copy(dataset, work, unchanged.then_some(&journal))
+    }
+
+    fn write_copy(&self, dataset: &Dataset, work: &Work, journal: Option<&JournalOf>) -> Result<(), SaveError> {
         let file = RecoveryFileView {
             saved_at: jiff::Timestamp::now().to_string(),
             origin: &work.origin,
             path: work.path.as_deref(),
             changes: work.changes,
-            dataset: io::stream::FileView(dataset),
+            dataset: journal.is_none().then_some(io::stream::FileView(dataset)),
+            base: journal.map(|journal| Base {
+                path: journal.file.clone(),
+                len: journal.stamp.len,
+                checksum: journal.stamp.checksum,
+            }),
+            journal: journal.map(|journal| journal.edits.iter().map(|edit| to_journal(edit, dataset)).collect()),
         };
         io::save::save_atomic(&self.path(), |out| {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
@@ -266,8 +314,10 @@ impl RecoveryStore {
         let about = std::fs::File::open(file)
             .map_err(|error| LoadError::whole(&origin, io::io_message(&error)))
             .and_then(|opened| {
-                serde_json::from_reader::<_, RecoveryFile<serde::de::IgnoredAny>>(std::io::BufReader::new(opened))
-                    .map_err(|error| LoadError::at(&origin, error.line(), error.column(), error.to_string()))
+                serde_json::from_reader::<_, RecoveryFile<serde::de::IgnoredAny, serde::de::IgnoredAny>>(
+                    std::io::BufReader::new(opened),
+                )
+                .map_err(|error| LoadError::at(&origin, error.line(), error.column(), error.to_string()))
             });
         Some(about.map(|about| Orphan { file: file.to_owned(), work: about.work(), saved_at: about.saved_at, lock }))
     }
@@ -304,10 +354,50 @@ fn read(path: &Path) -> Result<Recovered, LoadError> {
     let origin = path.display().to_string();
     let bytes = io::read_file(path)?;
     let text = io::decode_utf8(&bytes, &origin)?;
-    let file: RecoveryFile<DatasetFile<'_>> = serde_json::from_str(text)
+    let file: RecoveryFile<DatasetFile<'_>, Vec<JournalEdit<'_>>> = serde_json::from_str(text)
         .map_err(|error| LoadError::at(&origin, error.line(), error.column(), error.to_string()))?;
     let work = file.work();
-    Ok(Recovered { saved_at: file.saved_at, work, dataset: convert::from_wire(file.dataset) })
+    match (file.dataset, file.base, file.journal) {
+        (Some(dataset), _, _) => {
+            Ok(Recovered { saved_at: file.saved_at, work, dataset: convert::from_wire(dataset), replayed: None })
+        }
+        (None, Some(base), Some(journal)) => {
+            let (dataset, replayed) = replay(&base, &journal, &origin)?;
+            Ok(Recovered { saved_at: file.saved_at, work, dataset, replayed: Some(replayed) })
+        }
+        _ => Err(LoadError::whole(&origin, "the copy holds neither a dataset nor a journal")),
+    }
+}
+
+/// Reads the file a journal was kept against, checks it is still what the edits began from, and
+/// replays the edits onto it.
+fn replay(
+    base: &Base,
+    journal: &[JournalEdit<'_>],
+    origin: &str,
+) -> Result<(Dataset, (DiskStamp, Vec<Edit>)), LoadError> {
+    let name = base.path.display();
+    let stamp = DiskStamp::of(&base.path).map_err(|error| {
+        LoadError::whole(
+            origin,
+            format!("the edits were kept against {name}, which cannot be read: {}", io::io_message(&error)),
+        )
+    })?;
+    if stamp.len != base.len || stamp.checksum != base.checksum {
+        return Err(LoadError::whole(
+            origin,
+            format!("the edits were kept against {name}, which was changed since: they cannot be replayed onto it"),
+        ));
+    }
+    let mut dataset = io::load_path(&base.path, None)?;
+    let mut edits = Vec::with_capacity(journal.len());
+    for (line, edit) in journal.iter().enumerate() {
+        let edit = from_journal(edit, &mut dataset.strings)
+            .map_err(|message| LoadError::whole(origin, format!("edit {} of the journal: {message}", line + 1)))?;
+        edits.push(edit.clone());
+        edit.apply(&mut dataset);
+    }
+    Ok((dataset, (stamp, edits)))
 }
 
 /// The unsaved work a panic handler can still write: the dataset as of the last change, and what it is.
@@ -414,6 +504,73 @@ mod tests {
         one.set_open_file(Some(&file));
         drop(one);
         assert!(!two.open_elsewhere(&file), "a window that ended has nothing open");
+    }
+
+    /// A dataset opened from a file keeps the edits since as a journal: every kind of edit, undone and
+    /// redone, replays onto the file to the same data in the same order; a copy of one edit is small
+    /// whatever the size of the data; a file changed since cannot be replayed onto, and says so.
+    #[test]
+    fn a_journal_of_edits_replays_onto_the_saved_file() {
+        use crate::context::history::History;
+        use crate::model::{Collection, Record};
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("data.json");
+        let mut dataset = io::json::from_str(&crate::synthetic::dataset_json(2_000, 1), "synthetic.json").unwrap();
+        let stamp = io::save::save_json(&dataset, &file).unwrap();
+        let mut history = History::default();
+        history.start_journal();
+        let mut renamed = dataset.acquisitions[5].clone();
+        renamed.system = dataset.intern("Renamed system");
+        history.apply(
+            &mut dataset,
+            Edit::Replace { index: 5, record: Record::Acquisition(renamed) },
+            "rename".into(),
+            None,
+        );
+        let copy = Record::Acquisition(dataset.acquisitions[9].clone());
+        history.apply(&mut dataset, Edit::Insert { index: 0, record: copy }, "duplicate".into(), None);
+        history.apply(
+            &mut dataset,
+            Edit::Remove { collection: Collection::Commitments, index: 1 },
+            "delete".into(),
+            None,
+        );
+        let mut meta = dataset.meta.clone();
+        meta.title = "Retitled".into();
+        history.apply(&mut dataset, Edit::Meta(Box::new(meta)), "title".into(), None);
+        history.undo(&mut dataset);
+        history.undo(&mut dataset);
+        history.redo(&mut dataset);
+        let expected = io::json::to_string(&dataset);
+
+        let running = RecoveryStore::open(&folder.path().join("recovery")).unwrap();
+        let journal = || JournalOf { file: file.clone(), stamp, edits: history.journal().unwrap().to_vec() };
+        running.write_journal(&dataset, &work("data.json", 4), journal()).unwrap();
+        let written = std::fs::read_to_string(running.path()).unwrap();
+        assert!(written.contains("\"journal\"") && !written.contains("\"dataset\""));
+        assert!(written.len() < 8_000, "{} bytes for seven edits", written.len());
+        let copy_path = running.path();
+        drop(running);
+
+        let next = RecoveryStore::open(&folder.path().join("recovery")).unwrap();
+        let recovered = next.adopt(next.orphans().0.remove(0)).unwrap();
+        assert_eq!(io::json::to_string(&recovered.dataset), expected);
+        let (replayed_onto, edits) = recovered.replayed.unwrap();
+        assert_eq!(replayed_onto, stamp);
+        assert_eq!(edits.len(), 7, "four edits, two undone, one redone");
+
+        // The file changed since: the copy says why and stays.
+        std::fs::write(&file, std::fs::read_to_string(&file).unwrap() + " ").unwrap();
+        std::fs::copy(next.path(), &copy_path).unwrap();
+        drop(next);
+        let later = RecoveryStore::open(&folder.path().join("recovery")).unwrap();
+        let orphan = later.orphans().0.into_iter().find(|orphan| orphan.file == copy_path).unwrap();
+        let error = later.adopt(orphan).map(|_| ()).unwrap_err();
+        assert!(error.message.contains("was changed since"), "{error}");
+        assert!(copy_path.exists());
+        // And a copy written while the file is changed is the whole dataset.
+        later.write_journal(&dataset, &work("data.json", 4), journal()).unwrap();
+        assert!(std::fs::read_to_string(later.path()).unwrap().contains("\"dataset\""));
     }
 
     #[test]
