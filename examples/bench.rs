@@ -153,6 +153,29 @@ fn main() {
     time("timeline_layout", &mut || {
         layout(&dataset, &Filter::default(), Default::default());
     });
+    // The recovery copy after one edit: the whole dataset, and the journal against the saved file.
+    let recovery = pledge_explorer::context::recovery::RecoveryStore::open(&folder.path().join("recovery"))
+        .expect("a recovery folder");
+    let work = pledge_explorer::context::recovery::Work::default();
+    time("recovery_copy_whole", &mut || recovery.write(&dataset, &work).expect("the copy is written"));
+    let whole_copy_mb = std::fs::metadata(recovery.path()).map_or(0.0, |m| m.len() as f64 / 1_048_576.0);
+    let saved_file = folder.path().join("out.json");
+    let stamp = pledge_explorer::io::stamp::DiskStamp::of(&saved_file).expect("the saved file stamps");
+    let mut edited = dataset.acquisitions[7].clone();
+    edited.notes = Some("edited".into());
+    let edit = pledge_explorer::context::history::Edit::Replace {
+        index: 7,
+        record: pledge_explorer::model::Record::Acquisition(edited),
+    };
+    time("recovery_copy_journal", &mut || {
+        let journal = pledge_explorer::context::recovery::JournalOf {
+            file: saved_file.clone(),
+            stamp,
+            edits: vec![edit.clone()],
+        };
+        recovery.write_journal(&dataset, &work, journal).expect("the journal is written");
+    });
+    let journal_copy_bytes = std::fs::metadata(recovery.path()).map_or(0, |m| m.len());
     time("report_html", &mut || {
         report::html::render(&report::prepare(&dataset, &report::ReportOptions::new("Benchmark", Filter::default())));
     });
@@ -179,6 +202,8 @@ fn main() {
     json.push(format!("\"peak_rss_saved_mb\": {}", megabytes(saved_rss)));
     json.push(format!("\"rss_two_datasets_mb\": {}", megabytes(two_datasets_rss)));
     json.push(format!("\"peak_rss_diff_mb\": {}", megabytes(diff_rss)));
+    json.push(format!("\"recovery_copy_whole_mb\": {whole_copy_mb:.1}"));
+    json.push(format!("\"recovery_copy_journal_bytes\": {journal_copy_bytes}"));
     json.push(format!("\"peak_rss_bench_mb\": {}", megabytes(peak_rss_mb())));
     println!("{{{}}}", json.join(", "));
 }
