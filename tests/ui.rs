@@ -1458,7 +1458,8 @@ fn opening_and_saving_can_be_cancelled_and_change_nothing() {
     // Opened for real, its progress is in the status bar while it runs.
     harness.state_mut().request(Message::OpenFile(big.clone()));
     harness.run_steps(2);
-    assert!(harness.query_by_label("Cancel").is_some(), "a running open offers Cancel");
+    let cancel = format!("Cancel Opening {}", big.display());
+    assert!(harness.query_by_label(&cancel).is_some(), "a running open offers Cancel");
     step_until(&mut harness, "the open", |app| app.document.path.as_deref() == Some(big.as_path()));
 
     let copy = folder.path().join("copy.json");
@@ -1500,4 +1501,31 @@ fn edits_to_a_file_are_kept_as_a_journal_and_replayed_after_a_crash() {
         std::fs::read_to_string(store.path()).is_ok_and(|copy| copy.matches("\"insert\"").count() == 2)
     });
     assert!(!std::fs::read_to_string(store.path()).unwrap().contains("\"dataset\""));
+}
+
+/// Cancelling a running import from its dialog stops it: nothing comes in, and the worker says so.
+#[test]
+fn a_running_import_is_cancelled_from_its_dialog_and_nothing_comes_in() {
+    let folder = tempfile::tempdir().unwrap();
+    let synthetic = io::json::from_str(&pledge_explorer::synthetic::dataset_json(60_000, 4), "s.json").unwrap();
+    let orders = folder.path().join("orders-big.csv");
+    let mut file = std::fs::File::create(&orders).unwrap();
+    io::csv::write_table(&synthetic, Collection::Acquisitions, &mut file).unwrap();
+    drop(file);
+    let mut harness = app();
+    harness.state_mut().request(Message::OpenFile(orders));
+    step_until(&mut harness, "the file read for the dialog", |app| app.import.is_some());
+    harness.state_mut().request(Message::RunImport { append: true });
+    harness.run_steps(1);
+    assert!(harness.state().import.as_ref().is_some_and(|import| import.running));
+    // The dialog's buttons moved as "Importing…" appeared: the pointer goes there first, as a hand would.
+    harness.get_by_label("Cancel").hover();
+    harness.run_steps(1);
+    harness.get_by_label("Cancel").click();
+    step_until(&mut harness, "the import to stop", |app| !app.is_busy());
+    let app = harness.state();
+    assert!(app.import.is_none(), "the dialog is closed");
+    assert_eq!(app.document.dataset.acquisitions.len(), 22, "nothing came in");
+    assert!(!app.document.is_modified());
+    assert!(app.notifications.log.iter().any(|m| m.text.starts_with("Importing") && m.text.contains("was cancelled")));
 }

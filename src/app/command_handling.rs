@@ -428,6 +428,9 @@ impl PledgeApp {
                 }
                 Outcome::Cancelled { what } => {
                     self.tasks.after_save = None;
+                    if let Some(import) = &mut self.import {
+                        import.running = false;
+                    }
                     self.watch_document();
                     self.notifications.info(format!("{what} was cancelled: nothing changed"));
                 }

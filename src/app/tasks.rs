@@ -271,7 +271,14 @@ impl Tasks {
     /// Reads a file for the import dialog: an export the app knows is read whole.
     pub fn read_table(&mut self, path: PathBuf, ctx: &egui::Context) {
         let label = format!("Reading {}…", path.display());
-        self.spawn(&label, ctx, move || Outcome::TableRead(Box::new(crate::ui::import::Opened::read(path))));
+        let progress = Arc::new(Progress::default());
+        self.spawn_tracked(&label, ctx, progress.clone(), move || {
+            let read = crate::ui::import::Opened::read(path.clone(), Some(&progress));
+            if progress.is_cancelled() {
+                return Outcome::Cancelled { what: format!("Reading {}", path.display()) };
+            }
+            Outcome::TableRead(Box::new(read))
+        });
     }
 
     /// Reads the whole of an import dialog's table through its mapping.
@@ -283,8 +290,13 @@ impl Tasks {
         ctx: &egui::Context,
     ) -> bool {
         let label = format!("Importing {}…", table.origin);
-        self.spawn(&label, ctx, move || {
+        // Rows are read in parts on every core: no share done is counted, but Cancel lets the result go.
+        let progress = Arc::new(Progress::default());
+        self.spawn_tracked(&label, ctx, progress.clone(), move || {
             let result = crate::mapping::import(&table, &mapping, None);
+            if progress.is_cancelled() {
+                return Outcome::Cancelled { what: format!("Importing {}", table.origin) };
+            }
             Outcome::Imported { append, result: Box::new(result) }
         })
     }

@@ -55,8 +55,12 @@ pub enum Opened {
 }
 
 impl Opened {
-    pub fn read(path: PathBuf) -> Result<Opened, crate::io::LoadError> {
-        let bytes = crate::io::read_file(&path)?;
+    /// Reads the file, counting the bytes read into `progress` and stopping when it is cancelled.
+    pub fn read(
+        path: PathBuf,
+        progress: Option<&crate::io::progress::Progress>,
+    ) -> Result<Opened, crate::io::LoadError> {
+        let bytes = crate::io::read_file_with(&path, progress)?;
         if let Some(known) = crate::mapping::recognised::recognise(&path, &bytes) {
             let recognised = crate::mapping::recognised::import(&path, bytes, known)?;
             return Ok(Opened::Known(Box::new(crate::ui::known_import::KnownImport { path, recognised })));
@@ -187,6 +191,10 @@ pub fn import_ui(dataset: &Dataset, state: &mut ImportState, commands: &mut Vec<
                 }
                 if ui.button("Cancel").clicked() {
                     close = true;
+                    // A running import stops too: nothing it read is kept.
+                    if state.running {
+                        commands.push(Message::CancelTask);
+                    }
                 }
             });
         });

@@ -43,7 +43,12 @@ pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &
                     }
                     if progress.is_cancelled() {
                         ui.label("Cancelling…");
-                    } else if ui.button("Cancel").on_hover_text("Stop: nothing is changed").clicked() {
+                    } else if ui
+                        .button("Cancel")
+                        .accessible_name(format!("Cancel {}", label.trim_end_matches('…')))
+                        .on_hover_text("Stop: nothing is changed")
+                        .clicked()
+                    {
                         commands.push(Message::CancelTask);
                     }
                 }
