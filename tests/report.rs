@@ -260,3 +260,24 @@ fn tables_stop_at_the_row_limit_and_count_the_rest() {
     assert_eq!(every.acquisitions_more, 0);
     assert!(!html::render(&every).contains("more rows"));
 }
+
+/// A report cancelled before it is written leaves no file, in every format, and an old report in place.
+#[test]
+fn a_cancelled_report_writes_nothing() {
+    use pledge_explorer::io::progress::Progress;
+    use pledge_explorer::report::{ReportFormat, write_report_with};
+    let folder = tempfile::tempdir().unwrap();
+    let dataset = io::default_dataset();
+    let cancelled = Progress::default();
+    cancelled.cancel();
+    for format in [ReportFormat::Html, ReportFormat::Md, ReportFormat::Csv, ReportFormat::Xlsx, ReportFormat::Pdf] {
+        let path = folder.path().join(format!("report.{}", format.extension()));
+        assert!(write_report_with(&dataset, &options(), format, &path, Some(&cancelled)).is_err());
+        assert!(!path.exists(), "{format:?}");
+    }
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "nothing at all is left");
+    let old = folder.path().join("old.html");
+    std::fs::write(&old, "the old report").unwrap();
+    assert!(write_report_with(&dataset, &options(), ReportFormat::Html, &old, Some(&cancelled)).is_err());
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "the old report");
+}

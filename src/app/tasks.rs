@@ -313,14 +313,19 @@ impl Tasks {
         ctx: &egui::Context,
     ) {
         let label = format!("Writing the report {}…", path.display());
-        self.spawn(&label, ctx, move || {
+        let progress = Arc::new(Progress::default());
+        self.spawn_tracked(&label, ctx, progress.clone(), move || {
             let write = || -> Result<(), TaskError> {
                 if let Some(earlier) = changes_since {
                     options.changes_since = Some(crate::report::ChangesSince::read(&earlier, &dataset)?);
                 }
-                Ok(crate::report::write_report(&dataset, &options, format, &path)?)
+                Ok(crate::report::write_report_with(&dataset, &options, format, &path, Some(&progress))?)
             };
-            Outcome::Exported { result: write(), path }
+            let result = write();
+            if result.is_err() && progress.is_cancelled() {
+                return Outcome::Cancelled { what: format!("Writing the report {}", path.display()) };
+            }
+            Outcome::Exported { result, path }
         });
     }
 

@@ -8,7 +8,7 @@ pub mod pdf;
 pub mod svg;
 mod write;
 
-pub use write::{ReportError, ReportFormat, write_report};
+pub use write::{ReportError, ReportFormat, write_report, write_report_with};
 
 use std::collections::BTreeMap;
 

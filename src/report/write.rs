@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::io::progress::{Progress, Tracked};
 use crate::io::save::{SaveError, save_atomic};
 use crate::model::{Collection, Dataset};
 
@@ -48,11 +49,30 @@ pub fn write_report(
     format: ReportFormat,
     output: &Path,
 ) -> Result<(), ReportError> {
-    let save = |path: &Path, text: &str| save_atomic(path, |out| out.write_all(text.as_bytes()));
+    write_report_with(dataset, options, format, output, None)
+}
+
+/// [`write_report`], counting the bytes written into `progress`; once it is cancelled, no file is
+/// written (or replaced) any more.
+pub fn write_report_with(
+    dataset: &Dataset,
+    options: &ReportOptions,
+    format: ReportFormat,
+    output: &Path,
+    progress: Option<&Progress>,
+) -> Result<(), ReportError> {
+    let no_progress = Progress::default();
+    let progress = progress.unwrap_or(&no_progress);
+    // Every file goes through a writer that fails once the work is cancelled, so that the atomic write
+    // leaves the old file (or none) in place.
+    let save_atomic = |path: &Path, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
+        save_atomic(path, |out| write(&mut Tracked { out, progress }))
+    };
+    let save = |path: &Path, text: &str| save_atomic(path, &mut |out| out.write_all(text.as_bytes()));
     match format {
         ReportFormat::Csv => {
             let rows = crate::analysis::filter::filtered(dataset, Collection::Acquisitions, &options.filter);
-            save_atomic(output, |out| {
+            save_atomic(output, &mut |out| {
                 crate::io::csv::write_rows(dataset, Collection::Acquisitions, rows.iter().map(|&r| r as usize), out)
             })?;
         }
@@ -65,13 +85,13 @@ pub fn write_report(
             let tables = [rows(Collection::Acquisitions), rows(Collection::Commitments)];
             let bytes = crate::io::xlsx::write_rows(dataset, &tables)
                 .map_err(|source| ReportError::Xlsx { path: output.to_owned(), source })?;
-            save_atomic(output, |out| out.write_all(&bytes))?;
+            save_atomic(output, &mut |out| out.write_all(&bytes))?;
         }
         ReportFormat::Html => save(output, &super::html::render(&super::prepare(dataset, options)))?,
         ReportFormat::Pdf => {
             let pdf = super::pdf::report(dataset, options)
                 .map_err(|source| ReportError::Pdf { path: output.to_owned(), source })?;
-            save_atomic(output, |out| out.write_all(&pdf))?;
+            save_atomic(output, &mut |out| out.write_all(&pdf))?;
         }
         ReportFormat::Md => {
             let stem =
