@@ -62,7 +62,9 @@ fn report_figures_are_the_summary_figures() {
 fn every_row_cites_numbered_sources_listed_at_the_end() {
     let dataset = io::default_dataset();
     let report = prepare(&dataset, &options());
-    assert!(report.acquisitions.iter().chain(&report.commitments).all(|row| !row.citations.is_empty()));
+    assert!(
+        report.rows(&report.acquisitions).chain(report.rows(&report.commitments)).all(|row| !row.citations.is_empty())
+    );
     let numbers: Vec<usize> = report.sources.iter().map(|s| s.number).collect();
     assert_eq!(numbers, (1..=report.sources.len()).collect::<Vec<_>>());
     let seed = report.sources.iter().find(|s| s.title.starts_with("Trade-press summary")).unwrap();
@@ -102,7 +104,7 @@ fn hostile_text_is_escaped_in_every_format() {
     let unescaped_bars = table_row.replace("\\|", "").matches('|').count();
     assert_eq!(
         unescaped_bars,
-        report.acquisition_columns.len() + 2,
+        report.acquisitions.columns.len() + 2,
         "a | in the data does not add a column: {table_row}"
     );
     assert!(markdown.contains("\\<script\\>") && markdown.contains("\\*bold\\*") && markdown.contains("\\[link\\]"));
@@ -248,17 +250,46 @@ fn tables_stop_at_the_row_limit_and_count_the_rest() {
     let dataset = io::json::from_str(&json, "synthetic.json").unwrap();
     let limited = ReportOptions { row_limit: 100, ..options() };
     let report = prepare(&dataset, &limited);
-    assert_eq!(report.acquisitions.len(), 100);
-    assert_eq!(report.acquisitions_more, dataset.acquisitions.len() - 100);
+    assert_eq!(report.acquisitions.rows.len(), 100);
+    assert_eq!(report.acquisitions.more, dataset.acquisitions.len() - 100);
     let more = format!("{} more rows: see the CSV report", count_text(dataset.acquisitions.len() - 100));
     assert!(html::render(&report).contains(&more));
     assert!(markdown::render(&report, "r").0.contains(&more));
     assert!(pdf_pages(&pdf::report(&dataset, &limited).unwrap()).join(" ").contains("more rows: see the CSV"));
 
     let every = prepare(&dataset, &ReportOptions { row_limit: 0, ..options() });
-    assert_eq!(every.acquisitions.len(), dataset.acquisitions.len());
-    assert_eq!(every.acquisitions_more, 0);
+    assert_eq!(every.acquisitions.rows.len(), dataset.acquisitions.len());
+    assert_eq!(every.acquisitions.more, 0);
     assert!(!html::render(&every).contains("more rows"));
+}
+
+/// The documents count their table rows as they write them: every row of both tables, once; the HTML
+/// written as a stream is the same text as the one made whole.
+#[test]
+fn reports_count_the_rows_they_lay_out() {
+    use pledge_explorer::io::progress::Progress;
+    let json = pledge_explorer::synthetic::dataset_json(3_000, 5);
+    let dataset = io::json::from_str(&json, "synthetic.json").unwrap();
+    let every = ReportOptions { row_limit: 0, ..options() };
+    let report = prepare(&dataset, &every);
+    let rows = (dataset.commitments.len() + dataset.acquisitions.len()) as u64;
+    assert_eq!(report.table_rows() as u64, rows);
+
+    let progress = Progress::default();
+    let mut streamed = Vec::new();
+    html::write(&report, &mut streamed, &progress).unwrap();
+    assert_eq!((progress.done(), progress.total()), (rows, rows), "HTML");
+    assert_eq!(String::from_utf8(streamed).unwrap(), html::render(&report));
+    assert_eq!(html::render(&report).matches("<td class=\"cite\">").count() as u64, rows);
+
+    let progress = Progress::default();
+    markdown::write(&report, "r", &mut Vec::new(), &progress).unwrap();
+    assert_eq!((progress.done(), progress.total()), (rows, rows), "Markdown");
+
+    let progress = Progress::default();
+    pdf::report_with(&dataset, &ReportOptions { row_limit: 200, ..options() }, &progress).unwrap();
+    let shown = (dataset.commitments.len().min(200) + 200) as u64;
+    assert_eq!((progress.done(), progress.total()), (shown, shown), "PDF");
 }
 
 /// A report cancelled before it is written leaves no file, in every format, and an old report in place.

@@ -25,6 +25,16 @@ impl Progress {
         self.done.fetch_add(amount, Ordering::Relaxed);
     }
 
+    /// How much is done, in the unit of the work (bytes, rows).
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// 0 when not known.
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+
     /// The share done, when the total is known.
     pub fn fraction(&self) -> Option<f32> {
         let total = self.total.load(Ordering::Relaxed);
@@ -57,6 +67,25 @@ impl<W: std::io::Write> std::io::Write for Tracked<'_, W> {
         let written = self.out.write(bytes)?;
         self.progress.add(written as u64);
         Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.progress.check()?;
+        self.out.flush()
+    }
+}
+
+/// A writer that stops once the work is cancelled, for work that counts something else than bytes
+/// (a report counts its rows).
+pub struct Stoppable<'a, W> {
+    pub out: W,
+    pub progress: &'a Progress,
+}
+
+impl<W: std::io::Write> std::io::Write for Stoppable<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.progress.check()?;
+        self.out.write(bytes)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

@@ -10,7 +10,7 @@ mod write;
 
 pub use write::{ReportError, ReportFormat, write_report, write_report_with};
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::analysis::filter::{Filter, filtered};
 use crate::analysis::plot::{PlotData, available_measures, plot_data};
@@ -171,9 +171,27 @@ pub struct Row {
     pub citations: Vec<usize>,
 }
 
-/// Everything a report shows, computed once; the HTML and Markdown writers only format it.
+/// A table of a report: its columns and the records it shows (up to the row limit). The cells are made
+/// as each row is written ([`Report::rows`]), so that no format holds every row's text at once.
 #[derive(Clone, Debug)]
-pub struct Report {
+pub struct ReportTable {
+    pub collection: Collection,
+    pub columns: Vec<&'static fields::Spec>,
+    pub rows: Vec<u32>,
+    /// Records past the row limit, not shown.
+    pub more: usize,
+}
+
+impl ReportTable {
+    pub fn labels(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|spec| spec.label).collect()
+    }
+}
+
+/// Everything a report shows, computed once; the HTML, Markdown and PDF writers only format it.
+#[derive(Clone, Debug)]
+pub struct Report<'a> {
+    pub dataset: &'a Dataset,
     pub options: ReportOptions,
     pub dataset_title: String,
     pub release: String,
@@ -192,15 +210,40 @@ pub struct Report {
     pub timeline_svg: Option<String>,
     /// Acquisition volumes by category, one chart per measure.
     pub charts: Vec<Chart>,
-    pub commitment_columns: Vec<&'static str>,
-    pub commitments: Vec<Row>,
-    /// Commitments past the row limit, not shown.
-    pub commitments_more: usize,
-    pub acquisition_columns: Vec<&'static str>,
-    pub acquisitions: Vec<Row>,
-    /// Acquisitions past the row limit, not shown.
-    pub acquisitions_more: usize,
+    pub commitments: ReportTable,
+    pub acquisitions: ReportTable,
+    /// Each cited source's number, in order of first citation.
+    citation_numbers: HashMap<Symbol, usize>,
     pub sources: Vec<Citation>,
+}
+
+impl Report<'_> {
+    /// The rows of `table`, their text made one row at a time.
+    pub fn rows<'s>(&'s self, table: &'s ReportTable) -> impl ExactSizeIterator<Item = Row> + 's {
+        table.rows.iter().map(move |&row| Row {
+            cells: fields::shown_row(self.dataset, table.collection, row as usize, &table.columns),
+            citations: row_sources(self.dataset, table.collection, row)
+                .iter()
+                .filter_map(|id| self.citation_numbers.get(id).copied())
+                .collect(),
+        })
+    }
+
+    /// The rows of both tables, when the report has them: what "rows laid out" counts.
+    pub fn table_rows(&self) -> usize {
+        if self.options.tables { self.commitments.rows.len() + self.acquisitions.rows.len() } else { 0 }
+    }
+}
+
+/// The sources a record of the report's tables cites.
+fn row_sources(dataset: &Dataset, collection: Collection, row: u32) -> &[Symbol] {
+    let row = row as usize;
+    let sources = match collection {
+        Collection::Commitments => dataset.commitments.get(row).map(|c| c.provenance.sources.as_slice()),
+        Collection::Acquisitions => dataset.acquisitions.get(row).map(|a| a.sources.as_slice()),
+        _ => None,
+    };
+    sources.unwrap_or_default()
 }
 
 pub const METHODOLOGY: &[&str] = &[
@@ -221,47 +264,36 @@ pub fn more_rows(more: usize) -> Option<String> {
 }
 
 /// Gathers the report's contents for `dataset`.
-pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
+pub fn prepare<'a>(dataset: &'a Dataset, options: &ReportOptions) -> Report<'a> {
     let acquisition_rows = filtered(dataset, Collection::Acquisitions, &options.filter);
     let commitment_rows = filtered(dataset, Collection::Commitments, &options.filter);
     let by_category = volumes(dataset, Some(&acquisition_rows), GroupBy::Category);
-    let mut numbers: BTreeMap<Symbol, usize> = BTreeMap::new();
-    let mut cite = |ids: &[Symbol]| -> Vec<usize> {
-        ids.iter()
-            .filter(|id| dataset.sources.iter().any(|s| s.id == **id))
-            .map(|&id| {
-                let next = numbers.len() + 1;
-                *numbers.entry(id).or_insert(next)
-            })
-            .collect()
-    };
-    let commitment_columns = report_columns(Collection::Commitments, COMMITMENT_COLUMNS);
     let limit = if options.row_limit == 0 { usize::MAX } else { options.row_limit };
-    let commitments_more = commitment_rows.len().saturating_sub(limit);
-    let acquisitions_more = acquisition_rows.len().saturating_sub(limit);
-    let commitments = commitment_rows
+    let table = |collection, keys, rows: &[u32]| ReportTable {
+        collection,
+        columns: report_columns(collection, keys),
+        rows: rows.iter().copied().take(limit).filter(|&row| (row as usize) < dataset.len(collection)).collect(),
+        more: rows.len().saturating_sub(limit),
+    };
+    let commitments = table(Collection::Commitments, COMMITMENT_COLUMNS, &commitment_rows);
+    let acquisitions = table(Collection::Acquisitions, ACQUISITION_COLUMNS, &acquisition_rows);
+    // Sources are numbered in order of first citation, commitments first: the numbers only, no text.
+    let source_index: HashMap<Symbol, usize> =
+        dataset.sources.iter().enumerate().map(|(index, source)| (source.id, index)).collect();
+    let mut citation_numbers: HashMap<Symbol, usize> = HashMap::new();
+    for table in [&commitments, &acquisitions] {
+        for &row in &table.rows {
+            for id in row_sources(dataset, table.collection, row) {
+                if source_index.contains_key(id) && !citation_numbers.contains_key(id) {
+                    citation_numbers.insert(*id, citation_numbers.len() + 1);
+                }
+            }
+        }
+    }
+    let mut sources: Vec<Citation> = citation_numbers
         .iter()
-        .take(limit)
-        .filter_map(|&row| {
-            let sources = &dataset.commitments.get(row as usize)?.provenance.sources;
-            let cells = fields::shown_row(dataset, Collection::Commitments, row as usize, &commitment_columns);
-            Some(Row { cells, citations: cite(sources) })
-        })
-        .collect();
-    let acquisition_columns = report_columns(Collection::Acquisitions, ACQUISITION_COLUMNS);
-    let acquisitions = acquisition_rows
-        .iter()
-        .take(limit)
-        .filter_map(|&row| {
-            let sources = &dataset.acquisitions.get(row as usize)?.sources;
-            let cells = fields::shown_row(dataset, Collection::Acquisitions, row as usize, &acquisition_columns);
-            Some(Row { cells, citations: cite(sources) })
-        })
-        .collect();
-    let mut sources: Vec<Citation> = numbers
-        .iter()
-        .filter_map(|(&id, &number)| {
-            let source = dataset.sources.iter().find(|s| s.id == id)?;
+        .filter_map(|(id, &number)| {
+            let source = &dataset.sources[*source_index.get(id)?];
             Some(Citation {
                 number,
                 title: source.title.clone(),
@@ -297,6 +329,7 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         Vec::new()
     };
     Report {
+        dataset,
         options: options.clone(),
         dataset_title: dataset.meta.title.clone(),
         release: dataset.meta.release.clone(),
@@ -309,12 +342,9 @@ pub fn prepare(dataset: &Dataset, options: &ReportOptions) -> Report {
         changes: options.changes_since.as_ref().map(changes_section),
         timeline_svg,
         charts,
-        commitment_columns: commitment_columns.iter().map(|spec| spec.label).collect(),
         commitments,
-        commitments_more,
-        acquisition_columns: acquisition_columns.iter().map(|spec| spec.label).collect(),
         acquisitions,
-        acquisitions_more,
+        citation_numbers,
         sources,
     }
 }

@@ -17,7 +17,8 @@ use krilla::paint::Fill;
 use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use super::{METHODOLOGY, Report, ReportOptions, Row, citation_marks, prepare};
+use super::{METHODOLOGY, Report, ReportOptions, ReportTable, citation_marks, prepare};
+use crate::io::progress::Progress;
 use crate::model::Dataset;
 
 /// A4, in points.
@@ -48,6 +49,8 @@ pub enum PdfError {
     Chart(String),
     #[error("the PDF could not be written: {0:?}")]
     Write(krilla::error::KrillaError),
+    #[error("{}", crate::io::progress::CANCELLED)]
+    Cancelled,
 }
 
 /// The bundled fonts, in fallback order: a character is drawn in the first font that has it.
@@ -280,6 +283,18 @@ impl<'f> Layout<'f> {
 
     /// A table with wrapped cells; the header row is repeated on every page the table spans.
     fn table(&mut self, columns: &[&str], rows: &[Vec<String>], size: f32) {
+        // Nothing cancels a throwaway counter.
+        let _ = self.counted_table(columns, rows, size, &Progress::default());
+    }
+
+    /// A table whose rows are counted in `progress` as they are laid out; stops once it is cancelled.
+    fn counted_table(
+        &mut self,
+        columns: &[&str],
+        rows: &[Vec<String>],
+        size: f32,
+        progress: &Progress,
+    ) -> Result<(), PdfError> {
         let padding = 3.0;
         let leading = size * 1.3;
         let widths = column_widths(self.fonts, columns, rows, size, padding);
@@ -322,6 +337,9 @@ impl<'f> Layout<'f> {
         self.reserve(header_height + leading * 2.0);
         draw_row(self, &header_lines, true);
         for row in rows {
+            if progress.is_cancelled() {
+                return Err(PdfError::Cancelled);
+            }
             let lines = wrap_row(row);
             let height = height_of(&lines);
             if self.y + height > BOTTOM {
@@ -329,8 +347,10 @@ impl<'f> Layout<'f> {
                 draw_row(self, &header_lines, true);
             }
             draw_row(self, &lines, false);
+            progress.add(1);
         }
         self.y += 10.0;
+        Ok(())
     }
 }
 
@@ -374,10 +394,11 @@ fn column_widths(fonts: &Fonts, columns: &[&str], rows: &[Vec<String>], size: f3
         .collect()
 }
 
-fn cells_with_citations(rows: &[Row]) -> Vec<Vec<String>> {
-    rows.iter()
+fn cells_with_citations(report: &Report, table: &ReportTable) -> Vec<Vec<String>> {
+    report
+        .rows(table)
         .map(|row| {
-            let mut cells = row.cells.clone();
+            let mut cells = row.cells;
             cells.push(citation_marks(&row.citations));
             cells
         })
@@ -386,11 +407,17 @@ fn cells_with_citations(rows: &[Row]) -> Vec<Vec<String>> {
 
 /// The PDF report of `dataset`: prepared with figures sized for the page, laid out and written.
 pub fn report(dataset: &Dataset, options: &ReportOptions) -> Result<Vec<u8>, PdfError> {
-    render(&prepare(dataset, &ReportOptions { figure_width: FIGURE_WIDTH, ..options.clone() }))
+    report_with(dataset, options, &Progress::default())
+}
+
+/// [`report`], counting the table rows laid out in `progress`; stops once it is cancelled.
+pub fn report_with(dataset: &Dataset, options: &ReportOptions, progress: &Progress) -> Result<Vec<u8>, PdfError> {
+    render(&prepare(dataset, &ReportOptions { figure_width: FIGURE_WIDTH, ..options.clone() }), progress)
 }
 
 /// Lays the report out and writes the PDF file's bytes.
-pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
+fn render(report: &Report, progress: &Progress) -> Result<Vec<u8>, PdfError> {
+    progress.set_total(report.table_rows() as u64);
     let fonts = Fonts::bundled().ok_or(PdfError::Fonts)?;
     let svg_options = svg_options();
     let options = &report.options;
@@ -465,13 +492,15 @@ pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
             columns
         };
         layout.heading("Commitments", 14.0, 60.0);
-        layout.table(&with_sources(&report.commitment_columns), &cells_with_citations(&report.commitments), 7.5);
-        if let Some(more) = super::more_rows(report.commitments_more) {
+        let commitments = cells_with_citations(report, &report.commitments);
+        layout.counted_table(&with_sources(&report.commitments.labels()), &commitments, 7.5, progress)?;
+        if let Some(more) = super::more_rows(report.commitments.more) {
             layout.paragraph(&more, 9.5, MUTED);
         }
         layout.heading("Acquisitions", 14.0, 60.0);
-        layout.table(&with_sources(&report.acquisition_columns), &cells_with_citations(&report.acquisitions), 7.5);
-        if let Some(more) = super::more_rows(report.acquisitions_more) {
+        let acquisitions = cells_with_citations(report, &report.acquisitions);
+        layout.counted_table(&with_sources(&report.acquisitions.labels()), &acquisitions, 7.5, progress)?;
+        if let Some(more) = super::more_rows(report.acquisitions.more) {
             layout.paragraph(&more, 9.5, MUTED);
         }
     }

@@ -1,9 +1,10 @@
 //! Writing a report to a file, the same for the app and the command line: the format chosen, the file
 //! written atomically (Markdown's charts beside it).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::io::progress::{Progress, Tracked};
+use crate::io::progress::{Progress, Stoppable, Tracked};
 use crate::io::save::{SaveError, save_atomic};
 use crate::model::{Collection, Dataset};
 
@@ -64,15 +65,23 @@ pub fn write_report_with(
     let no_progress = Progress::default();
     let progress = progress.unwrap_or(&no_progress);
     // Every file goes through a writer that fails once the work is cancelled, so that the atomic write
-    // leaves the old file (or none) in place.
-    let save_atomic = |path: &Path, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
+    // leaves the old file (or none) in place. Tables count the bytes written; the documents count
+    // their table rows as they lay them out.
+    let save_counted = |path: &Path, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
         save_atomic(path, |out| write(&mut Tracked { out, progress }))
     };
-    let save = |path: &Path, text: &str| save_atomic(path, &mut |out| out.write_all(text.as_bytes()));
+    let save_document = |path: &Path, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
+        save_atomic(path, |out| {
+            // Rows are written a few hundred bytes at a time: buffered, not a system call each.
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, Stoppable { out, progress });
+            write(&mut buffered)?;
+            buffered.flush()
+        })
+    };
     match format {
         ReportFormat::Csv => {
             let rows = crate::analysis::filter::filtered(dataset, Collection::Acquisitions, &options.filter);
-            save_atomic(output, &mut |out| {
+            save_counted(output, &mut |out| {
                 crate::io::csv::write_rows(dataset, Collection::Acquisitions, rows.iter().map(|&r| r as usize), out)
             })?;
         }
@@ -85,23 +94,26 @@ pub fn write_report_with(
             let tables = [rows(Collection::Acquisitions), rows(Collection::Commitments)];
             let bytes = crate::io::xlsx::write_rows(dataset, &tables)
                 .map_err(|source| ReportError::Xlsx { path: output.to_owned(), source })?;
-            save_atomic(output, &mut |out| out.write_all(&bytes))?;
+            save_counted(output, &mut |out| out.write_all(&bytes))?;
         }
-        ReportFormat::Html => save(output, &super::html::render(&super::prepare(dataset, options)))?,
+        ReportFormat::Html => {
+            let report = super::prepare(dataset, options);
+            save_document(output, &mut |out| super::html::write(&report, out, progress))?;
+        }
         ReportFormat::Pdf => {
-            let pdf = super::pdf::report(dataset, options)
+            let pdf = super::pdf::report_with(dataset, options, progress)
                 .map_err(|source| ReportError::Pdf { path: output.to_owned(), source })?;
-            save_atomic(output, &mut |out| out.write_all(&pdf))?;
+            save_document(output, &mut |out| out.write_all(&pdf))?;
         }
         ReportFormat::Md => {
             let stem =
                 output.file_stem().map_or_else(|| "report".to_owned(), |s| sanitise_file_stem(&s.to_string_lossy()));
-            let (text, files) = super::markdown::render(&super::prepare(dataset, options), &stem);
+            let report = super::prepare(dataset, options);
             let folder = output.parent().unwrap_or(Path::new(""));
-            for (name, svg) in &files {
-                save(&folder.join(name), svg)?;
+            for (name, svg) in super::markdown::figures(&report, &stem) {
+                save_document(&folder.join(name), &mut |out| out.write_all(svg.as_bytes()))?;
             }
-            save(output, &text)?;
+            save_document(output, &mut |out| super::markdown::write(&report, &stem, out, progress))?;
         }
     }
     Ok(())
