@@ -102,7 +102,7 @@ fn a_table_in_the_apps_own_columns_opens_with_its_countries_and_source() {
     buyers.sort_unstable();
     buyers.dedup();
     assert_eq!(dataset.actors.len(), buyers.len(), "every buyer became an actor");
-    assert!(dataset.actors.iter().any(|a| a.name == "Czechia"));
+    assert!(dataset.actors.iter().any(|a| &*a.name == "Czechia"));
     assert_eq!(dataset.sources.len(), 1, "the cited source became a record");
     let aircraft: u64 = records
         .iter()
@@ -154,7 +154,7 @@ fn a_semicolon_table_in_windows_1252_with_decimal_commas() {
         dataset.acquisitions.iter().find(|a| a.quantity.as_ref().is_some_and(|q| q.count == Some(96))).unwrap();
     assert_eq!(estimate.quantity.as_ref().unwrap().qualifier, pledge_explorer::model::QuantityQualifier::Estimate);
     assert_eq!(dataset.sources.len(), 1, "one link, named twice, is one source");
-    assert!(dataset.actors.iter().any(|a| a.name == "Türkiye"), "{:?}", dataset.actors);
+    assert!(dataset.actors.iter().any(|a| &*a.name == "Türkiye"), "{:?}", dataset.actors);
 }
 
 /// A workbook as people keep them: a sheet of notes first, then the orders under a title row, with
@@ -355,4 +355,34 @@ fn a_table_two_hundred_thousand_columns_wide_is_read() {
     assert_eq!(imported.dataset.acquisitions.len(), 1);
     let notes = imported.dataset.acquisitions[0].notes.as_deref().unwrap_or_default();
     assert!(notes.contains("h199999: 7"), "{}", &notes[notes.len().saturating_sub(80)..]);
+}
+
+/// An import counts the rows it reads against the table's lines, on every core, and stops once it is
+/// cancelled: nothing comes in. (The table is the app's own export of a generated dataset.)
+#[test]
+fn an_import_counts_its_rows_and_stops_when_cancelled() {
+    use pledge_explorer::io::progress::Progress;
+    let json = pledge_explorer::synthetic::dataset_json(20_000, 5);
+    let dataset = pledge_explorer::io::json::from_str(&json, "synthetic.json").unwrap();
+    let mut csv = Vec::new();
+    let every = 0..dataset.acquisitions.len();
+    pledge_explorer::io::csv::write_rows(&dataset, Collection::Acquisitions, every, &mut csv).unwrap();
+    let lines = csv.iter().filter(|&&byte| byte == b'\n').count() as u64;
+    let table = tabular::read(Path::new("acquisitions.csv"), csv, &ReadOptions::default()).unwrap();
+    let mapping = mapping::guess(&table.headers, &table.sample(50));
+
+    let progress = Progress::default();
+    let imported = mapping::import_with(&table, &mapping, None, &progress).unwrap();
+    let rows = dataset.acquisitions.len() as u64;
+    assert_eq!(imported.dataset.acquisitions.len() as u64, rows);
+    assert_eq!(progress.done(), rows, "every row counted once");
+    assert_eq!(progress.total(), lines - 1, "the lines below the header");
+
+    let cancelled = Progress::default();
+    cancelled.cancel();
+    let Err(error) = mapping::import_with(&table, &mapping, None, &cancelled) else {
+        panic!("a cancelled import brings nothing in");
+    };
+    assert!(error.to_string().contains("cancelled"), "{error}");
+    assert!(cancelled.done() < rows, "stopped before the end");
 }

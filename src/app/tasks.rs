@@ -290,10 +290,10 @@ impl Tasks {
         ctx: &egui::Context,
     ) -> bool {
         let label = format!("Importing {}…", table.origin);
-        // Rows are read in parts on every core: no share done is counted, but Cancel lets the result go.
+        // The rows read are counted against the lines of the file (or rows of the sheet).
         let progress = Arc::new(Progress::default());
         self.spawn_tracked(&label, ctx, progress.clone(), move || {
-            let result = crate::mapping::import(&table, &mapping, None);
+            let result = crate::mapping::import_with(&table, &mapping, None, &progress);
             if progress.is_cancelled() {
                 return Outcome::Cancelled { what: format!("Importing {}", table.origin) };
             }

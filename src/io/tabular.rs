@@ -465,6 +465,18 @@ impl Table {
         }
     }
 
+    /// About how many rows there are below the header, to count progress against: the lines of a
+    /// delimited file (a quoted cell may hold more), the rows of a sheet.
+    pub fn rows_estimate(&self) -> u64 {
+        let rows = match &self.body {
+            Body::Delimited { text } => {
+                text.bytes().filter(|&byte| byte == b'\n').count() + usize::from(!text.ends_with('\n'))
+            }
+            Body::Sheet { rows } => rows.len(),
+        };
+        rows.saturating_sub(self.header_row) as u64
+    }
+
     /// Visits the rows of one stretch as [`Table::rows`] does. Returns false when the stretch did not end
     /// exactly where the next one starts (it began or ended inside a quoted cell): its rows are not the
     /// file's, and the file is to be read in one stretch.

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::io::progress::Progress;
 use crate::io::tabular::{Cell, Stretch, Table, parse_number};
 pub use crate::model::Change;
 use crate::model::fields::{self, Kind};
@@ -267,17 +268,44 @@ pub fn id_prefix(origin: &str) -> String {
 /// Reads every row of `table` through `mapping`; at most `limit` records (a preview) when given. A large
 /// table is read in parts on every core, with the result a reading on one core gives.
 pub fn import(table: &Table, mapping: &Mapping, limit: Option<usize>) -> Result<Imported, crate::io::LoadError> {
-    let parts = if limit.is_some() { 1 } else { rayon::current_num_threads() };
-    import_in_parts(table, mapping, limit, parts)
+    import_with(table, mapping, limit, &Progress::default())
 }
+
+/// [`import`], counting the rows read in `progress`; once it is cancelled, the reading stops and the
+/// import fails with "cancelled".
+pub fn import_with(
+    table: &Table,
+    mapping: &Mapping,
+    limit: Option<usize>,
+    progress: &Progress,
+) -> Result<Imported, crate::io::LoadError> {
+    let parts = if limit.is_some() { 1 } else { rayon::current_num_threads() };
+    progress.set_total(table.rows_estimate());
+    import_in_parts(table, mapping, limit, parts, progress)
+}
+
+/// Rows read between two additions to the shared count (and checks of Cancel).
+const ROWS_COUNTED_AT_ONCE: u64 = 4096;
 
 fn import_in_parts(
     table: &Table,
     mapping: &Mapping,
     limit: Option<usize>,
     parts: usize,
+    progress: &Progress,
 ) -> Result<Imported, crate::io::LoadError> {
     let rows = RowReader::new(table, mapping);
+    let cancelled = || crate::io::LoadError::whole(&table.origin, crate::io::progress::CANCELLED);
+    // Counts a row; false once the work is cancelled, which stops the reading.
+    let count = |counted: &mut u64| {
+        *counted += 1;
+        if *counted == ROWS_COUNTED_AT_ONCE {
+            progress.add(*counted);
+            *counted = 0;
+            return !progress.is_cancelled();
+        }
+        true
+    };
     let mut dataset = Dataset::default();
     let stretches = table.stretches(parts);
     let mut pieces = None;
@@ -286,19 +314,35 @@ fn import_in_parts(
         let read = |(k, stretch): (usize, &Stretch)| {
             let pool = if k == 0 { dataset.strings.clone() } else { Default::default() };
             let mut piece = Piece::new(pool, table.headers.len(), table.rows_expected(stretch));
-            table.rows_in(stretch, |row, cells| rows.read(row, cells, &mut piece)).ok()?.then_some(piece)
+            let mut counted = 0;
+            let whole = table
+                .rows_in(stretch, |row, cells| {
+                    rows.read(row, cells, &mut piece);
+                    count(&mut counted)
+                })
+                .ok()?;
+            progress.add(counted);
+            whole.then_some(piece)
         };
         pieces = stretches.par_iter().enumerate().map(read).collect::<Option<Vec<Piece>>>();
+        if progress.is_cancelled() {
+            return Err(cancelled());
+        }
     }
     let pieces = match pieces {
         Some(pieces) => pieces,
         None => {
             let expected = limit.unwrap_or_else(|| stretches.iter().map(|s| table.rows_expected(s)).sum());
             let mut piece = Piece::new(dataset.strings.clone(), table.headers.len(), expected);
+            let mut counted = 0;
             table.rows(|row, cells| {
                 rows.read(row, cells, &mut piece);
-                limit.is_none_or(|limit| piece.rows.len() + piece.problems.len() < limit)
+                count(&mut counted) && limit.is_none_or(|limit| piece.rows.len() + piece.problems.len() < limit)
             })?;
+            if progress.is_cancelled() {
+                return Err(cancelled());
+            }
+            progress.add(counted);
             vec![piece]
         }
     };
@@ -913,12 +957,12 @@ mod tests {
             let table = large_foreign_table(multiline);
             assert!(table.stretches(8).len() > 1, "the table is large enough to be cut");
             let mapping = guess(&table.headers, &table.sample(50));
-            let one = import_in_parts(&table, &mapping, None, 1).unwrap();
+            let one = import_in_parts(&table, &mapping, None, 1, &Progress::default()).unwrap();
             assert_eq!(one.rows.len() + one.problems.len(), 40_000);
             assert_eq!(one.problems.len(), 41, "every row with a year that is not a date: {:?}", &one.problems[..2]);
             assert_eq!(one.dataset.sources.len(), 17);
             for parts in [2, 3, 8] {
-                let many = import_in_parts(&table, &mapping, None, parts).unwrap();
+                let many = import_in_parts(&table, &mapping, None, parts, &Progress::default()).unwrap();
                 assert_eq!(many.dataset.acquisitions, one.dataset.acquisitions, "{parts} parts");
                 assert_eq!(many.dataset.sources, one.dataset.sources);
                 assert_eq!(many.dataset.actors, one.dataset.actors);
