@@ -98,7 +98,7 @@ fn the_trade_register_comes_in_whole() {
     assert!(source.notes.contains("A '?' in a column indicates uncertain data"), "{}", source.notes);
 
     // Actors as SIPRI writes them.
-    let actor = |name: &str| dataset.actors.iter().find(|a| a.name == name).map(|a| a.kind);
+    let actor = |name: &str| dataset.actors.iter().find(|a| &*a.name == name).map(|a| a.kind);
     assert_eq!(actor("Amal (Lebanon)"), Some(ActorKind::Group), "`*` is a non-state group");
     assert_eq!(actor("African Union"), Some(ActorKind::Organisation), "`**` is an organisation");
     assert_eq!(actor("Afghanistan"), Some(ActorKind::State));

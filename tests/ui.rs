@@ -1036,7 +1036,7 @@ fn a_country_typed_as_a_buyer_brings_its_actor_in_the_same_undo_step() {
     harness.run_steps(3);
     let dataset = &harness.state().document.dataset;
     assert_eq!(dataset.actors.len(), actors + 1);
-    assert!(dataset.actors.iter().any(|actor| dataset.text(actor.id) == "FRA" && actor.name == "France"));
+    assert!(dataset.actors.iter().any(|actor| dataset.text(actor.id) == "FRA" && &*actor.name == "France"));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run_steps(3);
     let dataset = &harness.state().document.dataset;

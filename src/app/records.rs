@@ -95,7 +95,7 @@ fn new_known_actors(dataset: &crate::model::Dataset, record: &crate::model::Reco
         };
         actors.push(crate::model::Actor {
             id,
-            name: known.name().to_owned(),
+            name: known.name().into(),
             kind: known.kind(),
             provenance: crate::model::Provenance {
                 sources: Vec::new(),

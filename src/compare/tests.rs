@@ -57,7 +57,7 @@ fn an_added_record_is_found_by_its_id() {
     let mut new = base();
     let id = new.intern("FRA");
     let provenance = Provenance { sources: Vec::new(), confidence: Confidence::High, notes: String::new() };
-    let actor = Actor { id, name: "France".to_owned(), kind: ActorKind::State, provenance };
+    let actor = Actor { id, name: "France".into(), kind: ActorKind::State, provenance };
     new.insert(0, Record::Actor(actor));
     let diff = diff(&base(), &new);
     let change = only_record(&diff);

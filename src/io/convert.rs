@@ -60,7 +60,7 @@ fn provenance(
 pub fn actor_from_wire(r: &ActorRecord<'_>, strings: &mut Interner) -> Actor {
     Actor {
         id: strings.intern(r.id.as_str()),
-        name: r.name.as_str().to_owned(),
+        name: r.name.as_str().into(),
         kind: r.kind,
         provenance: provenance(&r.sources, r.confidence, &r.notes, strings),
     }

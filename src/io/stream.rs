@@ -123,14 +123,26 @@ impl<'t> Cursor<'t> {
         Some(value)
     }
 
-    /// A list of records in file shape `W`, converted to the model's `M`.
+    /// A list of records in file shape `W`, each converted to the model's `M` as soon as it is parsed:
+    /// ten million tiny records never exist twice, in file shape and in the model's.
     fn records<W: Deserialize<'t>, M>(
         &mut self,
         strings: &mut Interner,
         convert: fn(&W, &mut Interner) -> M,
     ) -> Option<Vec<M>> {
-        let records: Vec<W> = self.value()?;
-        Some(records.iter().map(|record| convert(record, strings)).collect())
+        self.expect(b'[')?;
+        let mut records = Vec::new();
+        if self.eat(b']') {
+            return Some(records);
+        }
+        loop {
+            let record: W = self.value()?;
+            records.push(convert(&record, strings));
+            if !self.eat(b',') {
+                self.expect(b']')?;
+                return Some(records);
+            }
+        }
     }
 }
 

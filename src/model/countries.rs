@@ -303,7 +303,7 @@ pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
         if !known_ids.contains(&id) && !dataset.actors.iter().any(|actor| actor.id == id) {
             dataset.actors.push(Actor {
                 id,
-                name: known.name().to_owned(),
+                name: known.name().into(),
                 kind: known.kind(),
                 provenance: Provenance { sources: Vec::new(), confidence: Confidence::High, notes: note.to_owned() },
             });
@@ -328,7 +328,7 @@ pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
         let notes = format!("{note} Not in the app's list of states and organisations: check its name and kind.");
         dataset.actors.push(Actor {
             id: symbol,
-            name,
+            name: name.into(),
             kind,
             provenance: Provenance { sources: Vec::new(), confidence: Confidence::Low, notes },
         });
@@ -422,7 +422,7 @@ mod tests {
             crate::io::csv::import_table(super::super::Collection::Acquisitions, text.as_bytes(), "a.csv").unwrap();
         let added = complete_actors(&mut dataset, "added");
         assert_eq!(added, 4);
-        let names: Vec<&str> = dataset.actors.iter().map(|actor| actor.name.as_str()).collect();
+        let names: Vec<&str> = dataset.actors.iter().map(|actor| &*actor.name).collect();
         assert_eq!(names, ["Germany", "Netherlands", "Türkiye", "Atlantis"]);
         assert_eq!(dataset.actors[3].provenance.confidence, Confidence::Low, "an unknown name is marked for checking");
         let buyers: Vec<&str> = dataset.acquisitions[1].buyers.iter().map(|&b| dataset.text(b)).collect();

@@ -235,7 +235,8 @@ pub struct Provenance {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Actor {
     pub id: Symbol,
-    pub name: String,
+    /// Boxed, not a `String`: ten million tiny actors are 80 MB smaller.
+    pub name: Box<str>,
     pub kind: ActorKind,
     pub provenance: Provenance,
 }
@@ -438,7 +439,7 @@ impl Dataset {
 
     /// The display name of an actor id: its name when the dataset has the actor, else the id itself.
     pub fn actor_name(&self, id: Symbol) -> &str {
-        self.actors.iter().find(|actor| actor.id == id).map_or_else(|| self.text(id), |actor| actor.name.as_str())
+        self.actors.iter().find(|actor| actor.id == id).map_or_else(|| self.text(id), |actor| &*actor.name)
     }
 }
 

@@ -223,7 +223,7 @@ fn reference_choices(dataset: &Dataset) -> HashMap<Collection, Vec<(String, Stri
     let id = |symbol| dataset.text(symbol).to_owned();
     // Every state and organisation the app knows is offered, not only the dataset's actors: picking one
     // brings its actor in with the edit.
-    let mut actors: Vec<(String, String)> = dataset.actors.iter().map(|r| (id(r.id), r.name.clone())).collect();
+    let mut actors: Vec<(String, String)> = dataset.actors.iter().map(|r| (id(r.id), r.name.to_string())).collect();
     let known = crate::model::countries::ORGANISATIONS.iter().map(|o| (o.id, o.name)).chain(
         crate::model::countries::reference()
             .countries

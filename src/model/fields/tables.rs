@@ -101,7 +101,7 @@ macro_rules! text_field {
             Kind::Text,
             |r, _, out| out.push_str(&r.$field),
             |r, v, _| {
-                r.$field = v.text().to_owned();
+                r.$field = v.text().into();
                 Ok(())
             },
         )
@@ -204,7 +204,7 @@ impl Table for Actor {
     ];
 
     fn blank(id: Symbol) -> Self {
-        Actor { id, name: String::new(), kind: ActorKind::State, provenance: provenance() }
+        Actor { id, name: Box::default(), kind: ActorKind::State, provenance: provenance() }
     }
 
     fn id(&self) -> Symbol {
