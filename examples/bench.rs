@@ -24,6 +24,7 @@ fn main() {
     let mut seed = 1;
     let mut write = None;
     let mut sipri_file = None;
+    let mut views_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -31,6 +32,8 @@ fn main() {
             "--seed" => seed = args.next().and_then(|n| n.parse().ok()).unwrap_or(seed),
             "--write" => write = args.next(),
             "--sipri" => sipri_file = args.next(),
+            // Only the frames and the edits through the app (for profiling them).
+            "--views-only" => views_only = true,
             // Internal: how much memory opening this file takes, in a fresh process (see `load_rss_mb`).
             "--load-only" => {
                 let path = args.next().unwrap_or_default();
@@ -89,6 +92,11 @@ fn main() {
     let mut dataset = None;
     time("load_json", &mut || dataset = Some(io::json::from_str(&text, "synthetic").expect("valid")));
     let dataset = dataset.expect("loaded");
+    if views_only {
+        let frames = frame_times(dataset);
+        let figures: Vec<String> = frames.iter().map(|(name, ms)| format!("\"{name}\": {ms:.1}")).collect();
+        return println!("{{{}}}", figures.join(", "));
+    }
     let folder = tempfile::tempdir().expect("a temporary folder");
     time("save_json", &mut || {
         io::save::save_json(&dataset, &folder.path().join("out.json")).expect("saved");
@@ -179,6 +187,9 @@ fn main() {
     time("report_html", &mut || {
         report::html::render(&report::prepare(&dataset, &report::ReportOptions::new("Benchmark", Filter::default())));
     });
+    let (edit_apply, undo) = edit_times(&dataset);
+    figures.push(("edit_apply", edit_apply));
+    figures.push(("undo", undo));
 
     // Opening the generated file (`json_mb`, written one record per line) and the file the app saved
     // (`saved_json_mb`, pretty-printed, so larger).
@@ -206,6 +217,37 @@ fn main() {
     json.push(format!("\"recovery_copy_journal_bytes\": {journal_copy_bytes}"));
     json.push(format!("\"peak_rss_bench_mb\": {}", megabytes(peak_rss_mb())));
     println!("{{{}}}", json.join(", "));
+}
+
+/// The median time of one field edit (a quantity's count) applied to the dataset through the document,
+/// with its undo step, while a worker holds the dataset as a table rebuild or a save does; and of undoing
+/// such an edit, under the same condition. Fifty edits spread over the records.
+fn edit_times(dataset: &pledge_explorer::model::Dataset) -> (f64, f64) {
+    let mut document = Document::new(dataset.clone(), None, "synthetic".into());
+    let records = dataset.acquisitions.len();
+    let spots: Vec<usize> = (0..50).map(|i| i * records / 50).filter(|&index| index < records).collect();
+    let (mut applied, mut undone) = (Vec::new(), Vec::new());
+    for &index in &spots {
+        let held = document.dataset.clone();
+        let edit = edit_of_quantity(&document.dataset, index);
+        let start = Instant::now();
+        document.apply(edit, "Edit quantity".into(), None);
+        applied.push(start.elapsed().as_secs_f64() * 1000.0);
+        drop(held);
+    }
+    for _ in &spots {
+        let held = document.dataset.clone();
+        let start = Instant::now();
+        document.undo();
+        undone.push(start.elapsed().as_secs_f64() * 1000.0);
+        drop(held);
+    }
+    assert!(document.dataset.acquisitions == dataset.acquisitions, "every edit was undone");
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times.get(times.len() / 2).copied().unwrap_or(0.0)
+    };
+    (median(applied), median(undone))
 }
 
 /// The bytes of a SIPRI trade register: the file given, or the fixture's real rows repeated (each round
@@ -284,7 +326,64 @@ fn frame_times(dataset: pledge_explorer::model::Dataset) -> Vec<(&'static str, f
         }
         results.push((name, start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs)));
     }
+    // From an edit to the views showing it: the table sorted by quantity (its rows and totals), then the
+    // plots. The edit is applied as the editor applies it (a worker holding the dataset meanwhile, as a
+    // rebuild may), then frames run until no view is being rebuilt. The median of 20 edits.
+    harness
+        .state_mut()
+        .settings
+        .sorts
+        .insert("acquisitions".into(), Sort { column: "quantity".into(), descending: true });
+    for (name, command) in [("edit_to_views", UserCommand::ShowAcquisitions), ("edit_to_plots", UserCommand::ShowPlots)]
+    {
+        harness.state_mut().request(command);
+        settle(&mut harness);
+        let records = harness.state().document.dataset.acquisitions.len();
+        let mut times: Vec<f64> = (0..20)
+            .map(|i| {
+                let index = (i * 7_919 + 13) % records.max(1);
+                let app = harness.state_mut();
+                let edit = edit_of_quantity(&app.document.dataset, index);
+                let held = app.document.dataset.clone();
+                let start = Instant::now();
+                harness.state_mut().document.apply(edit, "Edit quantity".into(), None);
+                settle(&mut harness);
+                drop(held);
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        results.push((name, times[times.len() / 2]));
+    }
     results
+}
+
+/// Runs frames until the view shown (the table or the plots) is not being rebuilt in the background.
+fn settle(harness: &mut Harness<'_, PledgeApp>) {
+    for _ in 0..20_000 {
+        harness.step();
+        let app = harness.state();
+        if !app.tables.is_updating() && !app.plots.is_updating() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// An edit of the quantity's count of the acquisition at `index` (its notes when it has no quantity).
+fn edit_of_quantity(
+    dataset: &pledge_explorer::model::Dataset,
+    index: usize,
+) -> pledge_explorer::context::history::Edit {
+    let mut record = dataset.acquisitions[index].clone();
+    match record.quantity.as_mut() {
+        Some(quantity) => quantity.count = Some(quantity.count.unwrap_or(0) + 1),
+        None => record.notes = Some("edited".into()),
+    }
+    pledge_explorer::context::history::Edit::Replace {
+        index,
+        record: pledge_explorer::model::Record::Acquisition(record),
+    }
 }
 
 /// The peak memory of opening `path` in a fresh process: the file's bytes and the dataset built from

@@ -333,6 +333,19 @@ pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
     }
 }
 
+/// Tells whether single records pass a filter: following an edit without filtering every record.
+pub struct Matcher<'a>(Resolved<'a>);
+
+impl<'a> Matcher<'a> {
+    pub fn new(dataset: &'a Dataset, filter: &'a Filter) -> Self {
+        Matcher(Resolved::new(dataset, filter))
+    }
+
+    pub fn passes(&self, collection: Collection, index: usize) -> bool {
+        self.0.matches(collection, index)
+    }
+}
+
 /// Positions of the records of `collection` that pass `filter`, in dataset order.
 pub fn filtered(dataset: &Dataset, collection: Collection, filter: &Filter) -> Vec<u32> {
     let resolved = Resolved::new(dataset, filter);

@@ -19,8 +19,11 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::model::{
-    Acquisition, Currency, Dataset, Delivered, MoneyQualifier, QuantityQualifier, Stage, Symbol, count_text,
+    Acquisition, Changed, Collection, Currency, Dataset, Delivered, MoneyQualifier, QuantityQualifier, Stage, Symbol,
+    ToFollow, count_text,
 };
+
+use super::filter::{Filter, Matcher, filtered};
 
 /// What to group acquisitions by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -236,7 +239,7 @@ pub fn volumes(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy) -> Vo
 
 fn volumes_in_chunks(dataset: &Dataset, rows: Option<&[u32]>, group_by: GroupBy, chunk_rows: usize) -> Volumes {
     // A record in several groups (joint buyers) is counted once in the totals.
-    let several_groups = matches!(group_by, GroupBy::Buyer | GroupBy::Recipient);
+    let several_groups = several_groups(group_by);
     let keys = |record: &Acquisition, keys: &mut Vec<GroupKey>| group_keys(record, group_by, keys);
     let (rows_aggregated, cells, totals) = aggregate(dataset, rows, &keys, several_groups, chunk_rows);
     Volumes { group_by, records: rows_aggregated, rows: finish(dataset, cells), totals: finish(dataset, totals) }
@@ -270,40 +273,85 @@ fn aggregate(
         }
     };
     let frameworks = frameworks_with_orders_in(dataset, rows);
-    // The totals of records in several groups are added up record by record; otherwise they are the sum
-    // of the groups, added up once at the end.
-    // Fixed chunks on every core, merged in order: money sums come out the same on every run and machine.
-    let (cells, totals) = rows
-        .par_chunks(chunk_rows.max(1))
-        .map(|chunk| {
-            let mut cells: Cells = HashMap::default();
-            // Totals by stage, indexed by the stage's position in `Stage::ALL` (declaration order).
-            let mut totals: [Cell; Stage::ALL.len()] = std::array::from_fn(|_| Cell::default());
-            let mut keys = Vec::with_capacity(4);
-            for &row in chunk {
-                let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
-                let is_framework =
-                    frameworks.as_ref().is_some_and(|ids| ids.get(record.id.index()).copied().unwrap_or(false));
-                keys.clear();
-                group_keys(record, &mut keys);
-                let is_joint = several_groups && keys.len() > 1;
-                for &key in &keys {
-                    cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
-                }
-                if several_groups {
-                    totals[record.stage as usize].add(record, is_framework, false);
-                }
-            }
-            let totals = Stage::ALL
-                .iter()
-                .zip(totals)
-                .filter(|(_, cell)| cell.records > 0)
-                .map(|(&stage, cell)| ((GroupKey::All, stage), cell))
-                .collect::<Cells>();
-            (cells, totals)
+    let blocks = blocks_of(rows, chunk_rows.max(1));
+    let partials: Vec<Partial> = blocks
+        .par_iter()
+        .map(|block| Partial::of(dataset, block, group_keys, several_groups, frameworks.as_deref()))
+        .collect();
+    let (cells, totals) = combine(partials, several_groups);
+    (rows.len(), cells, totals)
+}
+
+/// `rows` cut into the blocks aggregated apart. Rows in dataset order are cut at every `block_records`
+/// records of the dataset (so that a record's block does not depend on which other rows there are, and
+/// [`VolumesByBlock`] can re-aggregate one block); rows in another order every `block_records` rows.
+fn blocks_of(rows: &[u32], block_records: usize) -> Vec<&[u32]> {
+    if !rows.is_sorted() {
+        return rows.chunks(block_records).collect();
+    }
+    let Some(&last) = rows.last() else { return Vec::new() };
+    let blocks = last as usize / block_records + 1;
+    let mut rest = rows;
+    (1..=blocks)
+        .map(|block| {
+            let end = block.saturating_mul(block_records);
+            let (this, after) = rest.split_at(rest.partition_point(|&row| (row as usize) < end));
+            rest = after;
+            this
         })
-        .collect::<Vec<_>>()
+        .collect()
+}
+
+/// The cells of one block of rows, and their totals by stage when a record may fall in several groups.
+#[derive(Clone, Default)]
+struct Partial {
+    cells: Cells,
+    totals: Cells,
+}
+
+impl Partial {
+    fn of(
+        dataset: &Dataset,
+        rows: &[u32],
+        group_keys: &(dyn Fn(&Acquisition, &mut Vec<GroupKey>) + Sync),
+        several_groups: bool,
+        frameworks: Option<&[bool]>,
+    ) -> Partial {
+        let mut cells: Cells = HashMap::default();
+        // Totals by stage, indexed by the stage's position in `Stage::ALL` (declaration order).
+        let mut totals: [Cell; Stage::ALL.len()] = std::array::from_fn(|_| Cell::default());
+        let mut keys = Vec::with_capacity(4);
+        for &row in rows {
+            let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
+            let is_framework = frameworks.is_some_and(|ids| ids.get(record.id.index()).copied().unwrap_or(false));
+            keys.clear();
+            group_keys(record, &mut keys);
+            let is_joint = several_groups && keys.len() > 1;
+            for &key in &keys {
+                cells.entry((key, record.stage)).or_default().add(record, is_framework, is_joint);
+            }
+            if several_groups {
+                totals[record.stage as usize].add(record, is_framework, false);
+            }
+        }
+        let totals = Stage::ALL
+            .iter()
+            .zip(totals)
+            .filter(|(_, cell)| cell.records > 0)
+            .map(|(&stage, cell)| ((GroupKey::All, stage), cell))
+            .collect::<Cells>();
+        Partial { cells, totals }
+    }
+}
+
+/// The blocks' cells merged in order, and the totals. Fixed blocks, merged in order: money sums come out
+/// the same on every run and machine, and the same whether all blocks were aggregated now or some kept
+/// from before. The totals of records in several groups are added up record by record; otherwise they
+/// are the sum of the groups, added up once at the end.
+fn combine(partials: impl IntoIterator<Item = Partial>, several_groups: bool) -> (Cells, Cells) {
+    let (cells, totals) = partials
         .into_iter()
+        .map(|partial| (partial.cells, partial.totals))
         .reduce(|(mut cells, mut totals), (more_cells, more_totals)| {
             merge(&mut cells, more_cells);
             merge(&mut totals, more_totals);
@@ -311,7 +359,140 @@ fn aggregate(
         })
         .unwrap_or_default();
     let totals = if several_groups { totals } else { sum_of_groups(&cells) };
-    (rows.len(), cells, totals)
+    (cells, totals)
+}
+
+/// The volumes of a set of rows in dataset order, kept block by block so that a change to one record
+/// re-aggregates its block only (a million records are 62 blocks): the figures are [`volumes`]' of the
+/// same rows, to the last bit.
+#[derive(Clone)]
+pub struct VolumesByBlock {
+    group_by: GroupBy,
+    /// Records of the dataset per block (`CHUNK_ROWS`, fewer in tests).
+    block_records: usize,
+    frameworks: Option<Vec<bool>>,
+    /// One per block of records of the dataset, empty where no row falls.
+    partials: Vec<Partial>,
+    volumes: Volumes,
+}
+
+impl VolumesByBlock {
+    /// Aggregates `rows`, which must be in dataset order.
+    pub fn new(dataset: &Dataset, rows: &[u32], group_by: GroupBy) -> VolumesByBlock {
+        VolumesByBlock::in_blocks_of(dataset, rows, group_by, CHUNK_ROWS)
+    }
+
+    fn in_blocks_of(dataset: &Dataset, rows: &[u32], group_by: GroupBy, block_records: usize) -> VolumesByBlock {
+        debug_assert!(rows.is_sorted());
+        let frameworks = frameworks_with_orders_in(dataset, rows);
+        let several_groups = several_groups(group_by);
+        let keys = |record: &Acquisition, keys: &mut Vec<GroupKey>| group_keys(record, group_by, keys);
+        let partials: Vec<Partial> = blocks_of(rows, block_records)
+            .par_iter()
+            .map(|block| Partial::of(dataset, block, &keys, several_groups, frameworks.as_deref()))
+            .collect();
+        let volumes = empty_volumes(group_by);
+        let mut by_block = VolumesByBlock { group_by, block_records, frameworks, partials, volumes };
+        by_block.finish(dataset, rows.len());
+        by_block
+    }
+
+    pub fn volumes(&self) -> &Volumes {
+        &self.volumes
+    }
+
+    /// Follows a change to the record at `index` that kept its id and parent, `rows` being the rows now
+    /// (in dataset order). False, with nothing changed, when the change moves a national order in or out
+    /// of the rows (which frameworks have orders may change with it): then aggregate anew.
+    pub fn update(&mut self, dataset: &Dataset, rows: &[u32], index: u32, was_in: bool) -> bool {
+        let is_in = rows.binary_search(&index).is_ok();
+        if !is_in && !was_in {
+            return true;
+        }
+        if is_in != was_in && dataset.acquisitions.get(index as usize).is_some_and(|record| record.parent.is_some()) {
+            return false;
+        }
+        let size = self.block_records;
+        let block = index as usize / size;
+        let start = rows.partition_point(|&row| (row as usize) < block * size);
+        let end = rows.partition_point(|&row| (row as usize) < (block + 1) * size);
+        if self.partials.len() <= block {
+            self.partials.resize_with(block + 1, Partial::default);
+        }
+        let (group_by, several_groups) = (self.group_by, several_groups(self.group_by));
+        let keys = |record: &Acquisition, keys: &mut Vec<GroupKey>| group_keys(record, group_by, keys);
+        self.partials[block] =
+            Partial::of(dataset, &rows[start..end], &keys, several_groups, self.frameworks.as_deref());
+        self.finish(dataset, rows.len());
+        true
+    }
+
+    fn finish(&mut self, dataset: &Dataset, records: usize) {
+        // Trailing empty blocks are left out, as `volumes` leaves them.
+        let used = self.partials.iter().rposition(|partial| !partial.cells.is_empty()).map_or(0, |last| last + 1);
+        let (cells, totals) = combine(self.partials[..used].iter().cloned(), several_groups(self.group_by));
+        self.volumes =
+            Volumes { group_by: self.group_by, records, rows: finish(dataset, cells), totals: finish(dataset, totals) };
+    }
+}
+
+/// The volumes of the acquisitions that pass a filter, following edits in place (the plots' figures).
+#[derive(Clone, Debug)]
+pub struct FilteredVolumes {
+    /// The acquisitions that pass, in dataset order.
+    rows: Vec<u32>,
+    by_block: VolumesByBlock,
+}
+
+impl FilteredVolumes {
+    pub fn new(dataset: &Dataset, filter: &Filter, group_by: GroupBy) -> FilteredVolumes {
+        let rows = filtered(dataset, Collection::Acquisitions, filter);
+        let by_block = VolumesByBlock::new(dataset, &rows, group_by);
+        FilteredVolumes { rows, by_block }
+    }
+
+    pub fn volumes(&self) -> &Volumes {
+        self.by_block.volumes()
+    }
+
+    /// Follows `changes` made since (oldest first), giving what [`FilteredVolumes::new`] would give now;
+    /// false, having changed nothing, when they cannot be followed in place (see [`ToFollow::of`]).
+    pub fn update(&mut self, dataset: &Dataset, filter: &Filter, changes: &[Changed]) -> bool {
+        let index = match ToFollow::of(changes, Collection::Acquisitions, true) {
+            ToFollow::Nothing => return true,
+            ToFollow::Rebuild => return false,
+            ToFollow::Record(index) => index as u32,
+        };
+        let place = self.rows.binary_search(&index);
+        let is_in = Matcher::new(dataset, filter).passes(Collection::Acquisitions, index as usize);
+        let mut rows = std::borrow::Cow::Borrowed(&self.rows);
+        match place {
+            Err(at) if is_in => rows.to_mut().insert(at, index),
+            Ok(at) if !is_in => _ = rows.to_mut().remove(at),
+            _ => {}
+        }
+        if !self.by_block.update(dataset, &rows, index, place.is_ok()) {
+            return false;
+        }
+        if let std::borrow::Cow::Owned(rows) = rows {
+            self.rows = rows;
+        }
+        true
+    }
+}
+
+impl std::fmt::Debug for VolumesByBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VolumesByBlock").field("blocks", &self.partials.len()).field("volumes", &self.volumes).finish()
+    }
+}
+
+fn several_groups(group_by: GroupBy) -> bool {
+    matches!(group_by, GroupBy::Buyer | GroupBy::Recipient)
+}
+
+fn empty_volumes(group_by: GroupBy) -> Volumes {
+    Volumes { group_by, records: 0, rows: Vec::new(), totals: Vec::new() }
 }
 
 /// Totals by stage as the sum of the groups, added in the groups' order so that money sums come out
@@ -338,8 +519,8 @@ fn entry<K: PartialEq + Copy, V: Default>(list: &mut Vec<(K, V)>, key: K) -> &mu
     &mut list[position].1
 }
 
-/// Rows aggregated by one task.
-const CHUNK_ROWS: usize = 1 << 16;
+/// Rows aggregated by one task, and the records of a block [`VolumesByBlock`] re-aggregates after an edit.
+const CHUNK_ROWS: usize = 1 << 14;
 
 type Cells = HashMap<(GroupKey, Stage), Cell>;
 
@@ -786,6 +967,51 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn volumes_by_block_follow_edits_to_the_last_bit() {
+        use crate::model::{Currency, Money};
+        let json = crate::synthetic::dataset_json(3_000, 11);
+        let mut dataset = crate::io::json::from_str(&json, "synthetic").unwrap();
+        let filter = Filter { stages: [Stage::Contracted, Stage::Delivering].into(), ..Filter::default() };
+        for group_by in [GroupBy::Category, GroupBy::Buyer] {
+            let mut rows = filtered(&dataset, Collection::Acquisitions, &filter);
+            let mut by_block = VolumesByBlock::in_blocks_of(&dataset, &rows, group_by, 333);
+            let (mut followed, mut turned_away) = (0, 0);
+            for step in 0..200usize {
+                let index = (step * 7_919) % 3_000;
+                let record = &mut dataset.acquisitions[index];
+                match step % 3 {
+                    0 => record.stage = Stage::ALL[step % Stage::ALL.len()],
+                    1 => {
+                        let amount = step as f64 * 0.1 + 1e-3;
+                        let currency = Currency::parse("EUR").unwrap();
+                        record.value =
+                            Some(Money { amount, currency, qualifier: MoneyQualifier::Exact, price_year: None });
+                    }
+                    _ => record.quantity.iter_mut().for_each(|quantity| quantity.count = Some(step as u64)),
+                }
+                let was_in = rows.binary_search(&(index as u32)).is_ok();
+                let now = filtered(&dataset, Collection::Acquisitions, &filter);
+                let expected = volumes_in_chunks(&dataset, Some(&now), group_by, 333);
+                if by_block.update(&dataset, &now, index as u32, was_in) {
+                    followed += 1;
+                    assert_eq!(by_block.volumes(), &expected, "step {step}");
+                } else {
+                    turned_away += 1;
+                    by_block = VolumesByBlock::in_blocks_of(&dataset, &now, group_by, 333);
+                }
+                rows = now;
+            }
+            assert!(followed > 150, "{followed} followed, {turned_away} turned away");
+            // A national order leaving the rows may leave its framework without orders: turned away.
+            let order = rows.iter().copied().find(|&row| dataset.acquisitions[row as usize].parent.is_some()).unwrap();
+            dataset.acquisitions[order as usize].stage = Stage::Planned;
+            let now = filtered(&dataset, Collection::Acquisitions, &filter);
+            assert!(!by_block.update(&dataset, &now, order, true));
+            dataset.acquisitions[order as usize].stage = Stage::Contracted;
         }
     }
 }

@@ -233,7 +233,7 @@ fn pairs<T: Table>(old: &Dataset, new: &Dataset) -> (Vec<(usize, usize)>, Vec<us
     (matched, removed, added)
 }
 
-fn diff_table<T: Table + Sync>(old: &Dataset, new: &Dataset, translate: &[Option<Symbol>]) -> Vec<RecordChange> {
+fn diff_table<T: Table + Sync + Send>(old: &Dataset, new: &Dataset, translate: &[Option<Symbol>]) -> Vec<RecordChange> {
     let (matched, removed, added) = pairs::<T>(old, new);
     let (old_records, new_records) = (T::all(old), T::all(new));
     let id = |dataset: &Dataset, record: &T| dataset.text(record.id()).to_owned();

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::io::{self, LoadError};
 use crate::model::validate::{Problem, Severity, validate};
 
-use crate::model::{Collection, Dataset};
+use crate::model::{Changed, Collection, Dataset};
 
 /// Past this many acquisitions, validation after an edit runs on a worker thread.
 const BACKGROUND_VALIDATION: usize = 50_000;
@@ -57,6 +57,34 @@ use crate::io::stamp::DiskStamp;
 
 use super::history::{Edit, History, MergeKey};
 
+/// What applying `edit` to `dataset` (as it is before) will change.
+fn change_of(edit: &Edit, dataset: &Dataset) -> Changed {
+    match edit {
+        Edit::Replace { index, record } => {
+            let collection = record.collection();
+            match dataset.links(collection, *index) {
+                Some(links) => {
+                    Changed::Record { collection, index: *index, links_kept: links == (record.id(), record.parent()) }
+                }
+                None => Changed::Other,
+            }
+        }
+        Edit::Meta(_) => Changed::Meta,
+        Edit::Batch(edits) if edits.len() == 1 => change_of(&edits[0], dataset),
+        Edit::Insert { .. } | Edit::Remove { .. } | Edit::Batch(_) => Changed::Other,
+    }
+}
+
+/// Where a new document's generations start: apart from every other document's, so that a view keyed by
+/// a generation of the document it showed before never takes a new document's data for it.
+fn first_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1 << 32, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// How many changes back views can follow in place.
+const CHANGES_KEPT: usize = 256;
+
 pub struct Document {
     /// Shared with background work (saves, table rebuilds); an edit copies it only while one runs.
     pub dataset: Arc<Dataset>,
@@ -69,7 +97,8 @@ pub struct Document {
     pub problems: Arc<Problems>,
     validating: Option<(u64, std::sync::mpsc::Receiver<Problems>)>,
     pub history: History,
-    /// Bumped by every change, undo and redo included: derived views rebuild when it moves.
+    /// Bumped by every change, undo and redo included: derived views rebuild when it moves. Never the
+    /// same in two documents.
     pub generation: u64,
     /// The history state that is on disk; the document is modified when the current one differs.
     saved_state: Option<u64>,
@@ -81,6 +110,8 @@ pub struct Document {
     pub read_only: bool,
     /// How long the journal of edits was when the running save started.
     journal_at_save: usize,
+    /// What each of the last generations changed: (the generation it made, the change).
+    changes: std::collections::VecDeque<(u64, Changed)>,
 }
 
 impl Document {
@@ -106,11 +137,12 @@ impl Document {
             validating: None,
             saved_state,
             history,
-            generation: 0,
+            generation: first_generation(),
             restored_changes: 0,
             disk: None,
             read_only: false,
             journal_at_save: 0,
+            changes: std::collections::VecDeque::new(),
         }
     }
 
@@ -144,6 +176,7 @@ impl Document {
     pub fn mark_modified(&mut self) {
         self.saved_state = None;
         self.generation += 1;
+        self.note(Changed::Other);
     }
 
     /// Marks the current state as the one on disk (after a save, or when changes are let go).
@@ -174,21 +207,48 @@ impl Document {
     }
 
     /// Applies an edit with undo, and refreshes what is derived from the data.
+    /// While a worker holds the dataset, this copies the records' chunk pointers and the one chunk the
+    /// edit writes, never the whole dataset.
     pub fn apply(&mut self, edit: Edit, label: String, merge_key: Option<MergeKey>) {
+        let change = change_of(&edit, &self.dataset);
         self.history.apply(Arc::make_mut(&mut self.dataset), edit, label, merge_key);
-        self.changed();
+        self.changed(change);
     }
 
     pub fn undo(&mut self) -> Option<(String, Option<(Collection, usize)>)> {
+        let change = self.history.next_undo().map_or(Changed::Other, |edit| change_of(edit, &self.dataset));
         let done = self.history.undo(Arc::make_mut(&mut self.dataset))?;
-        self.changed();
+        self.changed(change);
         Some(done)
     }
 
     pub fn redo(&mut self) -> Option<(String, Option<(Collection, usize)>)> {
+        let change = self.history.next_redo().map_or(Changed::Other, |edit| change_of(edit, &self.dataset));
         let done = self.history.redo(Arc::make_mut(&mut self.dataset))?;
-        self.changed();
+        self.changed(change);
         Some(done)
+    }
+
+    /// What changed from `generation` to now, in order, when every change since can be followed in place
+    /// (None when one cannot, or `generation` is too far back). Empty when nothing changed.
+    pub fn changes_since(&self, generation: u64) -> Option<Vec<Changed>> {
+        if generation == self.generation {
+            return Some(Vec::new());
+        }
+        if generation > self.generation {
+            return None;
+        }
+        let first = self.changes.iter().position(|&(made, _)| made == generation + 1)?;
+        let changes: Vec<Changed> = self.changes.iter().skip(first).map(|&(_, change)| change).collect();
+        let complete = changes.len() as u64 == self.generation - generation;
+        (complete && !changes.contains(&Changed::Other)).then_some(changes)
+    }
+
+    fn note(&mut self, change: Changed) {
+        if self.changes.len() == CHANGES_KEPT {
+            self.changes.pop_front();
+        }
+        self.changes.push_back((self.generation, change));
     }
 
     /// The string pool, to read a record into (interning copies the dataset if a worker holds it).
@@ -207,14 +267,22 @@ impl Document {
         Arc::make_mut(&mut self.dataset).intern(text)
     }
 
-    fn changed(&mut self) {
+    fn changed(&mut self, change: Changed) {
         self.generation += 1;
+        self.note(change);
         if self.dataset.acquisitions.len() <= BACKGROUND_VALIDATION {
             self.problems = Arc::new(Problems::new(validate(&self.dataset)));
             self.validating = None;
             return;
         }
-        // A large dataset is checked on a worker thread; the last problems stay shown until then.
+        // A large dataset is checked on a worker thread; the last problems stay shown until then. One
+        // check runs at a time: typing five characters starts one now and one when it ends, not five.
+        if self.validating.is_none() {
+            self.start_validation();
+        }
+    }
+
+    fn start_validation(&mut self) {
         let (sender, receiver) = std::sync::mpsc::channel();
         let dataset = self.dataset.clone();
         std::thread::spawn(move || {
@@ -223,16 +291,20 @@ impl Document {
         self.validating = Some((self.generation, receiver));
     }
 
-    /// Takes the result of a background check; true while one is still running.
+    /// Takes the result of a background check; true while one is still running (or a newer one starts).
     pub fn poll_validation(&mut self) -> bool {
         let Some((generation, receiver)) = &self.validating else { return false };
         match receiver.try_recv() {
             Ok(problems) => {
-                if *generation == self.generation {
-                    self.problems = Arc::new(problems);
-                }
+                let current = *generation == self.generation;
                 self.validating = None;
-                false
+                if current {
+                    self.problems = Arc::new(problems);
+                    return false;
+                }
+                // The data changed while it ran: these problems are of an older state; check the new one.
+                self.start_validation();
+                true
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => true,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {

@@ -185,6 +185,16 @@ impl History {
         Some((label, target))
     }
 
+    /// The edit the next undo applies.
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.undo.last().map(|step| &step.inverse)
+    }
+
+    /// The edit the next redo applies.
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last().map(|(_, _, edit, _)| edit)
+    }
+
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.last().map(|step| step.label.as_str())
     }

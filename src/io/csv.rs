@@ -204,7 +204,8 @@ fn read_part(
     let mut cells = ::csv::StringRecord::new();
     // Rows take over 100 bytes each, and bring one new string each (their id).
     let expected = until.unwrap_or(text.len()).saturating_sub(start) / 100;
-    let mut records = Vec::with_capacity(expected);
+    let mut records = crate::model::Records::new();
+    records.reserve(expected);
     strings.reserve(expected);
     loop {
         if let Some(until) = until

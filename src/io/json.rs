@@ -141,15 +141,15 @@ pub fn write(dataset: &Dataset, out: impl std::io::Write) -> std::io::Result<()>
 /// before, so that writing (the kernel's copy into the page cache) and rendering overlap. A failed write
 /// stops the rendering.
 fn write_acquisitions(dataset: &Dataset, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    // 16,384 records (about 5 MB of text) at a time, in chunks of 2,048 for the cores.
-    const BATCH: usize = 1 << 14;
-    const CHUNK: usize = 1 << 11;
+    // 16 of the dataset's chunks (16,384 records, about 5 MB of text) at a time, a chunk per core.
+    const BATCH: usize = 16;
     std::thread::scope(|scope| {
         let (batches, rendered) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<Vec<u8>>>>(1);
         scope.spawn(move || {
-            for (batch, records) in dataset.acquisitions.chunks(BATCH).enumerate() {
-                let texts = records
-                    .par_chunks(CHUNK)
+            let chunks: Vec<&[Acquisition]> = dataset.acquisitions.slices().collect();
+            for (batch, chunks) in chunks.chunks(BATCH).enumerate() {
+                let texts = chunks
+                    .par_iter()
                     .enumerate()
                     .map(|(chunk, records)| render_acquisitions(dataset, records, batch + chunk == 0))
                     .collect();

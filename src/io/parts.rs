@@ -10,14 +10,14 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Acquisition, Dataset, Interner, Symbol};
+use crate::model::{Acquisition, Dataset, Interner, Records, Symbol};
 
 /// Below this many bytes of records, starting threads costs more than it saves.
 pub const SMALLEST_PART_BYTES: usize = 1 << 20;
 
 /// One part of the acquisitions: its records, interned into a pool of its own, and where it ended.
 pub struct Part {
-    pub records: Vec<Acquisition>,
+    pub records: Records<Acquisition>,
     pub strings: Interner,
     /// Where the part's reading stopped: the next part's start, or for the last part past the records.
     pub end: usize,
@@ -96,17 +96,19 @@ pub fn join_parts(dataset: &mut Dataset, parts: Vec<Part>) {
     };
     let total = first.records.len() + parts.as_slice().iter().map(|part| part.records.len()).sum::<usize>();
     dataset.strings = first.strings;
-    // The first part's list grows to hold the rest (in place, for a list this large), and each other
-    // part is freed once moved: never a second copy of all records.
+    // Each other part's chunks are moved after the first part's (or their records, chunk by chunk, each
+    // freed once moved): never a second copy of all records.
     let records = &mut dataset.acquisitions;
     *records = first.records;
-    records.reserve_exact(total - records.len());
+    records.reserve(total - records.len());
     for mut part in parts {
         let strings = &mut dataset.strings;
         strings.reserve(part.strings.len());
         let symbols: Vec<Symbol> =
             (0..part.strings.len()).map(|i| strings.intern(part.strings.resolve_index(i))).collect();
-        part.records.par_iter_mut().for_each(|record| record.map_symbols(|symbol| symbols[symbol.index()]));
-        records.append(&mut part.records);
+        part.records.slices_mut().into_par_iter().for_each(|records| {
+            records.iter_mut().for_each(|record| record.map_symbols(|symbol| symbols[symbol.index()]));
+        });
+        records.append(part.records);
     }
 }

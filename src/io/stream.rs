@@ -13,7 +13,7 @@
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::model::{Dataset, Interner};
+use crate::model::{Dataset, Interner, Records};
 
 use super::convert;
 use super::parts::{Part, in_parts, join_parts, part_starts};
@@ -125,13 +125,13 @@ impl<'t> Cursor<'t> {
 
     /// A list of records in file shape `W`, each converted to the model's `M` as soon as it is parsed:
     /// ten million tiny records never exist twice, in file shape and in the model's.
-    fn records<W: Deserialize<'t>, M>(
+    fn records<W: Deserialize<'t>, M: Clone>(
         &mut self,
         strings: &mut Interner,
         convert: fn(&W, &mut Interner) -> M,
-    ) -> Option<Vec<M>> {
+    ) -> Option<Records<M>> {
         self.expect(b'[')?;
-        let mut records = Vec::new();
+        let mut records = Records::new();
         if self.eat(b']') {
             return Some(records);
         }
@@ -171,7 +171,8 @@ fn parse_part(text: &str, start: usize, until: Option<usize>, mut strings: Inter
     let mut cursor = Cursor { text, position: start };
     // Records take about 300 bytes of JSON each, and bring one new string each (their id).
     let expected = until.unwrap_or(text.len()).saturating_sub(start) / 300;
-    let mut records = Vec::with_capacity(expected);
+    let mut records = Records::new();
+    records.reserve(expected);
     strings.reserve(expected);
     loop {
         let record: AcquisitionRecord = cursor.value()?;
@@ -210,7 +211,7 @@ impl Serialize for FileView<'_> {
 }
 
 /// Records written as a list, each converted to file shape `W` just before it is written.
-pub struct Written<'a, M, W>(pub &'a [M], pub &'a Dataset, pub fn(&'a M, &'a Dataset) -> W);
+pub struct Written<'a, M, W>(pub &'a Records<M>, pub &'a Dataset, pub fn(&'a M, &'a Dataset) -> W);
 
 impl<'a, M, W: Serialize> Serialize for Written<'a, M, W> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -381,7 +381,7 @@ fn import_in_parts(
 /// What reading a stretch of rows gives: its records (interned into a pool of its own), their rows, the
 /// rows left out, and the sources the rows name.
 struct Piece {
-    records: Vec<Acquisition>,
+    records: crate::model::Records<Acquisition>,
     strings: Interner,
     rows: Vec<u64>,
     problems: Vec<RowProblem>,
@@ -407,7 +407,7 @@ impl Piece {
     fn new(mut strings: Interner, columns: usize, rows: usize) -> Piece {
         strings.reserve(rows);
         Piece {
-            records: Vec::with_capacity(rows),
+            records: crate::model::Records::new(),
             strings,
             rows: Vec::with_capacity(rows),
             problems: Vec::new(),

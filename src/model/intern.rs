@@ -9,6 +9,7 @@
 
 use std::hash::BuildHasher;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
@@ -30,43 +31,81 @@ impl Symbol {
 }
 
 /// The string pool of a dataset. Symbols are only meaningful for the pool that made them.
+///
+/// A copy is cheap: the strings held when the pool was last settled are shared by every copy (`settled`),
+/// and a copy adds its own strings after them (`fresh`), so that an edit interning a new name while a
+/// worker holds the dataset does not copy a million ids. The fresh strings are moved into the settled ones
+/// once they are many, or whenever no copy shares them (then they go there directly).
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
+    settled: Arc<Pool>,
+    /// Strings added while `settled` was shared; their symbols come after the settled ones.
+    fresh: Pool,
+}
+
+/// Strings end to end, with a table to find them.
+#[derive(Clone, Debug, Default)]
+struct Pool {
     /// Every string, end to end.
     text: String,
     /// Where each string ends in `text`; it starts where the one before it ends.
     ends: Vec<usize>,
+    /// Symbols by the hash of their text (numbered from `first`).
     lookup: HashTable<Symbol>,
+    /// The index of this pool's first string among all of the interner's.
+    first: usize,
 }
+
+/// Fresh strings are settled once there are this many and more than a sixteenth of the settled ones:
+/// the copy of the settled strings that this may take is then paid for by as many new strings.
+const SETTLE_AT: usize = 4096;
 
 impl Interner {
     /// The symbol for `text`, adding it to the pool if it is new.
     pub fn intern(&mut self, text: &str) -> Symbol {
         let hash = FxBuildHasher.hash_one(text);
-        let Interner { text: pool, ends, lookup } = self;
-        let resolve = |symbol: &Symbol| string_at(pool, ends, symbol.index());
-        if let Some(&symbol) = lookup.find(hash, |symbol| resolve(symbol) == text) {
+        if self.fresh.ends.is_empty()
+            && let Some(settled) = Arc::get_mut(&mut self.settled)
+        {
+            let symbol = settled.intern(text, hash);
+            self.fresh.first = settled.len();
             return symbol;
         }
-        let symbol = Symbol::at(ends.len());
-        lookup.insert_unique(hash, symbol, |symbol| FxBuildHasher.hash_one(string_at(pool, ends, symbol.index())));
-        pool.push_str(text);
-        ends.push(pool.len());
+        if let Some(symbol) = self.settled.find(text, hash) {
+            return symbol;
+        }
+        let symbol = self.fresh.intern(text, hash);
+        if self.fresh.ends.len() >= SETTLE_AT.max(self.settled.ends.len() / 16) {
+            self.settle();
+        }
         symbol
+    }
+
+    /// Moves the fresh strings into the settled ones (copying those if a copy of the pool shares them).
+    fn settle(&mut self) {
+        let fresh = std::mem::take(&mut self.fresh);
+        let settled = Arc::make_mut(&mut self.settled);
+        settled.reserve(fresh.ends.len());
+        for index in 0..fresh.ends.len() {
+            let text = string_at(&fresh.text, &fresh.ends, index);
+            settled.intern(text, FxBuildHasher.hash_one(text));
+        }
+        self.fresh.first = settled.len();
     }
 
     /// Makes room for `additional` more strings, so that a load of a known size does not grow the table
     /// (rehashing every string each time) again and again.
     pub fn reserve(&mut self, additional: usize) {
-        let Interner { text, ends, lookup } = self;
-        lookup.reserve(additional, |symbol| FxBuildHasher.hash_one(string_at(text, ends, symbol.index())));
-        ends.reserve(additional);
+        if !self.fresh.ends.is_empty() {
+            self.settle();
+        }
+        Arc::make_mut(&mut self.settled).reserve(additional);
     }
 
     /// The symbol for `text` if the pool has it; never adds.
     pub fn get(&self, text: &str) -> Option<Symbol> {
         let hash = FxBuildHasher.hash_one(text);
-        self.lookup.find(hash, |symbol| self.resolve(*symbol) == text).copied()
+        self.settled.find(text, hash).or_else(|| self.fresh.find(text, hash))
     }
 
     /// The text of a symbol. A symbol from another pool resolves to an empty string, never a panic.
@@ -76,16 +115,49 @@ impl Interner {
 
     /// The text at a position of the pool (a symbol's [`Symbol::index`]); empty past the end.
     pub fn resolve_index(&self, index: usize) -> &str {
-        string_at(&self.text, &self.ends, index)
+        match index.checked_sub(self.settled.ends.len()) {
+            None => string_at(&self.settled.text, &self.settled.ends, index),
+            Some(fresh) => string_at(&self.fresh.text, &self.fresh.ends, fresh),
+        }
     }
 
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.settled.len() + self.fresh.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
+    }
+}
+
+impl Pool {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn find(&self, text: &str, hash: u64) -> Option<Symbol> {
+        let Pool { text: pool, ends, lookup, first } = self;
+        lookup.find(hash, |symbol| string_at(pool, ends, symbol.index() - first) == text).copied()
+    }
+
+    fn intern(&mut self, text: &str, hash: u64) -> Symbol {
+        if let Some(symbol) = self.find(text, hash) {
+            return symbol;
+        }
+        let Pool { text: pool, ends, lookup, first } = self;
+        let symbol = Symbol::at(*first + ends.len());
+        let rehash = |symbol: &Symbol| FxBuildHasher.hash_one(string_at(pool, ends, symbol.index() - *first));
+        lookup.insert_unique(hash, symbol, rehash);
+        pool.push_str(text);
+        ends.push(pool.len());
+        symbol
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        let Pool { text, ends, lookup, first } = self;
+        lookup.reserve(additional, |symbol| FxBuildHasher.hash_one(string_at(text, ends, symbol.index() - *first)));
+        ends.reserve(additional);
     }
 }
 
@@ -135,5 +207,28 @@ mod tests {
         }
         let foreign = big.intern("x");
         assert_eq!(Interner::default().resolve(foreign), "");
+    }
+
+    #[test]
+    fn a_copy_shares_the_strings_and_grows_on_its_own() {
+        let mut pool = Interner::default();
+        let old: Vec<Symbol> = (0..10_000).map(|i| pool.intern(&format!("id-{i}"))).collect();
+        let copy = pool.clone();
+        assert!(Arc::ptr_eq(&pool.settled, &copy.settled), "the copy shares the settled strings");
+        let new = pool.intern("new");
+        assert!(Arc::ptr_eq(&pool.settled, &copy.settled), "a new string while shared is fresh");
+        assert_eq!(pool.intern("id-5"), old[5]);
+        assert_eq!((pool.resolve(new), pool.get("new")), ("new", Some(new)));
+        assert_eq!((copy.get("new"), copy.resolve(new)), (None, ""), "the copy does not see it");
+        // Enough fresh strings are settled into a copy of their own; every symbol keeps its text.
+        let more: Vec<Symbol> = (0..5_000).map(|i| pool.intern(&format!("more-{i}"))).collect();
+        assert!(!Arc::ptr_eq(&pool.settled, &copy.settled));
+        assert_eq!(pool.len(), 15_001);
+        for (i, symbol) in more.iter().enumerate() {
+            assert_eq!(pool.resolve(*symbol), format!("more-{i}"));
+            assert_eq!(pool.get(&format!("more-{i}")), Some(*symbol));
+        }
+        assert_eq!((pool.resolve(new), pool.resolve(old[9_999])), ("new", "id-9999"));
+        assert_eq!(copy.len(), 10_000);
     }
 }

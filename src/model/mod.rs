@@ -10,6 +10,7 @@ mod delivery;
 pub mod fields;
 mod fuzzy_date;
 mod intern;
+mod records;
 pub mod references;
 pub mod validate;
 
@@ -21,6 +22,7 @@ pub use amount::{
 pub use delivery::{Delivered, Delivery, count_parts, parse_deliveries, write_deliveries};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
 pub use intern::{Interner, Symbol};
+pub use records::Records;
 
 /// A short list of ids held inline: an acquisition's buyers or sources. The size of a `Vec`, with no
 /// allocation for up to four.
@@ -387,16 +389,60 @@ impl Acquisition {
     }
 }
 
+/// What one change of the data did, for views that can follow it in place instead of rebuilding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// One record was replaced in place. `links_kept`: its id and parent are what they were, so it sits
+    /// beneath the same record and the same records sit beneath it.
+    Record { collection: Collection, index: usize, links_kept: bool },
+    /// Only the dataset's details.
+    Meta,
+    /// Anything else: records added or removed, several at once, a restored copy.
+    Other,
+}
+
+/// What a view of `collection` has to do after some changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToFollow {
+    /// Nothing: no record changed (only the dataset's details).
+    Nothing,
+    /// Move this one record to its new place.
+    Record(usize),
+    /// Build the view anew.
+    Rebuild,
+}
+
+impl ToFollow {
+    /// What `changes` (oldest first) ask of a view of `collection`. A view can follow one record changed
+    /// in place, again and again (typing); records of other collections (a filter may read them), several
+    /// records, or, when `links_matter`, a change of where a record sits, mean rebuilding.
+    pub fn of(changes: &[Changed], collection: Collection, links_matter: bool) -> ToFollow {
+        let mut record = None;
+        for change in changes {
+            match *change {
+                Changed::Meta => {}
+                Changed::Record { collection: changed, index, links_kept }
+                    if changed == collection && (links_kept || !links_matter) && record.is_none_or(|r| r == index) =>
+                {
+                    record = Some(index);
+                }
+                Changed::Record { .. } | Changed::Other => return ToFollow::Rebuild,
+            }
+        }
+        record.map_or(ToFollow::Nothing, ToFollow::Record)
+    }
+}
+
 /// A whole dataset: its string pool and its collections.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     pub strings: Interner,
     pub meta: Meta,
-    pub actors: Vec<Actor>,
-    pub sources: Vec<Source>,
-    pub events: Vec<Event>,
-    pub commitments: Vec<Commitment>,
-    pub acquisitions: Vec<Acquisition>,
+    pub actors: Records<Actor>,
+    pub sources: Records<Source>,
+    pub events: Records<Event>,
+    pub commitments: Records<Commitment>,
+    pub acquisitions: Records<Acquisition>,
     /// Set when the file was of an older format version and was brought up to date on reading; it is
     /// saved in the current version.
     pub upgraded: Option<Upgrade>,
@@ -474,6 +520,15 @@ impl Record {
         }
     }
 
+    /// The record it sits beneath in its table: a national order's framework, an action's pledge.
+    pub fn parent(&self) -> Option<Symbol> {
+        match self {
+            Record::Commitment(r) => r.parent,
+            Record::Acquisition(r) => r.parent,
+            Record::Actor(_) | Record::Source(_) | Record::Event(_) => None,
+        }
+    }
+
     pub fn set_id(&mut self, id: Symbol) {
         match self {
             Record::Actor(r) => r.id = id,
@@ -510,10 +565,21 @@ impl Dataset {
         }
     }
 
+    /// The id and parent of the record at `index` of `collection`: what places it among the others.
+    pub fn links(&self, collection: Collection, index: usize) -> Option<(Symbol, Option<Symbol>)> {
+        match collection {
+            Collection::Actors => self.actors.get(index).map(|r| (r.id, None)),
+            Collection::Sources => self.sources.get(index).map(|r| (r.id, None)),
+            Collection::Events => self.events.get(index).map(|r| (r.id, None)),
+            Collection::Commitments => self.commitments.get(index).map(|r| (r.id, r.parent)),
+            Collection::Acquisitions => self.acquisitions.get(index).map(|r| (r.id, r.parent)),
+        }
+    }
+
     /// Puts `record` at `index` of its collection in place of the record there, which is returned.
     /// Returns the record itself, unchanged, when there is no such index.
     pub fn replace(&mut self, index: usize, record: Record) -> Record {
-        fn swap<T>(items: &mut [T], index: usize, item: T, wrap: fn(T) -> Record) -> Record {
+        fn swap<T: Clone>(items: &mut Records<T>, index: usize, item: T, wrap: fn(T) -> Record) -> Record {
             match items.get_mut(index) {
                 Some(slot) => wrap(std::mem::replace(slot, item)),
                 None => wrap(item),
@@ -530,7 +596,7 @@ impl Dataset {
 
     /// Inserts `record` at `index` of its collection (at the end when `index` is past it).
     pub fn insert(&mut self, index: usize, record: Record) {
-        fn put<T>(items: &mut Vec<T>, index: usize, item: T) {
+        fn put<T: Clone>(items: &mut Records<T>, index: usize, item: T) {
             items.insert(index.min(items.len()), item);
         }
         match record {
@@ -544,7 +610,7 @@ impl Dataset {
 
     /// Removes and returns the record at `index` of `collection`.
     pub fn remove(&mut self, collection: Collection, index: usize) -> Option<Record> {
-        fn take<T>(items: &mut Vec<T>, index: usize, wrap: fn(T) -> Record) -> Option<Record> {
+        fn take<T: Clone>(items: &mut Records<T>, index: usize, wrap: fn(T) -> Record) -> Option<Record> {
             (index < items.len()).then(|| wrap(items.remove(index)))
         }
         match collection {

@@ -1,6 +1,7 @@
 //! A value derived from the data (table rows, plot figures, timeline placement), rebuilt only when what
 //! it depends on changes: at once when that is cheap, otherwise on a worker thread while the previous
-//! value stays on screen, so that no frame waits for a million rows.
+//! value stays on screen, so that no frame waits for a million rows. A value that can follow an edit in
+//! place does so at once instead ([`Derived::refresh_or_update`]).
 
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
@@ -46,17 +47,7 @@ impl<K: PartialEq + Clone + Send + 'static, V: Send + Sync + 'static> Derived<K,
         ctx: &egui::Context,
         compute: impl FnOnce(&K) -> V + Send + 'static,
     ) -> bool {
-        let mut installed = false;
-        if let Some((pending_key, receiver)) = &self.pending
-            && let Ok(value) = receiver.try_recv()
-        {
-            if *pending_key == key {
-                self.value = Some(Arc::new(value));
-                self.key = Some(key.clone());
-                installed = true;
-            }
-            self.pending = None;
-        }
+        let installed = self.take_finished(&key);
         let running = self.pending.as_ref().is_some_and(|(pending_key, _)| *pending_key == key);
         if self.key.as_ref() == Some(&key) || running {
             return installed;
@@ -75,5 +66,46 @@ impl<K: PartialEq + Clone + Send + 'static, V: Send + Sync + 'static> Derived<K,
         });
         self.pending = Some((key, receiver));
         installed
+    }
+
+    /// [`Self::refresh`], trying first to follow the new key in place: `update(old key, new key, value)`
+    /// makes the value what `compute` would give for the new key, or returns false having changed
+    /// nothing. Tried when nothing is being rebuilt; the value is copied first if another holder shares
+    /// it.
+    pub fn refresh_or_update(
+        &mut self,
+        key: K,
+        large: bool,
+        ctx: &egui::Context,
+        update: impl FnOnce(&K, &K, &mut V) -> bool,
+        compute: impl FnOnce(&K) -> V + Send + 'static,
+    ) -> bool
+    where
+        V: Clone,
+    {
+        let installed = self.take_finished(&key);
+        if self.pending.is_none()
+            && self.key.as_ref().is_some_and(|old| *old != key)
+            && let (Some(old), Some(value)) = (&self.key, &mut self.value)
+            && update(old, &key, Arc::make_mut(value))
+        {
+            self.key = Some(key);
+            return true;
+        }
+        self.refresh(key, large, ctx, compute) || installed
+    }
+
+    /// Installs a rebuild that finished, if it is for `key` (one for an older key is dropped). True when
+    /// installed.
+    fn take_finished(&mut self, key: &K) -> bool {
+        let Some((pending_key, receiver)) = &self.pending else { return false };
+        let Ok(value) = receiver.try_recv() else { return false };
+        let current = pending_key == key;
+        if current {
+            self.value = Some(Arc::new(value));
+            self.key = Some(key.clone());
+        }
+        self.pending = None;
+        current
     }
 }

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints};
 
-use crate::analysis::filter::{Filter, OrderPeriod, filtered};
+use crate::analysis::filter::{Filter, OrderPeriod};
 use crate::analysis::plot::{Measure, Part, PlotData, available_measures, plot_data};
-use crate::analysis::volumes::{GroupBy, GroupKey, Volumes, group_names, volumes};
+use crate::analysis::volumes::{FilteredVolumes, GroupBy, GroupKey, group_names};
+use crate::context::Document;
 use crate::context::{Message, UserCommand};
 use crate::model::{Collection, Dataset, Stage};
 use crate::palette::stage_rgb;
@@ -33,13 +34,21 @@ pub const GROUPINGS: [(GroupBy, &str); 7] = [
 /// What the volumes are derived from: the data generation, the filter and the grouping.
 type VolumesKey = (u64, Filter, GroupBy);
 
+/// Follows an edit in place when the filter and grouping are the same (see [`FilteredVolumes::update`]).
+fn follow(document: &Document) -> impl FnOnce(&VolumesKey, &VolumesKey, &mut FilteredVolumes) -> bool {
+    move |old, new, volumes| {
+        (&old.1, old.2) == (&new.1, new.2)
+            && document.changes_since(old.0).is_some_and(|changes| volumes.update(&document.dataset, &new.1, &changes))
+    }
+}
+
 pub struct PlotsState {
     pub group_by: GroupBy,
     pub measure: Option<Measure>,
     pub stacked: bool,
     pub log: bool,
     /// Volumes per (data generation, filter, grouping); the bars for the chosen measure are cut from them.
-    volumes: Derived<VolumesKey, Volumes>,
+    volumes: Derived<VolumesKey, FilteredVolumes>,
     data: Option<Arc<PlotData>>,
     data_for: Option<(Option<VolumesKey>, Option<Measure>)>,
     measures: Vec<Measure>,
@@ -68,24 +77,25 @@ impl Default for PlotsState {
 
 impl PlotsState {
     /// Re-aggregates when the data, the filter or the grouping changed; cuts the bars for the measure.
-    fn refresh(&mut self, dataset: &Arc<Dataset>, generation: u64, filter: &Filter, ctx: &egui::Context) {
-        let key = (generation, filter.clone(), self.group_by);
-        let large = dataset.acquisitions.len() > BACKGROUND_ROWS;
-        let dataset = dataset.clone();
-        let installed = self.volumes.refresh(key, large, ctx, move |(_, filter, group_by)| {
-            let rows = filtered(&dataset, Collection::Acquisitions, filter);
-            volumes(&dataset, Some(&rows), *group_by)
-        });
+    fn refresh(&mut self, document: &Document, filter: &Filter, ctx: &egui::Context) {
+        let key = (document.generation, filter.clone(), self.group_by);
+        let large = document.dataset.acquisitions.len() > BACKGROUND_ROWS;
+        let dataset = document.dataset.clone();
+        let installed =
+            self.volumes.refresh_or_update(key, large, ctx, follow(document), move |(_, filter, group_by)| {
+                FilteredVolumes::new(&dataset, filter, *group_by)
+            });
         let Some(volumes) = self.volumes.value().cloned() else { return };
+        let volumes = volumes.volumes();
         if installed {
-            self.measures = available_measures(&volumes);
+            self.measures = available_measures(volumes);
         }
         if self.measure.as_ref().is_none_or(|m| !self.measures.contains(m)) {
             self.measure = self.measures.first().cloned();
         }
         let data_key = (self.volumes.key().cloned(), self.measure.clone());
         if installed || self.data_for.as_ref() != Some(&data_key) {
-            self.data = self.measure.as_ref().map(|measure| Arc::new(plot_data(&volumes, measure)));
+            self.data = self.measure.as_ref().map(|measure| Arc::new(plot_data(volumes, measure)));
             self.data_for = Some(data_key);
         }
     }
@@ -127,7 +137,7 @@ pub fn plots_ui(
     commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
-    state.refresh(&view.document.dataset, view.document.generation, filter, ui.ctx());
+    state.refresh(view.document, filter, ui.ctx());
     controls_ui(state, commands, ui);
     if state.is_updating() {
         ui.horizontal(|ui| {

@@ -39,10 +39,10 @@ struct CellEdit {
     error: Option<String>,
 }
 
-/// Choices for the filter menus, per data generation.
+/// Choices for the filter menus, per data generation (built in the background for large data: reading
+/// every record, it would hold up the frame after each edit).
 #[derive(Default)]
 struct FilterChoices {
-    generation: Option<u64>,
     categories: Vec<String>,
     /// (id, name) of actors that buy, and of agencies.
     buyers: Vec<(String, String)>,
@@ -68,7 +68,7 @@ pub struct TablesState {
     pub marked: BTreeSet<usize>,
     model: Derived<ModelKey, TableModel>,
     editing: Option<CellEdit>,
-    choices: FilterChoices,
+    choices: Derived<u64, FilterChoices>,
 }
 
 impl TablesState {
@@ -95,15 +95,28 @@ impl TablesState {
         };
         let dataset = view.document.dataset.clone();
         let large = dataset.len(collection) > BACKGROUND_ROWS;
-        self.model.refresh(key, large, ctx, move |key| {
+        // An edit of one record moves its row in place; anything else is built anew.
+        let follow = |old: &ModelKey, new: &ModelKey, model: &mut TableModel| {
+            let same_view = ModelKey { generation: old.generation, ..new.clone() } == *old;
+            same_view
+                && view.document.changes_since(old.generation).is_some_and(|changes| {
+                    model.update(&view.document.dataset, new.collection, &new.filter, new.sort.as_ref(), &changes)
+                })
+        };
+        self.model.refresh_or_update(key, large, ctx, follow, move |key| {
             build(&dataset, key.collection, &key.filter, key.sort.as_ref(), &key.collapsed)
         });
     }
 
-    fn refresh_choices(&mut self, dataset: &Dataset, generation: u64) {
-        if self.choices.generation == Some(generation) {
-            return;
-        }
+    fn refresh_choices(&mut self, view: &View<'_>, ctx: &egui::Context) {
+        let dataset = view.document.dataset.clone();
+        let large = dataset.acquisitions.len() > BACKGROUND_ROWS;
+        self.choices.refresh(view.document.generation, large, ctx, move |_| FilterChoices::of(&dataset));
+    }
+}
+
+impl FilterChoices {
+    fn of(dataset: &Dataset) -> FilterChoices {
         let mut categories: BTreeSet<&str> = dataset.acquisitions.iter().map(|a| dataset.text(a.category)).collect();
         categories.extend(dataset.commitments.iter().filter_map(|c| c.category).map(|c| dataset.text(c)));
         let mut buyer_ids = BTreeSet::new();
@@ -128,13 +141,12 @@ impl TablesState {
             .filter(|e| origin_ids.contains(&e.id))
             .map(|e| (dataset.text(e.id).to_owned(), e.title.clone()))
             .collect();
-        self.choices = FilterChoices {
-            generation: Some(generation),
+        FilterChoices {
             categories: categories.into_iter().map(str::to_owned).collect(),
             buyers: named(buyer_ids),
             agencies: named(agency_ids),
             origins,
-        };
+        }
     }
 }
 
@@ -147,9 +159,8 @@ pub fn tables_ui(
     commands: &mut Vec<Message>,
     ui: &mut egui::Ui,
 ) {
-    let dataset = &view.document.dataset;
     state.refresh(view, filter, ui.ctx());
-    state.refresh_choices(dataset, view.document.generation);
+    state.refresh_choices(view, ui.ctx());
     ui.horizontal_wrapped(|ui| {
         let search = egui::TextEdit::singleline(&mut filter.text).hint_text("Search (Ctrl+F)").desired_width(220.0);
         let search = ui.add(search).accessible_name("Search");
@@ -217,7 +228,8 @@ pub fn view_tabs_ui(view: &View<'_>, commands: &mut Vec<Message>, ui: &mut egui:
 
 fn filter_menus_ui(collection: Collection, filter: &mut Filter, state: &mut TablesState, ui: &mut egui::Ui) {
     let acquisitions_or_commitments = matches!(collection, Collection::Acquisitions | Collection::Commitments);
-    let choices = &state.choices;
+    let none = FilterChoices::default();
+    let choices = state.choices.value().map_or(&none, |choices| &**choices);
     if acquisitions_or_commitments {
         let categories: Vec<(String, String)> = choices.categories.iter().map(|c| (c.clone(), c.clone())).collect();
         set_menu_ui("Category", &categories, &mut filter.categories, ui);

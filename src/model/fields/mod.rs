@@ -323,7 +323,7 @@ pub trait Table: Clone + Sized + 'static {
         false
     }
 
-    fn all(dataset: &Dataset) -> &[Self];
+    fn all(dataset: &Dataset) -> &crate::model::Records<Self>;
     fn into_record(self) -> Record;
 }
 

@@ -4,7 +4,7 @@ use super::{Field, Kind, SortKey, Table, Value};
 use crate::model::{
     Acquisition, Actor, ActorKind, Collection, Commitment, CommitmentKind, CommitmentStatus, Confidence, Dataset,
     Event, EventKind, FuzzyDate, Money, MoneyQualifier, PartialDate, Provenance, Quantity, QuantityQualifier, Record,
-    Source, Stage, Symbol, Symbols, Vocabulary, group_thousands, parse_deliveries, write_deliveries,
+    Records, Source, Stage, Symbol, Symbols, Vocabulary, group_thousands, parse_deliveries, write_deliveries,
 };
 
 fn push_date(out: &mut String, date: Option<FuzzyDate>) {
@@ -211,7 +211,7 @@ impl Table for Actor {
         self.id
     }
 
-    fn all(dataset: &Dataset) -> &[Self] {
+    fn all(dataset: &Dataset) -> &Records<Self> {
         &dataset.actors
     }
 
@@ -259,7 +259,7 @@ impl Table for Source {
         self.id
     }
 
-    fn all(dataset: &Dataset) -> &[Self] {
+    fn all(dataset: &Dataset) -> &Records<Self> {
         &dataset.sources
     }
 
@@ -339,7 +339,7 @@ impl Table for Event {
         self.id
     }
 
-    fn all(dataset: &Dataset) -> &[Self] {
+    fn all(dataset: &Dataset) -> &Records<Self> {
         &dataset.events
     }
 
@@ -526,7 +526,7 @@ impl Table for Commitment {
         self.id
     }
 
-    fn all(dataset: &Dataset) -> &[Self] {
+    fn all(dataset: &Dataset) -> &Records<Self> {
         &dataset.commitments
     }
 
@@ -808,7 +808,7 @@ impl Table for Acquisition {
         self.id
     }
 
-    fn all(dataset: &Dataset) -> &[Self] {
+    fn all(dataset: &Dataset) -> &Records<Self> {
         &dataset.acquisitions
     }
 
