@@ -60,11 +60,6 @@ impl<T> Records<T> {
     pub fn slices(&self) -> impl ExactSizeIterator<Item = &[T]> + Clone {
         self.chunks.iter().map(|chunk| chunk.as_slice())
     }
-
-    /// Whether `self` and `other` share every chunk: one is a copy of the other, unchanged since.
-    pub fn shares_all(&self, other: &Self) -> bool {
-        self.len == other.len && self.chunks.iter().zip(&other.chunks).all(|(a, b)| Arc::ptr_eq(a, b))
-    }
 }
 
 impl<T: Clone> Records<T> {
@@ -189,10 +184,6 @@ impl<T: Clone> Records<T> {
         self.len = len;
     }
 
-    pub fn clear(&mut self) {
-        *self = Records::new();
-    }
-
     pub fn swap(&mut self, a: usize, b: usize) {
         if a == b {
             return;
@@ -207,10 +198,6 @@ impl<T: Clone> Records<T> {
     pub fn reverse(&mut self) {
         let reversed: Vec<T> = std::mem::take(self).into_iter().rev().collect();
         *self = reversed.into();
-    }
-
-    pub fn to_vec(&self) -> Vec<T> {
-        self.iter().cloned().collect()
     }
 }
 
@@ -508,6 +495,5 @@ mod tests {
         assert_eq!(shared, 9, "only the edited chunk was copied");
         assert_eq!(original[5 * CHUNK + 3], 5 * CHUNK as u32 + 3);
         assert_eq!(edited[5 * CHUNK + 3], 7);
-        assert!(!original.shares_all(&edited));
     }
 }
