@@ -126,7 +126,8 @@ fn in_file(error: FieldError, origin: &str, row: u64) -> LoadError {
 /// The text of each field of a row: the cell at the field's position in the file, trimmed, with the
 /// leading `'` that guards a formula taken off; empty for a field the file has no column for.
 fn cell<'r>(cells: &'r ::csv::StringRecord, positions: &[Option<usize>], field: usize) -> &'r str {
-    let cell = positions.get(field).copied().flatten().and_then(|position| cells.get(position)).unwrap_or("").trim();
+    let cell = positions.get(field).copied().flatten().and_then(|position| cells.get(position)).unwrap_or("");
+    let cell = fields::trim(cell);
     cell.strip_prefix('\'').unwrap_or(cell)
 }
 

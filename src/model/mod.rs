@@ -22,7 +22,7 @@ pub use amount::{
 pub use delivery::{Delivered, Delivery, count_parts, parse_deliveries, write_deliveries};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
 pub use intern::{Interner, Symbol};
-pub use records::Records;
+pub use records::{Linked, Records};
 
 /// A short list of ids held inline: an acquisition's buyers or sources. The size of a `Vec`, with no
 /// allocation for up to four.
@@ -329,6 +329,12 @@ pub struct Acquisition {
     pub sources: Symbols,
     pub confidence: Confidence,
     pub notes: Option<Box<str>>,
+}
+
+impl Linked for Acquisition {
+    fn parent(&self) -> Option<Symbol> {
+        self.parent
+    }
 }
 
 impl Acquisition {

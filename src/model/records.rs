@@ -7,17 +7,56 @@
 //! a record copies only its chunk if another copy still shares it ([`Arc::make_mut`]). Every chunk but the
 //! last is full, so a record's place is found by division, as fast as in a `Vec`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+use super::Symbol;
 
 /// Records per chunk: a copy on write moves at most this many (about 180 KB of acquisitions, tens of
 /// microseconds), and a million records are a thousand chunks.
 const CHUNK: usize = 1 << 10;
 
+/// Records that may name a parent record of their collection (a national order its framework contract).
+pub trait Linked {
+    fn parent(&self) -> Option<Symbol>;
+}
+
+/// Consecutive records, and which of them name a parent, found when first asked and forgotten when
+/// the records change: aggregates must know the frameworks among the records before adding any up, and
+/// finding them by reading every record took a pass over memory as long as the aggregate's own.
+#[derive(Clone)]
+pub struct Chunk<T> {
+    records: Vec<T>,
+    /// (place in the chunk, parent) of each record naming a parent, in order.
+    with_parents: OnceLock<Box<[(u16, Symbol)]>>,
+}
+
+impl<T> Chunk<T> {
+    fn new(records: Vec<T>) -> Chunk<T> {
+        Chunk { records, with_parents: OnceLock::new() }
+    }
+}
+
+impl<T: Clone> Chunk<T> {
+    fn into_records(chunk: Arc<Chunk<T>>) -> Vec<T> {
+        Arc::unwrap_or_clone(chunk).records
+    }
+}
+
+impl<T> std::ops::Deref for Chunk<T> {
+    type Target = Vec<T>;
+
+    fn deref(&self) -> &Vec<T> {
+        &self.records
+    }
+}
+
 /// The records of one collection, in order.
 #[derive(Clone)]
 pub struct Records<T> {
     /// Every chunk but the last holds exactly `CHUNK` records; none is empty.
-    chunks: Vec<Arc<Vec<T>>>,
+    chunks: Vec<Arc<Chunk<T>>>,
     len: usize,
 }
 
@@ -62,6 +101,25 @@ impl<T> Records<T> {
     }
 }
 
+impl<T: Linked + Sync + Send> Records<T> {
+    /// (index, parent) of every record that names a parent, in order. Each chunk's are found once, on
+    /// all cores, and kept until the chunk changes (a copy of the collection keeps what it shares).
+    pub fn with_parents(&self) -> impl Iterator<Item = (usize, Symbol)> + '_ {
+        self.chunks.par_iter().for_each(|chunk| {
+            chunk.with_parents.get_or_init(|| find_parents(&chunk.records));
+        });
+        self.chunks.iter().enumerate().flat_map(|(at, chunk)| {
+            let found = chunk.with_parents.get_or_init(|| find_parents(&chunk.records));
+            found.iter().map(move |&(offset, parent)| (at * CHUNK + offset as usize, parent))
+        })
+    }
+}
+
+fn find_parents<T: Linked>(records: &[T]) -> Box<[(u16, Symbol)]> {
+    let with_parent = |(offset, record): (usize, &T)| Some((u16::try_from(offset).ok()?, record.parent()?));
+    records.iter().enumerate().filter_map(with_parent).collect()
+}
+
 impl<T: Clone> Records<T> {
     /// The record at `index` to change; copies its chunk if another copy of the collection shares it.
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
@@ -69,13 +127,13 @@ impl<T: Clone> Records<T> {
         if index % CHUNK >= chunk.len() {
             return None;
         }
-        Arc::make_mut(chunk).get_mut(index % CHUNK)
+        edit(chunk).get_mut(index % CHUNK)
     }
 
     /// The records as consecutive slices to change, for work split over the cores; copies every shared
     /// chunk.
     pub fn slices_mut(&mut self) -> Vec<&mut [T]> {
-        self.chunks.iter_mut().map(|chunk| Arc::make_mut(chunk).as_mut_slice()).collect()
+        self.chunks.iter_mut().map(|chunk| edit(chunk).as_mut_slice()).collect()
     }
 
     pub fn last_mut(&mut self) -> Option<&mut T> {
@@ -84,7 +142,7 @@ impl<T: Clone> Records<T> {
 
     /// Every record to change: copies every shared chunk.
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
-        self.chunks.iter_mut().flat_map(chunk_mut as fn(&mut Arc<Vec<T>>) -> std::slice::IterMut<'_, T>)
+        self.chunks.iter_mut().flat_map(chunk_mut as fn(&mut Arc<Chunk<T>>) -> std::slice::IterMut<'_, T>)
     }
 
     /// Makes room for `additional` more records, as far as the list of chunks goes.
@@ -103,7 +161,7 @@ impl<T: Clone> Records<T> {
         }
         self.reserve(other.len);
         for chunk in other.chunks {
-            for record in Arc::unwrap_or_clone(chunk) {
+            for record in Arc::unwrap_or_clone(chunk).records {
                 self.push(record);
             }
         }
@@ -111,11 +169,11 @@ impl<T: Clone> Records<T> {
 
     pub fn push(&mut self, record: T) {
         match self.chunks.last_mut() {
-            Some(chunk) if chunk.len() < CHUNK => Arc::make_mut(chunk).push(record),
+            Some(chunk) if chunk.len() < CHUNK => edit(chunk).push(record),
             _ => {
                 let mut chunk = Vec::with_capacity(CHUNK);
                 chunk.push(record);
-                self.chunks.push(Arc::new(chunk));
+                self.chunks.push(Arc::new(Chunk::new(chunk)));
             }
         }
         self.len += 1;
@@ -131,7 +189,7 @@ impl<T: Clone> Records<T> {
         let mut carried = record;
         let mut offset = index % CHUNK;
         for chunk in &mut self.chunks[index / CHUNK..] {
-            let chunk = Arc::make_mut(chunk);
+            let chunk = edit(chunk);
             chunk.insert(offset, carried);
             offset = 0;
             if chunk.len() <= CHUNK {
@@ -140,7 +198,7 @@ impl<T: Clone> Records<T> {
             }
             carried = chunk.pop().expect("a chunk over full has a last record");
         }
-        self.chunks.push(Arc::new(vec![carried]));
+        self.chunks.push(Arc::new(Chunk::new(vec![carried])));
         self.len += 1;
     }
 
@@ -149,11 +207,11 @@ impl<T: Clone> Records<T> {
     pub fn remove(&mut self, index: usize) -> T {
         assert!(index < self.len, "removal index {index} is past the end ({})", self.len);
         let first = index / CHUNK;
-        let removed = Arc::make_mut(&mut self.chunks[first]).remove(index % CHUNK);
+        let removed = edit(&mut self.chunks[first]).remove(index % CHUNK);
         // Each later chunk gives its first record to the chunk before it, so every chunk stays full.
         for at in first + 1..self.chunks.len() {
-            let moved = Arc::make_mut(&mut self.chunks[at]).remove(0);
-            Arc::make_mut(&mut self.chunks[at - 1]).push(moved);
+            let moved = edit(&mut self.chunks[at]).remove(0);
+            edit(&mut self.chunks[at - 1]).push(moved);
         }
         if self.chunks.last().is_some_and(|chunk| chunk.is_empty()) {
             self.chunks.pop();
@@ -179,7 +237,7 @@ impl<T: Clone> Records<T> {
         if let Some(last) = self.chunks.last_mut()
             && !len.is_multiple_of(CHUNK)
         {
-            Arc::make_mut(last).truncate(len % CHUNK);
+            edit(last).truncate(len % CHUNK);
         }
         self.len = len;
     }
@@ -211,7 +269,7 @@ impl<T> From<Vec<T>> for Records<T> {
             if chunk.is_empty() {
                 break;
             }
-            chunks.push(Arc::new(chunk));
+            chunks.push(Arc::new(Chunk::new(chunk)));
         }
         Records { chunks, len }
     }
@@ -236,22 +294,30 @@ impl<T: Clone> Extend<T> for Records<T> {
 /// Owned records: each chunk is taken whole where no copy shares it, else cloned.
 impl<T: Clone> IntoIterator for Records<T> {
     type Item = T;
-    type IntoIter = std::iter::FlatMap<std::vec::IntoIter<Arc<Vec<T>>>, Vec<T>, fn(Arc<Vec<T>>) -> Vec<T>>;
+    type IntoIter = std::iter::FlatMap<std::vec::IntoIter<Arc<Chunk<T>>>, Vec<T>, fn(Arc<Chunk<T>>) -> Vec<T>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.chunks.into_iter().flat_map(Arc::unwrap_or_clone as fn(Arc<Vec<T>>) -> Vec<T>)
+        self.chunks.into_iter().flat_map(Chunk::into_records as fn(Arc<Chunk<T>>) -> Vec<T>)
     }
 }
 
 /// Every record to change, chunk by chunk.
 pub type IterMut<'a, T> = std::iter::FlatMap<
-    std::slice::IterMut<'a, Arc<Vec<T>>>,
+    std::slice::IterMut<'a, Arc<Chunk<T>>>,
     std::slice::IterMut<'a, T>,
-    fn(&'a mut Arc<Vec<T>>) -> std::slice::IterMut<'a, T>,
+    fn(&'a mut Arc<Chunk<T>>) -> std::slice::IterMut<'a, T>,
 >;
 
-fn chunk_mut<T: Clone>(chunk: &mut Arc<Vec<T>>) -> std::slice::IterMut<'_, T> {
-    Arc::make_mut(chunk).iter_mut()
+fn chunk_mut<T: Clone>(chunk: &mut Arc<Chunk<T>>) -> std::slice::IterMut<'_, T> {
+    edit(chunk).iter_mut()
+}
+
+/// The records of `chunk` to change: copied first if another copy of the collection shares them, and
+/// what was remembered about them forgotten.
+fn edit<T: Clone>(chunk: &mut Arc<Chunk<T>>) -> &mut Vec<T> {
+    let chunk = Arc::make_mut(chunk);
+    chunk.with_parents.take();
+    &mut chunk.records
 }
 
 impl<'a, T: Clone> IntoIterator for &'a mut Records<T> {
@@ -308,7 +374,7 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Records<T> {
 /// The records in order, from either end.
 #[derive(Clone)]
 pub struct Iter<'a, T> {
-    chunks: std::slice::Iter<'a, Arc<Vec<T>>>,
+    chunks: std::slice::Iter<'a, Arc<Chunk<T>>>,
     front: std::slice::Iter<'a, T>,
     back: std::slice::Iter<'a, T>,
     remaining: usize,
@@ -484,6 +550,42 @@ mod tests {
                 prop_assert_eq!(both.len(), expected.len().saturating_sub(1).saturating_sub(n + 1));
             }
         }
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct Order(Option<Symbol>);
+
+    impl Linked for Order {
+        fn parent(&self) -> Option<Symbol> {
+            self.0
+        }
+    }
+
+    fn parents_by_reading<T: Linked>(records: &Records<T>) -> Vec<(usize, Symbol)> {
+        records.iter().enumerate().filter_map(|(index, record)| Some((index, record.parent()?))).collect()
+    }
+
+    #[test]
+    fn the_records_naming_a_parent_follow_every_change() {
+        let mut strings = crate::model::Interner::default();
+        let (a, b) = (strings.intern("a"), strings.intern("b"));
+        let original: Records<Order> =
+            (0..3 * CHUNK + 10).map(|i| Order((i % 7 == 0).then_some(a))).collect::<Vec<_>>().into();
+        assert_eq!(original.with_parents().collect::<Vec<_>>(), parents_by_reading(&original));
+        let mut edited = original.clone();
+        edited[CHUNK + 1] = Order(Some(b));
+        edited[2 * CHUNK] = Order(None);
+        edited.insert(5, Order(Some(b)));
+        edited.remove(3 * CHUNK);
+        edited.push(Order(Some(a)));
+        for records in [&original, &edited] {
+            assert_eq!(records.with_parents().collect::<Vec<_>>(), parents_by_reading(records));
+        }
+        for record in edited.iter_mut() {
+            record.0 = Some(b);
+        }
+        assert_eq!(edited.with_parents().count(), edited.len());
+        assert_eq!(original.with_parents().collect::<Vec<_>>(), parents_by_reading(&original), "the copy is apart");
     }
 
     #[test]

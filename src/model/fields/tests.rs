@@ -69,3 +69,11 @@ fn a_value_needs_its_currency() {
     texts[value + 1] = "EUR".to_owned();
     assert!(read_texts(Collection::Acquisitions, &texts, &mut strings).is_ok());
 }
+
+proptest::proptest! {
+    /// The quick look at the first and last bytes never trims differently from `str::trim`.
+    #[test]
+    fn trimming_is_str_trim(text in "[ \t\n\u{b}\u{a0}\u{2003}a-z,é]{0,12}") {
+        proptest::prop_assert_eq!(trim(&text), text.trim());
+    }
+}
