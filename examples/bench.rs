@@ -42,6 +42,11 @@ fn main() {
                 println!("{}", mb.map_or("null".to_owned(), |mb| format!("{mb:.0}")));
                 return;
             }
+            // Internal: the app opening this file and editing it, in a fresh process (see `app_figures`).
+            "--app-only" => {
+                let path = args.next().unwrap_or_default();
+                return println!("{}", app_only(std::path::PathBuf::from(path)));
+            }
             // Internal: the memory of comparing two files, in a fresh process (see `diff_rss_mb`).
             "--diff-only" => {
                 let (old, new) = (args.next().unwrap_or_default(), args.next().unwrap_or_default());
@@ -204,6 +209,7 @@ fn main() {
     let saved_rss = load_rss_mb(&saved);
     let saved_mb = std::fs::metadata(&saved).map_or(0.0, |m| m.len() as f64 / 1_048_576.0);
     let frames = frame_times(dataset);
+    let app = app_figures(&generated);
     let megabytes = |mb: Option<f64>| mb.map_or("null".to_owned(), |mb| format!("{mb:.0}"));
     let mut json: Vec<String> = vec![format!("\"acquisitions\": {acquisitions}")];
     json.extend(figures.iter().chain(&frames).map(|(name, ms)| format!("\"{name}\": {ms:.1}")));
@@ -215,6 +221,7 @@ fn main() {
     json.push(format!("\"peak_rss_diff_mb\": {}", megabytes(diff_rss)));
     json.push(format!("\"recovery_copy_whole_mb\": {whole_copy_mb:.1}"));
     json.push(format!("\"recovery_copy_journal_bytes\": {journal_copy_bytes}"));
+    json.push(app);
     json.push(format!("\"peak_rss_bench_mb\": {}", megabytes(peak_rss_mb())));
     println!("{{{}}}", json.join(", "));
 }
@@ -393,6 +400,78 @@ fn load_rss_mb(path: &std::path::Path) -> Option<f64> {
     let output =
         std::process::Command::new(std::env::current_exe().ok()?).arg("--load-only").arg(path).output().ok()?;
     String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+}
+
+/// The app opening `path` in a fresh process (`--app-only`), as the command line `pledge-explorer FILE`
+/// does, then five edits: the figures as JSON fields, or nulls when the process failed.
+fn app_figures(path: &std::path::Path) -> String {
+    let output =
+        std::env::current_exe().and_then(|exe| std::process::Command::new(exe).arg("--app-only").arg(path).output());
+    match output {
+        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        _ => APP_FIGURES.iter().map(|name| format!("\"{name}\": null")).collect::<Vec<_>>().join(", "),
+    }
+}
+
+const APP_FIGURES: [&str; 6] = [
+    "app_first_frame",
+    "app_peak_rss_mb",
+    "app_rss_mb",
+    "app_peak_rss_editing_mb",
+    "app_rss_editing_mb",
+    "app_edit_to_views",
+];
+
+/// The real app (its `PledgeApp`, with autosave to a recovery folder, drawn through egui_kittest with no
+/// window) started on `path`: the time from start to the first frame whose table shows the file's records
+/// (`app_first_frame`), the peak and resident memory then; then five edits of one quantity, as typing
+/// five digits into the editor makes them, each followed until the table and its totals show it (the
+/// median of those is `app_edit_to_views`), and the memory after them.
+fn app_only(path: std::path::PathBuf) -> String {
+    let start = Instant::now();
+    let recovery_folder = tempfile::tempdir().expect("a temporary folder");
+    let recovery = pledge_explorer::context::recovery::RecoveryStore::open(recovery_folder.path()).ok();
+    let options = StartOptions { file: Some(path.clone()), recovery, ..StartOptions::default() };
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(|_cc| PledgeApp::new(options));
+    loop {
+        harness.step();
+        let app = harness.state();
+        if app.document.path.as_deref() == Some(path.as_path()) && !app.tables.is_updating() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(300) {
+            return APP_FIGURES.iter().map(|name| format!("\"{name}\": null")).collect::<Vec<_>>().join(", ");
+        }
+        // A frame every 10 ms at most: the app itself draws while opening only to move its progress bar.
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let first_frame = start.elapsed().as_secs_f64() * 1000.0;
+    let (peak_open, rss_open) = (peak_rss_mb(), rss_mb("VmRSS:"));
+    let index = harness.state().document.dataset.acquisitions.len() / 2;
+    let mut edits = Vec::new();
+    for _ in 0..5 {
+        let edit = edit_of_quantity(&harness.state().document.dataset, index);
+        let start = Instant::now();
+        harness.state_mut().document.apply(edit, "Edit quantity".into(), None);
+        settle(&mut harness);
+        edits.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    // Let validation and the autosave's copy of the change finish, as a user pausing after typing does.
+    for _ in 0..200 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    edits.sort_by(f64::total_cmp);
+    let megabytes = |mb: Option<f64>| mb.map_or("null".to_owned(), |mb| format!("{mb:.0}"));
+    let figures = [
+        format!("{first_frame:.0}"),
+        megabytes(peak_open),
+        megabytes(rss_open),
+        megabytes(peak_rss_mb()),
+        megabytes(rss_mb("VmRSS:")),
+        format!("{:.1}", edits[edits.len() / 2]),
+    ];
+    APP_FIGURES.iter().zip(figures).map(|(name, figure)| format!("\"{name}\": {figure}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Comparing two files in a fresh process, as `pledge-explorer diff` does: the memory the two datasets

@@ -29,6 +29,12 @@ pub enum Check {
 }
 
 impl DiskStamp {
+    /// The stamp of a file read as `bytes`, its modification time taken before the read: a write in
+    /// between makes the next check compare the bytes, which are the ones read.
+    pub fn of_bytes(bytes: &[u8], modified: Option<SystemTime>) -> DiskStamp {
+        DiskStamp { len: bytes.len() as u64, modified, checksum: crc32fast::hash(bytes) }
+    }
+
     /// Reads the whole file to stamp it.
     pub fn of(path: &Path) -> std::io::Result<DiskStamp> {
         let mut file = std::fs::File::open(path)?;

@@ -331,6 +331,12 @@ pub struct Acquisition {
     pub notes: Option<Box<str>>,
 }
 
+impl Linked for Commitment {
+    fn parent(&self) -> Option<Symbol> {
+        self.parent
+    }
+}
+
 impl Linked for Acquisition {
     fn parent(&self) -> Option<Symbol> {
         self.parent
