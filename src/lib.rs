@@ -6,6 +6,7 @@
 //! the GUI: [`context`] (what the app and its views share) → [`ui`] (the views) → [`app`] (the frame loop
 //! and the handling of commands).
 
+pub mod allocator;
 pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;

@@ -156,6 +156,7 @@ impl Tasks {
         std::thread::spawn(move || {
             let _ = sender.send(work());
             ctx.request_repaint();
+            crate::allocator::give_back_free_memory();
         });
         true
     }

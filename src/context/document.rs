@@ -293,6 +293,8 @@ impl Document {
         let dataset = self.dataset.clone();
         std::thread::spawn(move || {
             let _ = sender.send(Problems::new(validate(&dataset)));
+            drop(dataset);
+            crate::allocator::give_back_free_memory();
         });
         self.validating = Some((self.generation, receiver));
     }

@@ -63,6 +63,7 @@ impl<K: PartialEq + Clone + Send + 'static, V: Send + Sync + 'static> Derived<K,
         std::thread::spawn(move || {
             let _ = sender.send(compute(&job));
             ctx.request_repaint();
+            crate::allocator::give_back_free_memory();
         });
         self.pending = Some((key, receiver));
         installed
