@@ -157,11 +157,9 @@ impl Document {
         let is_json = path.is_file() && !io::is_csv(path) && !io::is_workbook(path);
         let (dataset, disk) = if is_json {
             // Stamped from the bytes read (reading the file a second time to stamp it took a sixth of
-            // opening it), with the time the file had before the read.
-            let modified = std::fs::metadata(path).ok().and_then(|metadata| metadata.modified().ok());
-            let bytes = io::read_file_with(path, progress)?;
-            let disk = DiskStamp::of_bytes(&bytes, modified);
-            (io::json::from_bytes(bytes, &path.display().to_string())?, Some(disk))
+            // opening it).
+            let (dataset, disk) = io::json::read(path, progress)?;
+            (dataset, Some(disk))
         } else {
             (io::load_path_with(path, None, progress)?, None)
         };

@@ -5,10 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Acquisition, Dataset, Delivery, Stage, Upgrade};
 
+use super::progress::Progress;
+use super::stamp::DiskStamp;
 use super::stream::Written;
 use super::wire::{DatasetFile, FIRST_WITH_DELIVERIES, FORMAT, VERSION};
 use super::{LoadError, convert, layout};
 use std::io::Write as _;
+use std::path::Path;
 
 /// Parses a dataset from JSON text. `origin` names the file in messages.
 pub fn from_str(text: &str, origin: &str) -> Result<Dataset, LoadError> {
@@ -35,6 +38,33 @@ pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Dataset, LoadError> {
         }
         None => parse_for_message(super::decode_utf8(&bytes, origin)?, origin),
     }
+}
+
+/// Reads the JSON dataset file at `path`, counting the bytes read into `progress`, and stamps it from
+/// the bytes read: a window at a time when it is large and laid out as the app writes it (see
+/// [`super::window`]), else whole (which also says what is wrong with it).
+pub fn read(path: &Path, progress: Option<&Progress>) -> Result<(Dataset, DiskStamp), LoadError> {
+    let origin = path.display().to_string();
+    // The time the file had before the read: a write in between makes the next check compare the bytes.
+    let metadata = std::fs::metadata(path).ok();
+    let modified = metadata.as_ref().and_then(|metadata| metadata.modified().ok());
+    let windowed = metadata.filter(|metadata| {
+        metadata.is_file()
+            && metadata.len() >= super::window::SMALLEST_FILE
+            && super::size_refusal(metadata.len(), super::available_memory()).is_none()
+    });
+    if windowed.is_some()
+        && let Some(read) = super::window::read(path, rayon::current_num_threads(), progress)
+    {
+        let stamp = DiskStamp { len: read.len, modified, checksum: read.checksum };
+        return Ok((finish(read.parsed, &origin)?, stamp));
+    }
+    if let Some(progress) = progress {
+        progress.restart();
+    }
+    let bytes = super::read_file_with(path, progress)?;
+    let stamp = DiskStamp::of_bytes(&bytes, modified);
+    Ok((from_bytes(bytes, &origin)?, stamp))
 }
 
 /// The fast path: parses without tracking the path, on all cores. None when the text is not a valid

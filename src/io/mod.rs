@@ -11,6 +11,7 @@ pub mod schema;
 pub mod stamp;
 pub mod stream;
 pub mod tabular;
+pub mod window;
 pub mod wire;
 pub mod xlsx;
 
@@ -181,7 +182,7 @@ pub fn load_path_with(
         }
         xlsx::read(bytes, &origin)?
     } else {
-        return json::from_bytes(read_file(path)?, &origin);
+        return json::read(path, progress).map(|(dataset, _)| dataset);
     };
     crate::model::references::complete(&mut dataset, &origin);
     Ok(dataset)

@@ -21,6 +21,11 @@ impl Progress {
         self.total.store(total, Ordering::Relaxed);
     }
 
+    /// Counts from nothing again: the work starts over (a quick way that did not work out).
+    pub fn restart(&self) {
+        self.done.store(0, Ordering::Relaxed);
+    }
+
     pub fn add(&self, amount: u64) {
         self.done.fetch_add(amount, Ordering::Relaxed);
     }

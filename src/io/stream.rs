@@ -13,7 +13,7 @@
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::model::{Dataset, Interner, Records};
+use crate::model::{Acquisition, Dataset, Interner, Records};
 
 use super::convert;
 use super::parts::{Part, in_parts, join_parts, part_starts};
@@ -27,7 +27,7 @@ pub struct Parsed {
     pub format: String,
     pub version: u32,
     dataset: Dataset,
-    parts: Vec<Part>,
+    pub(super) parts: Vec<Part>,
 }
 
 impl Parsed {
@@ -42,58 +42,111 @@ const FIELDS: &[&str] = &["format", "version", "meta", "actors", "sources", "eve
 /// Parses a whole file, the acquisitions in up to `parts` parts at once. None when the text is not a
 /// valid dataset file (the caller parses it again for the message).
 pub fn parse(text: &str, parts: usize) -> Option<Parsed> {
+    let mut reading = Reading::default();
     let mut cursor = Cursor { text, position: 0 };
-    let mut dataset = Dataset::default();
-    let mut pending = Vec::new();
-    let (mut format, mut version, mut meta) = (None, None, None);
-    let mut seen = [false; FIELDS.len()];
-    cursor.expect(b'{')?;
-    let mut empty = cursor.eat(b'}');
-    while !empty {
-        let key: Text = cursor.value()?;
-        let field = FIELDS.iter().position(|field| *field == key.as_str())?;
-        if std::mem::replace(&mut seen[field], true) {
+    let mut at = reading.start(&mut cursor)?;
+    while at == Stop::Acquisitions {
+        reading.pending = acquisitions(&mut cursor, &reading.dataset.strings, parts)?;
+        at = reading.next_fields(&mut cursor)?;
+    }
+    reading.finish(&mut cursor)
+}
+
+/// The top-level fields read so far.
+#[derive(Default)]
+pub(super) struct Reading {
+    format: Option<String>,
+    version: Option<u32>,
+    seen: [bool; FIELDS.len()],
+    pub(super) dataset: Dataset,
+    /// The acquisitions, in parts not yet put together.
+    pub(super) pending: Vec<Part>,
+}
+
+/// Where reading the fields stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Stop {
+    /// At the acquisitions' array, for the caller to read (on all cores, or from the file a window at
+    /// a time); then [`Reading::next_fields`] goes on after it.
+    Acquisitions,
+    /// Past the object's closing brace.
+    End,
+}
+
+impl Reading {
+    /// Reads from the object's opening brace.
+    pub(super) fn start(&mut self, cursor: &mut Cursor<'_>) -> Option<Stop> {
+        cursor.expect(b'{')?;
+        if cursor.eat(b'}') {
+            return Some(Stop::End);
+        }
+        self.fields(cursor)
+    }
+
+    /// Goes on after a value the caller read: the next field, or the end of the object.
+    pub(super) fn next_fields(&mut self, cursor: &mut Cursor<'_>) -> Option<Stop> {
+        if cursor.eat(b',') {
+            return self.fields(cursor);
+        }
+        cursor.expect(b'}')?;
+        Some(Stop::End)
+    }
+
+    fn fields(&mut self, cursor: &mut Cursor<'_>) -> Option<Stop> {
+        loop {
+            let key: Text = cursor.value()?;
+            let field = FIELDS.iter().position(|field| *field == key.as_str())?;
+            if std::mem::replace(&mut self.seen[field], true) {
+                return None;
+            }
+            cursor.expect(b':')?;
+            if matches!(FIELDS[field], "actors" | "sources" | "events" | "commitments") {
+                // A collection after the acquisitions interns after them, as on one core.
+                join_parts(&mut self.dataset, std::mem::take(&mut self.pending));
+            }
+            let dataset = &mut self.dataset;
+            let strings = &mut dataset.strings;
+            match FIELDS[field] {
+                "format" => self.format = Some(cursor.value::<Text>()?.0.into_owned()),
+                "version" => self.version = Some(cursor.value::<u32>()?),
+                "meta" => dataset.meta = convert::meta_from_wire(&cursor.value::<MetaRecord>()?),
+                "actors" => dataset.actors = cursor.records(strings, convert::actor_from_wire)?,
+                "sources" => dataset.sources = cursor.records(strings, convert::source_from_wire)?,
+                "events" => dataset.events = cursor.records(strings, convert::event_from_wire)?,
+                "commitments" => dataset.commitments = cursor.records(strings, convert::commitment_from_wire)?,
+                _ => return Some(Stop::Acquisitions),
+            }
+            if !cursor.eat(b',') {
+                cursor.expect(b'}')?;
+                return Some(Stop::End);
+            }
+        }
+    }
+
+    /// The parsed file, once the object has ended and nothing but white space follows.
+    pub(super) fn finish(self, cursor: &mut Cursor<'_>) -> Option<Parsed> {
+        cursor.skip_whitespace();
+        if cursor.position != cursor.text.len() {
             return None;
         }
-        cursor.expect(b':')?;
-        if matches!(FIELDS[field], "actors" | "sources" | "events" | "commitments") {
-            // A collection after the acquisitions interns after them, as on one core.
-            join_parts(&mut dataset, std::mem::take(&mut pending));
+        let Reading { format, version, mut dataset, pending, seen } = self;
+        if !seen[FIELDS.iter().position(|field| *field == "meta")?] {
+            dataset.meta = convert::meta_from_wire(&MetaRecord::default());
         }
-        let strings = &mut dataset.strings;
-        match FIELDS[field] {
-            "format" => format = Some(cursor.value::<Text>()?.0.into_owned()),
-            "version" => version = Some(cursor.value::<u32>()?),
-            "meta" => meta = Some(cursor.value::<MetaRecord>()?),
-            "actors" => dataset.actors = cursor.records(strings, convert::actor_from_wire)?,
-            "sources" => dataset.sources = cursor.records(strings, convert::source_from_wire)?,
-            "events" => dataset.events = cursor.records(strings, convert::event_from_wire)?,
-            "commitments" => dataset.commitments = cursor.records(strings, convert::commitment_from_wire)?,
-            _ => pending = acquisitions(&mut cursor, strings, parts)?,
-        }
-        if !cursor.eat(b',') {
-            cursor.expect(b'}')?;
-            empty = true;
-        }
+        Some(Parsed { format: format?, version: version?, dataset, parts: pending })
     }
-    cursor.skip_whitespace();
-    if cursor.position != text.len() {
-        return None;
-    }
-    dataset.meta = convert::meta_from_wire(&meta.unwrap_or_default());
-    Some(Parsed { format: format?, version: version?, dataset, parts: pending })
 }
 
 /// A place in the text, between JSON values. serde_json parses the values; this steps over the
 /// punctuation between them, which is what lets parts of the file be parsed apart.
 #[derive(Clone, Copy)]
-struct Cursor<'t> {
-    text: &'t str,
-    position: usize,
+pub(super) struct Cursor<'t> {
+    pub(super) text: &'t str,
+    pub(super) position: usize,
 }
 
 impl<'t> Cursor<'t> {
-    fn skip_whitespace(&mut self) {
+    pub(super) fn skip_whitespace(&mut self) {
         let bytes = self.text.as_bytes();
         while matches!(bytes.get(self.position), Some(b' ' | b'\n' | b'\r' | b'\t')) {
             self.position += 1;
@@ -101,7 +154,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// Steps over `byte` (after whitespace) if it is next.
-    fn eat(&mut self, byte: u8) -> bool {
+    pub(super) fn eat(&mut self, byte: u8) -> bool {
         self.skip_whitespace();
         let next = self.text.as_bytes().get(self.position) == Some(&byte);
         if next {
@@ -110,7 +163,7 @@ impl<'t> Cursor<'t> {
         next
     }
 
-    fn expect(&mut self, byte: u8) -> Option<()> {
+    pub(super) fn expect(&mut self, byte: u8) -> Option<()> {
         self.eat(byte).then_some(())
     }
 
@@ -168,25 +221,38 @@ fn acquisitions(cursor: &mut Cursor<'_>, strings: &Interner, parts: usize) -> Op
 /// Parses records from `start` until exactly `until` (the next part's start) or, for the last part, the
 /// end of the array. None when the records do not end exactly there, or the text is not valid.
 fn parse_part(text: &str, start: usize, until: Option<usize>, mut strings: Interner) -> Option<Part> {
-    let mut cursor = Cursor { text, position: start };
     // Records take about 300 bytes of JSON each, and bring one new string each (their id).
     let expected = until.unwrap_or(text.len()).saturating_sub(start) / 300;
     let mut records = Records::new();
     records.reserve(expected);
     strings.reserve(expected);
+    let end = parse_records(text, start, until, &mut records, &mut strings)?;
+    Some(Part { records, strings, end })
+}
+
+/// [`parse_part`] into records and strings already begun: where the reading stopped (`until`, or past
+/// the array's `]`).
+pub(super) fn parse_records(
+    text: &str,
+    start: usize,
+    until: Option<usize>,
+    records: &mut Records<Acquisition>,
+    strings: &mut Interner,
+) -> Option<usize> {
+    let mut cursor = Cursor { text, position: start };
     loop {
         let record: AcquisitionRecord = cursor.value()?;
-        records.push(convert::acquisition_from_wire(&record, &mut strings));
+        records.push(convert::acquisition_from_wire(&record, strings));
         if cursor.eat(b',') {
             cursor.skip_whitespace();
             match until {
-                Some(until) if cursor.position == until => return Some(Part { records, strings, end: until }),
+                Some(until) if cursor.position == until => return Some(until),
                 Some(until) if cursor.position > until => return None,
                 _ => continue,
             }
         }
         cursor.expect(b']')?;
-        return until.is_none().then_some(Part { records, strings, end: cursor.position });
+        return until.is_none().then_some(cursor.position);
     }
 }
 
