@@ -52,6 +52,7 @@ COMPARED = [
     ("import_csv", "load", 1.0),
     ("load_json", "load", 1.2),
     ("aggregate", "group", 1.0),
+    ("aggregate_again", "group", 1.0),
     ("sort", "sort", None),
     ("filter", "search", None),
     ("peak_rss_mb", "peak_mb", None),

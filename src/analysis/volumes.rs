@@ -260,7 +260,7 @@ pub fn volumes_by(
 fn aggregate(
     dataset: &Dataset,
     rows: Option<&[u32]>,
-    group_keys: &(dyn Fn(&Acquisition, &mut Vec<GroupKey>) + Sync),
+    group_keys: &(impl Fn(&Acquisition, &mut Vec<GroupKey>) + Sync + ?Sized),
     several_groups: bool,
     chunk_rows: usize,
 ) -> (usize, Cells, Cells) {
@@ -313,7 +313,7 @@ impl Partial {
     fn of(
         dataset: &Dataset,
         rows: &[u32],
-        group_keys: &(dyn Fn(&Acquisition, &mut Vec<GroupKey>) + Sync),
+        group_keys: &(impl Fn(&Acquisition, &mut Vec<GroupKey>) + ?Sized),
         several_groups: bool,
         frameworks: Option<&Frameworks>,
     ) -> Partial {
