@@ -38,7 +38,7 @@ impl<'a> Cell<'a> {
 
     /// The cell of a file's text: trimmed, `Empty` when blank.
     pub fn of_text(text: &'a str) -> Self {
-        let text = text.trim();
+        let text = crate::model::fields::trim(text);
         if text.is_empty() { Cell::Empty } else { Cell::Text(Cow::Borrowed(text)) }
     }
 

@@ -571,7 +571,7 @@ impl<'t> RowReader<'t> {
                 (Role::Note, _) => notes.push(format!("{header}: {text}")),
                 (Role::Notes, _) => notes.push(text.into_owned()),
                 (Role::Sources, _) => {
-                    let text = text.trim();
+                    let text = crate::model::fields::trim(&text);
                     source = Some(match source_index.get(text) {
                         Some(&at) => at,
                         None => {
