@@ -332,6 +332,8 @@ fn import_in_parts(
     let pieces = match pieces {
         Some(pieces) => pieces,
         None => {
+            // The rows the parts read were counted: they are read again.
+            progress.restart();
             let expected = limit.unwrap_or_else(|| stretches.iter().map(|s| table.rows_expected(s)).sum());
             let mut piece = Piece::new(dataset.strings.clone(), table.headers.len(), expected);
             let mut counted = 0;
@@ -962,7 +964,9 @@ mod tests {
             assert_eq!(one.problems.len(), 41, "every row with a year that is not a date: {:?}", &one.problems[..2]);
             assert_eq!(one.dataset.sources.len(), 17);
             for parts in [2, 3, 8] {
-                let many = import_in_parts(&table, &mapping, None, parts, &Progress::default()).unwrap();
+                let progress = Progress::default();
+                let many = import_in_parts(&table, &mapping, None, parts, &progress).unwrap();
+                assert_eq!(progress.done(), 40_000, "every row counted once, also when read again on one core");
                 assert_eq!(many.dataset.acquisitions, one.dataset.acquisitions, "{parts} parts");
                 assert_eq!(many.dataset.sources, one.dataset.sources);
                 assert_eq!(many.dataset.actors, one.dataset.actors);
