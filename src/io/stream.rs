@@ -287,7 +287,7 @@ impl<'a, M, W: Serialize> Serialize for Written<'a, M, W> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::synthetic;
 
@@ -299,13 +299,28 @@ mod tests {
         format!("{head}{}", acquisitions.replace(r#""confidence": ""#, more))
     }
 
-    fn same(a: &Dataset, b: &Dataset) {
+    /// The same records with the same symbols, and the same other collections and meta.
+    pub(in crate::io) fn same(a: &Dataset, b: &Dataset) {
         assert_eq!(a.acquisitions, b.acquisitions, "the same records with the same symbols");
         assert_eq!(a.strings.len(), b.strings.len());
         for i in 0..a.strings.len() {
             assert_eq!(a.strings.resolve_index(i), b.strings.resolve_index(i));
         }
-        assert_eq!((a.actors.len(), a.sources.len()), (b.actors.len(), b.sources.len()));
+        assert_eq!((&a.actors, &a.sources, &a.events), (&b.actors, &b.sources, &b.events));
+        assert_eq!((&a.commitments, &a.meta), (&b.commitments, &b.meta));
+    }
+
+    /// A synthetic file with its sources moved after the acquisitions.
+    pub(in crate::io) fn sources_moved_last(text: &str) -> String {
+        let moved = text.replacen("\"sources\": [", "\"ignored\": [", 1);
+        let (sources_start, sources_end) =
+            (moved.find("\"ignored\": [").unwrap(), moved.find("],\n\"acquisitions\"").unwrap());
+        let sources = &moved[sources_start + "\"ignored\": ".len()..=sources_end];
+        format!(
+            "{}{}, \"sources\": {sources}}}\n",
+            &moved[..sources_start],
+            moved[sources_end + 3..].trim_end().trim_end_matches('}')
+        )
     }
 
     #[test]
@@ -337,15 +352,7 @@ mod tests {
     #[test]
     fn a_collection_after_the_acquisitions_interns_after_them() {
         let text = every_field();
-        let moved = text.replacen("\"sources\": [", "\"ignored\": [", 1);
-        let (sources_start, sources_end) =
-            (moved.find("\"ignored\": [").unwrap(), moved.find("],\n\"acquisitions\"").unwrap());
-        let sources = &moved[sources_start + "\"ignored\": ".len()..=sources_end];
-        let reordered = format!(
-            "{}{}, \"sources\": {sources}}}\n",
-            &moved[..sources_start],
-            moved[sources_end + 3..].trim_end().trim_end_matches('}')
-        );
+        let reordered = sources_moved_last(&text);
         let one = parse(&reordered, 1).unwrap().into_dataset();
         let many = parse(&reordered, 3).unwrap().into_dataset();
         same(&many, &one);

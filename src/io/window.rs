@@ -242,7 +242,7 @@ fn last_record_start(bytes: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Dataset;
+    use crate::io::stream::tests::{same, sources_moved_last};
     use proptest::prelude::*;
 
     const SMALL: Sizes = Sizes { window: 64 << 10, head: 64 << 10 };
@@ -254,16 +254,6 @@ mod tests {
         let (head, acquisitions) = text.split_at(text.find("\"acquisitions\"").unwrap());
         let more = r#""supplier": "sup", "commitment": "c-1", "notes": "Łódź \"{\"\n", "confidence": ""#;
         format!("{head}{}", acquisitions.replace(r#""confidence": ""#, more))
-    }
-
-    fn same(a: &Dataset, b: &Dataset) {
-        assert_eq!(a.acquisitions, b.acquisitions, "the same records with the same symbols");
-        assert_eq!(a.strings.len(), b.strings.len());
-        for i in 0..a.strings.len() {
-            assert_eq!(a.strings.resolve_index(i), b.strings.resolve_index(i));
-        }
-        assert_eq!((&a.actors, &a.sources, &a.events), (&b.actors, &b.sources, &b.events));
-        assert_eq!((&a.commitments, &a.meta), (&b.commitments, &b.meta));
     }
 
     fn written(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -291,15 +281,7 @@ mod tests {
     #[test]
     fn a_collection_after_the_acquisitions_and_a_byte_order_mark() {
         let text = every_field();
-        let renamed = text.replacen("\"sources\": [", "\"ignored\": [", 1);
-        let (sources_start, sources_end) =
-            (renamed.find("\"ignored\": [").unwrap(), renamed.find("],\n\"acquisitions\"").unwrap());
-        let sources = &renamed[sources_start + "\"ignored\": ".len()..=sources_end];
-        let moved = format!(
-            "\u{feff}{}{}, \"sources\": {sources}}}\n",
-            &renamed[..sources_start],
-            renamed[sources_end + 3..].trim_end().trim_end_matches('}')
-        );
+        let moved = format!("\u{feff}{}", sources_moved_last(&text));
         let whole = crate::io::json::from_bytes(moved.clone().into_bytes(), "whole").unwrap();
         let (_folder, path) = written(&moved);
         let read = read_in(&path, 3, None, SMALL).expect("laid out for windows");
