@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::model::{
     Acquisition, Changed, Collection, Currency, Dataset, Delivered, MoneyQualifier, QuantityQualifier, Stage, Symbol,
-    ToFollow, count_text,
+    SymbolSet, ToFollow, count_text,
 };
 
 use super::filter::{Filter, Matcher, filtered};
@@ -315,7 +315,7 @@ impl Partial {
         rows: &[u32],
         group_keys: &(impl Fn(&Acquisition, &mut Vec<GroupKey>) + ?Sized),
         several_groups: bool,
-        frameworks: Option<&Frameworks>,
+        frameworks: Option<&SymbolSet>,
     ) -> Partial {
         let mut cells: Cells = HashMap::default();
         // Totals by stage, indexed by the stage's position in `Stage::ALL` (declaration order).
@@ -370,7 +370,7 @@ pub struct VolumesByBlock {
     group_by: GroupBy,
     /// Records of the dataset per block (`CHUNK_ROWS`, fewer in tests).
     block_records: usize,
-    frameworks: Option<Frameworks>,
+    frameworks: Option<SymbolSet>,
     /// One per block of records of the dataset, empty where no row falls.
     partials: Vec<Partial>,
     volumes: Volumes,
@@ -621,7 +621,7 @@ pub fn quarter_of(date: &crate::model::FuzzyDate) -> Option<(i16, u8)> {
 /// None when `rows` has no national orders. Marking ids rather than positions lets the aggregation read
 /// the mark beside the fields it reads anyway, instead of a second pass over every record to find where
 /// each framework is.
-fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Option<Frameworks> {
+fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Option<SymbolSet> {
     let acquisitions = &dataset.acquisitions;
     // National orders are few (one record in twenty or fewer): their rows are looked up, not every row's
     // record read.
@@ -639,36 +639,15 @@ fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Option<Framewor
         }
         Box::new(move |index| marked[index])
     };
-    let mut frameworks: Option<Frameworks> = None;
+    let mut frameworks: Option<SymbolSet> = None;
     for (index, parent) in acquisitions.with_parents() {
         // A record naming itself as its parent is not a framework for that.
         if acquisitions.get(index).is_some_and(|record| record.id == parent) || !in_rows(index) {
             continue;
         }
-        frameworks.get_or_insert_with(|| Frameworks::new(dataset.strings.len())).insert(parent);
+        frameworks.get_or_insert_with(|| SymbolSet::for_strings(&dataset.strings)).insert(parent);
     }
     frameworks
-}
-
-/// The ids of frameworks with national orders, one bit per string of the dataset (a few hundred KB at a
-/// million records, where one byte each took page faults worth a tenth of an aggregate).
-#[derive(Clone, Debug)]
-struct Frameworks(Vec<u64>);
-
-impl Frameworks {
-    fn new(strings: usize) -> Frameworks {
-        Frameworks(vec![0; strings.div_ceil(64)])
-    }
-
-    fn insert(&mut self, id: Symbol) {
-        if let Some(word) = self.0.get_mut(id.index() / 64) {
-            *word |= 1 << (id.index() % 64);
-        }
-    }
-
-    fn contains(&self, id: Symbol) -> bool {
-        self.0.get(id.index() / 64).is_some_and(|word| word & (1 << (id.index() % 64)) != 0)
-    }
 }
 
 fn finish(dataset: &Dataset, cells: HashMap<(GroupKey, Stage), Cell>) -> Vec<VolumeRow> {

@@ -361,14 +361,14 @@ fn import_in_parts(
     crate::io::parts::join_parts(&mut dataset, parts);
     // The sources the rows name, numbered in the order the file names them.
     let mut sources: HashMap<String, Symbol> = HashMap::new();
-    let mut record = 0;
+    let mut source_ids = Vec::new();
     for (texts, source_of) in named_sources {
         let ids: Vec<Symbol> = texts.iter().map(|text| source_id(text, &mut dataset, &mut sources)).collect();
-        for source in source_of {
-            if let Some(source) = source {
-                dataset.acquisitions[record].sources = smallvec::smallvec![ids[source as usize]];
-            }
-            record += 1;
+        source_ids.extend(source_of.into_iter().map(|source| source.map(|at| ids[at as usize])));
+    }
+    for (record, source) in dataset.acquisitions.iter_mut().zip(source_ids) {
+        if let Some(source) = source {
+            record.sources = smallvec::smallvec![source];
         }
     }
     crate::model::references::complete(&mut dataset, &table.origin);
@@ -445,6 +445,9 @@ struct RowReader<'t> {
     verbatim: Vec<Option<usize>>,
     /// By column, what its cells are for, worked out from the mapping once rather than for every cell.
     roles: Vec<Role>,
+    /// The columns whose cells a row's reading looks at: not those left out, nor, in a delimited file
+    /// (whose every cell is text), those read by their field as they are.
+    visited: Vec<usize>,
 }
 
 /// What a column's cells are for.
@@ -459,11 +462,63 @@ enum Role {
     Sources,
     /// Read by its field as it is (see `RowReader::verbatim`).
     Verbatim,
-    /// A column of counts or sums (a quantity, a value, a year): a cell that is a plain number ("4243")
-    /// fills the field at this place as it is, without being read into parts first.
-    Number(usize),
+    /// A column whose cells, when already in the form the field stores ([`Plain`]), fill the field at
+    /// this place as they are; other cells are read into field texts first ([`fill`]).
+    Plain(usize, Plain),
     /// Read into field texts first ([`fill`]).
     Read,
+}
+
+/// The form in which a cell is what [`fill`] would make of it, so that it is read as it is: a million
+/// rows name tens of thousands of combinations of buyers, too many to keep each one's reading at hand.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Plain {
+    /// A count or a sum written as digits ("4243").
+    Digits,
+    /// One known actor's id ("DEU", "nato").
+    Actor,
+    /// Known actors' ids joined by `;` ("NOR;DEU").
+    Actors,
+    /// A stage's key ("contracted").
+    Stage,
+    /// A currency's code in capitals ("EUR").
+    Currency,
+    /// A year, month or day in digits ("2023", "2018-10", "2024-07-10").
+    Date,
+}
+
+impl Plain {
+    /// The form of the cells a column mapped to `key` can take as they are, if any.
+    fn of(key: &str) -> Option<Plain> {
+        let kind = fields::spec(Collection::Acquisitions, key)?.kind;
+        Some(match key {
+            "buyers" => Plain::Actors,
+            "agency" | "supplier" => Plain::Actor,
+            "stage" => Plain::Stage,
+            "value_currency" => Plain::Currency,
+            "date" | "delivery" => Plain::Date,
+            _ if matches!(kind, Kind::Count | Kind::Amount | Kind::Year) => Plain::Digits,
+            _ => return None,
+        })
+    }
+
+    fn holds(self, text: &str) -> bool {
+        match self {
+            Plain::Digits => text.len() <= 15 && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()),
+            Plain::Actor => crate::model::countries::is_id(text),
+            Plain::Actors => text.split(';').all(crate::model::countries::is_id),
+            Plain::Stage => crate::model::Stage::ALL.iter().any(|stage| stage.key() == text),
+            Plain::Currency => text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase()),
+            Plain::Date => {
+                let digits = |part: &str, count: usize| part.len() == count && part.bytes().all(|b| b.is_ascii_digit());
+                let mut parts = text.split('-');
+                parts.next().is_some_and(|year| digits(year, 4))
+                    && parts.by_ref().take(2).all(|part| digits(part, 2))
+                    && parts.next().is_none()
+                    && crate::model::FuzzyDate::parse(text).is_ok()
+            }
+        }
+    }
 }
 
 impl<'t> RowReader<'t> {
@@ -497,10 +552,17 @@ impl<'t> RowReader<'t> {
                 Target::Field(key) if key == "notes" => Role::Notes,
                 Target::Field(key) if key == "sources" => Role::Sources,
                 _ if verbatim.contains(&Some(column)) => Role::Verbatim,
-                Target::Field(key) => fields::spec(Collection::Acquisitions, key)
-                    .filter(|spec| matches!(spec.kind, Kind::Count | Kind::Amount | Kind::Year))
-                    .and_then(|spec| position(spec.key))
-                    .map_or(Role::Read, Role::Number),
+                Target::Field(key) => match (position(key), Plain::of(key)) {
+                    (Some(at), Some(plain)) => Role::Plain(at, plain),
+                    _ => Role::Read,
+                },
+            })
+            .collect::<Vec<Role>>();
+        let visited = (0..columns.len())
+            .filter(|&column| match roles[column] {
+                Role::Skip => false,
+                Role::Verbatim => !table.sheets.is_empty(),
+                _ => true,
             })
             .collect();
         RowReader {
@@ -513,6 +575,7 @@ impl<'t> RowReader<'t> {
             notes_at: position("notes"),
             verbatim,
             roles,
+            visited,
         }
     }
 
@@ -560,7 +623,8 @@ impl<'t> RowReader<'t> {
         }
         notes.clear();
         let mut source = None;
-        for (index, (target, role)) in self.columns.iter().zip(&self.roles).enumerate() {
+        for &index in &self.visited {
+            let (target, role) = (&self.columns[index], &self.roles[index]);
             let cell = cells.get(index).unwrap_or(&Cell::Empty);
             if cell.is_empty() {
                 continue;
@@ -586,12 +650,8 @@ impl<'t> RowReader<'t> {
                 }
                 // Read straight from the cell below.
                 (Role::Verbatim, _) if matches!(cell, Cell::Text(_)) => {}
-                // A plain number is read by its field as it is.
-                (Role::Number(at), _)
-                    if matches!(cell, Cell::Text(_))
-                        && text.len() <= 15
-                        && text.bytes().all(|b| b.is_ascii_digit()) =>
-                {
+                // A cell already in the field's form is read by its field as it is.
+                (Role::Plain(at, plain), _) if matches!(cell, Cell::Text(_)) && plain.holds(&text) => {
                     direct[*at] = Some(index);
                 }
                 (_, Target::Skip | Target::Notes) => {}
@@ -907,6 +967,55 @@ pub fn duplicates(dataset: &Dataset, imported: &Dataset) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The acquisition whose `key` field is `text` and whose other fields are blank, or why not.
+    fn read_alone(key: &str, text: &str) -> Result<Acquisition, String> {
+        let at = position(key).expect("a field of acquisitions");
+        let blank = fields::blank_texts(
+            Collection::Acquisitions,
+            "x",
+            crate::model::FuzzyDate::Single(PartialDate::of_year(2000)),
+        );
+        let text_of = |field: usize| if field == at { text } else { blank[field].as_str() };
+        fields::read::<Acquisition>(text_of, &mut Interner::default()).map_err(|error| error.message)
+    }
+
+    /// Texts in the forms [`Plain`] tells apart, and near misses of them.
+    fn plain_looking() -> impl Strategy<Value = String> {
+        let ids = vec!["DEU", "NOR", "USA", "nato", "eu", "Deu", "XXX", "DE", "Germany", ""];
+        prop_oneof![
+            prop::collection::vec(prop::sample::select(ids), 1..4).prop_map(|ids| ids.join(";")),
+            prop::sample::select(&["contracted", "planned", "Contracted", "signed", "delivered", " announced"][..])
+                .prop_map(str::to_owned),
+            "[A-Za-z]{2,4}",
+            "[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,3})?)?\\??",
+            "[0-9]{0,17}",
+            "[0-9 ,.;A-Za-z-]{0,12}",
+        ]
+    }
+
+    proptest! {
+        /// A cell read as it is, because it looks already in its field's form, gives the record that the
+        /// field texts [`fill`] makes of it give: the shortcut never changes what is imported.
+        #[test]
+        fn a_cell_read_as_it_is_gives_what_its_reading_gives(text in plain_looking()) {
+            for key in ["buyers", "agency", "supplier", "stage", "value_currency", "date", "delivery", "quantity", "value", "value_price_year"] {
+                let plain = Plain::of(key).expect("a field read as it is when plain");
+                if !plain.holds(&text) {
+                    continue;
+                }
+                let filled = fill(key, &Cell::Text(text.as_str().into()), &text, false).expect("a plain cell reads");
+                prop_assert_eq!(filled.len(), usize::from(!text.is_empty()), "{} {:?}", key, filled);
+                let through_fill = filled.first().map_or(text.as_str(), |(_, value)| value.as_str());
+                // Equal records, or both refused (a message quotes the cell as it was written).
+                match (read_alone(key, &text), read_alone(key, through_fill)) {
+                    (Ok(as_it_is), Ok(read)) => prop_assert_eq!(as_it_is, read, "{} {}", key, text),
+                    (as_it_is, read) => prop_assert!(as_it_is.is_err() && read.is_err(), "{key} {text}: {as_it_is:?} {read:?}"),
+                }
+            }
+        }
+    }
 
     /// A table as an analyst's export has it, over 2 MB so that it is read in parts: country names,
     /// sources named again and again, rows that cannot be read, and (when `multiline`) comments over

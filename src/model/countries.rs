@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use jiff::civil::{Date, date};
 
-use super::{Actor, ActorKind, Confidence, Dataset, Provenance, Symbol};
+use super::{Actor, ActorKind, Confidence, Dataset, Provenance, Symbol, SymbolSet};
 
 /// A state: its ISO 3166-1 codes and English short name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,6 +237,19 @@ static NAMES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| {
     names
 });
 
+/// The ids of the states and organisations the table knows, each of which [`find`] reads back as itself.
+static IDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
+    let states = REFERENCE.countries.iter().map(|country| country.alpha3);
+    let organisations = ORGANISATIONS.iter().map(|organisation| organisation.id);
+    states.chain(organisations).filter(|id| find(id).map(Known::id) == Some(*id)).collect()
+});
+
+/// Whether `text` is, exactly, the id a dataset stores for a state or an organisation the table knows
+/// ("DEU", "nato"): what [`find`] makes of it is the text itself, so it needs no reading.
+pub fn is_id(text: &str) -> bool {
+    IDS.contains(text)
+}
+
 /// The reference table.
 pub fn reference() -> &'static Reference {
     &REFERENCE
@@ -272,23 +285,19 @@ pub fn find(text: &str) -> Option<Known> {
 /// "TUR", in the records first), else as written, marked low confidence. Returns how many were added.
 pub fn complete_actors(dataset: &mut Dataset, note: &str) -> usize {
     let known_ids: std::collections::HashSet<Symbol> = dataset.actors.iter().map(|actor| actor.id).collect();
-    let mut named: Vec<Symbol> = Vec::new();
+    let mut named = SymbolSet::for_strings(&dataset.strings);
     for record in &dataset.acquisitions {
-        named.extend(record.buyers.iter().copied());
-        named.extend(record.recipient);
-        named.extend(record.agency);
-        named.extend(record.supplier);
+        let actors = record.buyers.iter().chain(&record.recipient).chain(&record.agency).chain(&record.supplier);
+        actors.for_each(|&id| named.insert(id));
     }
     for record in &dataset.commitments {
-        named.extend(record.parties.iter().copied());
+        record.parties.iter().for_each(|&id| named.insert(id));
     }
-    named.sort_unstable();
-    named.dedup();
     // Ids the table knows, to the symbol of their canonical id.
     let mut renamed: HashMap<Symbol, Symbol> = HashMap::new();
     let mut unknown: Vec<Symbol> = Vec::new();
     let mut added = 0;
-    for symbol in named {
+    for symbol in named.iter() {
         if known_ids.contains(&symbol) {
             continue;
         }

@@ -21,7 +21,7 @@ pub use amount::{
 };
 pub use delivery::{Delivered, Delivery, count_parts, parse_deliveries, write_deliveries};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
-pub use intern::{Interner, Symbol};
+pub use intern::{Interner, Symbol, SymbolSet};
 pub use records::{Linked, Records};
 
 /// A short list of ids held inline: an acquisition's buyers or sources. The size of a `Vec`, with no

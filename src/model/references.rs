@@ -2,7 +2,7 @@
 //! self-contained dataset: the states and organisations the reference table knows (see [`countries`]),
 //! and a stub for each source cited by id only, named after the file it came from.
 
-use super::{Dataset, Record, Source, Symbol, countries};
+use super::{Dataset, Record, Source, Symbol, SymbolSet, countries};
 
 /// How many records were added.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,9 +18,9 @@ pub fn complete(dataset: &mut Dataset, origin: &str) -> Completed {
         &format!("From Pledge Explorer's list of states and organisations; named in {origin}."),
     );
     let known: std::collections::HashSet<Symbol> = dataset.sources.iter().map(|source| source.id).collect();
-    let mut cited: Vec<Symbol> = Vec::new();
+    let mut cited = SymbolSet::for_strings(&dataset.strings);
     for record in &dataset.acquisitions {
-        cited.extend(record.sources.iter().copied());
+        record.sources.iter().for_each(|&id| cited.insert(id));
     }
     for provenance in dataset
         .actors
@@ -29,11 +29,9 @@ pub fn complete(dataset: &mut Dataset, origin: &str) -> Completed {
         .chain(dataset.events.iter().map(|r| &r.provenance))
         .chain(dataset.commitments.iter().map(|r| &r.provenance))
     {
-        cited.extend(provenance.sources.iter().copied());
+        provenance.sources.iter().for_each(|&id| cited.insert(id));
     }
-    cited.sort_unstable();
-    cited.dedup();
-    let missing: Vec<Symbol> = cited.into_iter().filter(|id| !known.contains(id)).collect();
+    let missing: Vec<Symbol> = cited.iter().filter(|id| !known.contains(id)).collect();
     for &id in &missing {
         let source = Source {
             id,
