@@ -1529,3 +1529,31 @@ fn a_running_import_is_cancelled_from_its_dialog_and_nothing_comes_in() {
     assert!(!app.document.is_modified());
     assert!(app.notifications.log.iter().any(|m| m.text.starts_with("Importing") && m.text.contains("was cancelled")));
 }
+
+/// Opening another dataset lets go of the figures the views not shown hold for the old one (a hidden
+/// timeline of a million records kept its placement until it was shown again); shown again, each view
+/// derives them for the new dataset.
+#[test]
+fn a_new_dataset_leaves_no_figures_of_the_old_one_in_the_hidden_views() {
+    let mut harness = app();
+    for view in ["Timeline", "Plots", "Progress"] {
+        harness.get_by_label(view).click();
+        harness.run_steps(3);
+    }
+    let app = harness.state();
+    assert!(app.timeline.timeline().is_some() && app.plots.data().is_some() && app.progress.progress().is_some());
+    harness.state_mut().request(UserCommand::ShowAcquisitions);
+    harness.run_steps(2);
+    harness.state_mut().request(UserCommand::New);
+    harness.run_steps(2);
+    let app = harness.state();
+    assert!(app.document.dataset.acquisitions.is_empty(), "a new, empty dataset");
+    assert!(app.timeline.timeline().is_none(), "the timeline let go of the old placement");
+    assert!(app.plots.data().is_none(), "the plots let go of the old figures");
+    assert!(app.progress.progress().is_none(), "the progress view let go of the old figures");
+
+    harness.state_mut().request(UserCommand::ShowTimeline);
+    harness.run_steps(3);
+    let timeline = harness.state().timeline.timeline().expect("placed again");
+    assert!(timeline.items.is_empty(), "placed for the new, empty dataset");
+}

@@ -347,6 +347,10 @@ impl PledgeApp {
         self.autosaved_generation = self.document.generation;
         self.tables = Default::default();
         self.editor = Default::default();
+        // Views not shown would hold the old dataset's figures until shown again.
+        self.plots.forget_data();
+        self.progress.forget_data();
+        self.timeline.forget_data();
         self.comparison = None;
         if self.main == ui::MainView::Changes {
             self.main = ui::MainView::Tables;

@@ -105,6 +105,16 @@ impl PlotsState {
         self.volumes.is_updating()
     }
 
+    /// Lets go of the figures of a dataset no longer open (and of any being computed), keeping the
+    /// choices: a view not shown would otherwise hold them until it is shown again.
+    pub fn forget_data(&mut self) {
+        self.volumes = Default::default();
+        self.data = None;
+        self.data_for = None;
+        self.plot_rect = None;
+        self.transform = None;
+    }
+
     /// The figures on screen, for exports and tests.
     pub fn data(&self) -> Option<&PlotData> {
         self.data.as_deref()

@@ -83,6 +83,15 @@ impl ProgressState {
         self.data.is_updating()
     }
 
+    /// Lets go of the figures of a dataset no longer open (and of any being computed), and of the row
+    /// charted, which was one of its rows; keeps what progress is shown for.
+    pub fn forget_data(&mut self) {
+        self.data = Default::default();
+        self.over_time = Default::default();
+        self.chosen = None;
+        self.bar_positions.clear();
+    }
+
     /// Where a bar ("Target", "Announced", "Contracted", "Delivered") of a row was drawn last frame.
     pub fn bar_position(&self, row: usize, bar: &str) -> Option<egui::Pos2> {
         self.bar_positions.iter().find(|(r, b, _)| *r == row && *b == bar).map(|(_, _, at)| *at)

@@ -142,6 +142,15 @@ impl TimelineState {
         self.placed.is_updating()
     }
 
+    /// Lets go of the placement of a dataset no longer open (and of any being computed), keeping the
+    /// range, the grouping and the folded lanes.
+    pub fn forget_data(&mut self) {
+        self.placed = Default::default();
+        self.arranged = None;
+        self.hits.clear();
+        self.area = None;
+    }
+
     /// The placed records, for exports and tests.
     pub fn timeline(&self) -> Option<&Timeline> {
         self.placed.value().map(|placed| &placed.timeline)
