@@ -290,6 +290,18 @@ fn reports_count_the_rows_they_lay_out() {
     pdf::report_with(&dataset, &ReportOptions { row_limit: 200, ..options() }, &progress).unwrap();
     let shown = (dataset.commitments.len().min(200) + 200) as u64;
     assert_eq!((progress.done(), progress.total()), (shown, shown), "PDF");
+
+    // The tables count their records (not bytes, whose total is not known ahead): every reported record
+    // once, of a total known from the start.
+    use pledge_explorer::report::{ReportFormat, write_report_with};
+    let folder = tempfile::tempdir().unwrap();
+    let acquisitions = dataset.acquisitions.len() as u64;
+    for (format, expected) in [(ReportFormat::Csv, acquisitions), (ReportFormat::Xlsx, rows)] {
+        let progress = Progress::default();
+        let path = folder.path().join(format!("report.{}", format.extension()));
+        write_report_with(&dataset, &every, format, &path, Some(&progress)).unwrap();
+        assert_eq!((progress.done(), progress.total()), (expected, expected), "{format:?}");
+    }
 }
 
 /// A report cancelled before it is written leaves no file, in every format, and an old report in place.

@@ -10,6 +10,7 @@ use crate::model::fields::{self, Kind, Spec};
 use crate::model::{Collection, Dataset, FuzzyDate, Source};
 
 use super::LoadError;
+use super::progress::Progress;
 use super::tabular::number_text;
 
 /// The header of the column beside a date field that holds the day as an Excel date.
@@ -24,6 +25,8 @@ pub enum XlsxWriteError {
     TooManyRows { collection: &'static str, records: usize, limit: usize },
     #[error("writing the workbook: {0}")]
     Xlsx(#[from] XlsxError),
+    #[error("{}", crate::io::progress::CANCELLED)]
+    Cancelled,
 }
 
 /// The dataset as an XLSX workbook, in memory.
@@ -33,6 +36,17 @@ pub fn write(dataset: &Dataset) -> Result<Vec<u8>, XlsxWriteError> {
 
 /// The records at the given rows of each given collection as a workbook (a filtered report).
 pub fn write_rows(dataset: &Dataset, tables: &[(Collection, Vec<usize>)]) -> Result<Vec<u8>, XlsxWriteError> {
+    write_rows_with(dataset, tables, &Progress::default())
+}
+
+/// [`write_rows`], counting the rows laid out into `progress` (its total is all of them); once it is
+/// cancelled, the laying out stops with [`XlsxWriteError::Cancelled`].
+pub fn write_rows_with(
+    dataset: &Dataset,
+    tables: &[(Collection, Vec<usize>)],
+    progress: &Progress,
+) -> Result<Vec<u8>, XlsxWriteError> {
+    progress.set_total(tables.iter().map(|(_, rows)| rows.len() as u64).sum());
     let mut workbook = Workbook::new();
     let header = Format::new().set_bold();
     let day = Format::new().set_num_format("yyyy-mm-dd");
@@ -54,6 +68,9 @@ pub fn write_rows(dataset: &Dataset, tables: &[(Collection, Vec<usize>)]) -> Res
         }
         sheet.set_freeze_panes(1, 0)?;
         for (line, &index) in rows.iter().enumerate() {
+            if progress.is_cancelled() {
+                return Err(XlsxWriteError::Cancelled);
+            }
             let texts = fields::texts(dataset, *collection, index);
             let row = line as u32 + 1;
             let source = (*collection == Collection::Sources).then(|| dataset.sources.get(index)).flatten();
@@ -62,6 +79,7 @@ pub fn write_rows(dataset: &Dataset, tables: &[(Collection, Vec<usize>)]) -> Res
                 let text = texts.get(position).map_or("", String::as_str);
                 write_cell(sheet, row, column as u16, spec, *is_day, text, source, &day)?;
             }
+            progress.add(1);
         }
         sheet.set_autofit_max_width(400).autofit();
     }

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::io::progress::{Progress, Stoppable, Tracked};
+use crate::io::progress::{Progress, Stoppable};
 use crate::io::save::{SaveError, save_atomic};
 use crate::model::{Collection, Dataset};
 
@@ -65,11 +65,7 @@ pub fn write_report_with(
     let no_progress = Progress::default();
     let progress = progress.unwrap_or(&no_progress);
     // Every file goes through a writer that fails once the work is cancelled, so that the atomic write
-    // leaves the old file (or none) in place. Tables count the bytes written; the documents count
-    // their table rows as they lay them out.
-    let save_counted = |path: &Path, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
-        save_atomic(path, |out| write(&mut Tracked { out, progress }))
-    };
+    // leaves the old file (or none) in place. Every format counts the rows it lays out, of all it will.
     let save_document = |path: &Path, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
         save_atomic(path, |out| {
             // Rows are written a few hundred bytes at a time: buffered, not a system call each.
@@ -81,8 +77,10 @@ pub fn write_report_with(
     match format {
         ReportFormat::Csv => {
             let rows = crate::analysis::filter::filtered(dataset, Collection::Acquisitions, &options.filter);
-            save_counted(output, &mut |out| {
-                crate::io::csv::write_rows(dataset, Collection::Acquisitions, rows.iter().map(|&r| r as usize), out)
+            progress.set_total(rows.len() as u64);
+            let counted = || rows.iter().map(|&row| row as usize).inspect(|_| progress.add(1));
+            save_document(output, &mut |out| {
+                crate::io::csv::write_rows(dataset, Collection::Acquisitions, counted(), out)
             })?;
         }
         ReportFormat::Xlsx => {
@@ -92,9 +90,9 @@ pub fn write_report_with(
                 (collection, rows.into_iter().map(|row| row as usize).collect())
             };
             let tables = [rows(Collection::Acquisitions), rows(Collection::Commitments)];
-            let bytes = crate::io::xlsx::write_rows(dataset, &tables)
+            let bytes = crate::io::xlsx::write_rows_with(dataset, &tables, progress)
                 .map_err(|source| ReportError::Xlsx { path: output.to_owned(), source })?;
-            save_counted(output, &mut |out| out.write_all(&bytes))?;
+            save_document(output, &mut |out| out.write_all(&bytes))?;
         }
         ReportFormat::Html => {
             let report = super::prepare(dataset, options);
