@@ -58,12 +58,19 @@ pub fn write_rows_with(
                 limit: MAX_ROWS - 1,
             });
         }
-        let sheet = workbook.add_worksheet();
+        // A sheet of records is written a row at a time to a temporary file rather than held cell by cell
+        // (a million acquisitions took over 3 GB so); the sources' links need a sheet in memory.
+        let sheet = match collection {
+            Collection::Sources => workbook.add_worksheet(),
+            _ => workbook.add_worksheet_with_constant_memory()?,
+        };
         sheet.set_name(collection.key())?;
         let specs = fields::specs(*collection);
         let columns = layout(&specs);
+        let mut widths = Widths::default();
         for (column, (spec, is_day)) in columns.iter().enumerate() {
             let title = if *is_day { format!("{}{DAY_SUFFIX}", spec.key) } else { spec.key.to_owned() };
+            widths.fit(column, &title);
             sheet.write_string_with_format(0, column as u16, title, &header)?;
         }
         sheet.set_freeze_panes(1, 0)?;
@@ -77,16 +84,44 @@ pub fn write_rows_with(
             for (column, (spec, is_day)) in columns.iter().enumerate() {
                 let position = specs.iter().position(|s| s.key == spec.key).unwrap_or(0);
                 let text = texts.get(position).map_or("", String::as_str);
+                widths.fit(column, if *is_day { "yyyy-mm-dd" } else { text });
                 write_cell(sheet, row, column as u16, spec, *is_day, text, source, &day)?;
             }
             progress.add(1);
         }
-        sheet.set_autofit_max_width(400).autofit();
+        widths.set(sheet)?;
     }
     let meta = workbook.add_worksheet();
     meta.set_name("meta")?;
     write_meta(dataset, meta, &header)?;
     Ok(workbook.save_to_buffer()?)
+}
+
+/// The width of each column of a sheet, fitted to its longest text as it is written (the crate's autofit
+/// reads the cells back, which a sheet written a row at a time no longer holds).
+#[derive(Default)]
+struct Widths(Vec<usize>);
+
+impl Widths {
+    /// The widest a column is made, in characters (about 400 pixels): longer notes wrap off the edge.
+    const MOST: usize = 57;
+
+    fn fit(&mut self, column: usize, text: &str) {
+        if self.0.len() <= column {
+            self.0.resize(column + 1, 0);
+        }
+        // Counting stops at the widest a column is made.
+        let characters = text.chars().take(Self::MOST).count();
+        self.0[column] = self.0[column].max(characters);
+    }
+
+    fn set(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+        for (column, &characters) in self.0.iter().enumerate() {
+            // A character of padding, as Excel leaves.
+            sheet.set_column_width(column as u16, (characters + 1) as f64)?;
+        }
+        Ok(())
+    }
 }
 
 /// The sheet's columns: each field, and after each date field its day.
@@ -336,6 +371,56 @@ mod tests {
         assert!(is_own_workbook(&bytes));
         let back = read(bytes, "default.xlsx").unwrap();
         assert_eq!(crate::io::json::to_string(&back), crate::io::json::to_string(&dataset));
+    }
+
+    /// The widths of a sheet's columns in its XML (`<col min= max= width=>`), by column from 1.
+    fn column_widths(xml: &str) -> std::collections::BTreeMap<u32, f64> {
+        let attribute = |element: &str, name: &str| -> Option<String> {
+            let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(element[start..].split('"').next()?.to_owned())
+        };
+        let mut widths = std::collections::BTreeMap::new();
+        // Each element's attributes, after a space like every attribute.
+        for element in xml.split("<col").skip(1).map(|rest| rest.split('>').next().unwrap_or("")) {
+            let number = |name| attribute(element, name).and_then(|value| value.parse::<u32>().ok());
+            let width = attribute(element, "width").and_then(|value| value.parse::<f64>().ok());
+            if let (Some(min), Some(max), Some(width)) = (number("min"), number("max"), width) {
+                widths.extend((min..=max).map(|column| (column, width)));
+            }
+        }
+        widths
+    }
+
+    #[test]
+    fn a_sheet_of_records_is_written_a_row_at_a_time_with_its_header_frozen_and_its_columns_fitted() {
+        let dataset = crate::io::default_dataset();
+        let bytes = write(&dataset).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let sheets: Vec<String> = (0..archive.len())
+            .filter_map(|index| {
+                let mut file = archive.by_index(index).ok()?;
+                let mut xml = String::new();
+                let is_sheet = file.name().is_ok_and(|name| name.starts_with("xl/worksheets/sheet"));
+                (is_sheet && std::io::Read::read_to_string(&mut file, &mut xml).is_ok()).then_some(xml)
+            })
+            .collect();
+        let sheet = sheets.iter().find(|xml| xml.contains(">quantity_unit<")).expect("the acquisitions' sheet");
+        // Strings inline in their cells: the sheet went to a temporary file a row at a time.
+        assert!(sheet.contains("t=\"inlineStr\""));
+        assert!(sheet.contains("state=\"frozen\""), "the header row stays in view");
+        let widths = column_widths(sheet);
+        let columns = layout(&fields::specs(Collection::Acquisitions));
+        for key in ["system", "category", "stage"] {
+            let column = columns.iter().position(|(spec, is_day)| spec.key == key && !is_day).unwrap();
+            let texts =
+                (0..dataset.acquisitions.len()).map(|row| fields::texts(&dataset, Collection::Acquisitions, row));
+            let longest =
+                texts.map(|texts| texts[fields::position(Collection::Acquisitions, key).unwrap()].chars().count());
+            let fitted = longest.chain([key.len()]).max().unwrap().min(Widths::MOST) + 1;
+            let width = widths.get(&(column as u32 + 1)).copied().unwrap_or_default();
+            // Excel's units add a fraction of padding to the width asked for.
+            assert!(width >= fitted as f64 && width < fitted as f64 + 1.0, "{key}: {width} for {fitted} characters");
+        }
     }
 
     #[test]
