@@ -67,6 +67,9 @@ pub fn write_rows_with(
         sheet.set_name(collection.key())?;
         let specs = fields::specs(*collection);
         let columns = layout(&specs);
+        // Where each column's field is among a record's texts, found once per sheet rather than per cell.
+        let positions: Vec<usize> =
+            columns.iter().map(|(spec, _)| specs.iter().position(|s| s.key == spec.key).unwrap_or(0)).collect();
         let mut widths = Widths::default();
         for (column, (spec, is_day)) in columns.iter().enumerate() {
             let title = if *is_day { format!("{}{DAY_SUFFIX}", spec.key) } else { spec.key.to_owned() };
@@ -81,8 +84,7 @@ pub fn write_rows_with(
             let texts = fields::texts(dataset, *collection, index);
             let row = line as u32 + 1;
             let source = (*collection == Collection::Sources).then(|| dataset.sources.get(index)).flatten();
-            for (column, (spec, is_day)) in columns.iter().enumerate() {
-                let position = specs.iter().position(|s| s.key == spec.key).unwrap_or(0);
+            for (column, ((spec, is_day), &position)) in columns.iter().zip(&positions).enumerate() {
                 let text = texts.get(position).map_or("", String::as_str);
                 widths.fit(column, if *is_day { "yyyy-mm-dd" } else { text });
                 write_cell(sheet, row, column as u16, spec, *is_day, text, source, &day)?;

@@ -92,11 +92,10 @@ impl Fonts {
     /// How `c` is drawn, from the fonts' tables: a character no font has is its first font's blank.
     fn look_up(&self, c: char) -> Drawn {
         let found = self.faces.iter().enumerate().find_map(|(at, (face, _))| Some((at, face.glyph_index(c)?)));
-        let (face, glyph) = found.unwrap_or((0, ttf_parser::GlyphId(0)));
+        // A character no font has takes no room, as it always has here.
+        let Some((face, glyph)) = found else { return Drawn { face: 0, glyph: ttf_parser::GlyphId(0), advance: 0.0 } };
         let parsed = &self.faces[face].0;
         let advance = f32::from(parsed.glyph_hor_advance(glyph).unwrap_or(0)) / f32::from(parsed.units_per_em());
-        // A character no font has takes no room, as it always has here.
-        let advance = if found.is_some() { advance } else { 0.0 };
         Drawn { face, glyph, advance }
     }
 
