@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Acquisition, Dataset, Interner, Records, Symbol};
+use crate::model::{Acquisition, Dataset, Interner, Records};
 
 /// Below this many bytes of records, starting threads costs more than it saves.
 pub const SMALLEST_PART_BYTES: usize = 1 << 20;
@@ -96,19 +96,14 @@ pub fn join_parts(dataset: &mut Dataset, parts: Vec<Part>) {
     };
     let total = first.records.len() + parts.as_slice().iter().map(|part| part.records.len()).sum::<usize>();
     dataset.strings = first.strings;
-    // Each other part's chunks are moved after the first part's (or their records, chunk by chunk, each
-    // freed once moved): never a second copy of all records.
+    // Each other part's records are moved after the first part's, their symbols renumbered on the way,
+    // on all cores and never held twice (see `Records::append_with`).
     let records = &mut dataset.acquisitions;
     *records = first.records;
     records.reserve(total - records.len());
-    for mut part in parts {
-        let strings = &mut dataset.strings;
-        strings.reserve(part.strings.len());
-        let symbols: Vec<Symbol> =
-            (0..part.strings.len()).map(|i| strings.intern(part.strings.resolve_index(i))).collect();
-        part.records.slices_mut().into_par_iter().for_each(|records| {
-            records.iter_mut().for_each(|record| record.map_symbols(|symbol| symbols[symbol.index()]));
-        });
-        records.append(part.records);
+    for part in parts {
+        let symbols = dataset.strings.intern_all(&part.strings);
+        drop(part.strings);
+        records.append_with(part.records, |record| record.map_symbols(|symbol| symbols[symbol.index()]));
     }
 }

@@ -12,6 +12,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use hashbrown::HashTable;
+use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 /// A handle to a string in an [`Interner`]. `Option<Symbol>` is as small as `Symbol`.
@@ -130,6 +131,31 @@ impl Interner {
         Arc::make_mut(&mut self.settled).reserve(additional);
     }
 
+    /// The symbol in this pool of each string of `other`, in `other`'s order, adding the strings it lacks
+    /// in that order: what interning them one by one gives. The look-ups run on all cores; the strings
+    /// new to the pool are then added one after another, their hash already known.
+    pub fn intern_all(&mut self, other: &Interner) -> Vec<Symbol> {
+        self.reserve(other.len());
+        let settled = Arc::make_mut(&mut self.settled);
+        let pool: &Pool = settled;
+        let found: Vec<(u64, Option<Symbol>)> = (0..other.len())
+            .into_par_iter()
+            .map(|index| {
+                let text = other.resolve_index(index);
+                let hash = FxBuildHasher.hash_one(text);
+                (hash, pool.find(text, hash))
+            })
+            .collect();
+        // The strings of one pool are distinct, so each one not found is added once.
+        let symbols = found
+            .into_iter()
+            .enumerate()
+            .map(|(index, (hash, symbol))| symbol.unwrap_or_else(|| settled.add(other.resolve_index(index), hash)));
+        let symbols = symbols.collect();
+        self.fresh.first = self.settled.len();
+        symbols
+    }
+
     /// The symbol for `text` if the pool has it; never adds.
     pub fn get(&self, text: &str) -> Option<Symbol> {
         let hash = FxBuildHasher.hash_one(text);
@@ -170,9 +196,14 @@ impl Pool {
     }
 
     fn intern(&mut self, text: &str, hash: u64) -> Symbol {
-        if let Some(symbol) = self.find(text, hash) {
-            return symbol;
+        match self.find(text, hash) {
+            Some(symbol) => symbol,
+            None => self.add(text, hash),
         }
+    }
+
+    /// Adds `text`, which the pool does not hold.
+    fn add(&mut self, text: &str, hash: u64) -> Symbol {
         let Pool { text: pool, ends, lookup, first } = self;
         let symbol = Symbol::at(*first + ends.len());
         let rehash = |symbol: &Symbol| FxBuildHasher.hash_one(string_at(pool, ends, symbol.index() - *first));
@@ -225,6 +256,28 @@ mod tests {
         }
         assert_eq!(pool.intern(""), Symbol::at(20_000), "the empty string is a string like any other");
         assert_eq!(pool.resolve(Symbol::at(20_000)), "");
+    }
+
+    #[test]
+    fn interning_a_whole_pool_is_interning_its_strings_one_by_one() {
+        let mut other = Interner::default();
+        let texts: Vec<String> = (0..3_000).map(|i| format!("s-{}", i % 2_000 * 3)).collect();
+        for text in &texts {
+            other.intern(text);
+        }
+        let mut start = Interner::default();
+        for i in 0..5_000 {
+            start.intern(&format!("s-{i}"));
+        }
+        let copy = start.clone();
+        start.intern("fresh, while shared");
+        let mut one_by_one = start.clone();
+        let expected: Vec<Symbol> = (0..other.len()).map(|i| one_by_one.intern(other.resolve_index(i))).collect();
+        assert_eq!(start.intern_all(&other), expected);
+        assert_eq!(start.len(), one_by_one.len());
+        assert!((0..start.len()).all(|i| start.resolve_index(i) == one_by_one.resolve_index(i)));
+        assert_eq!(start.intern("after"), one_by_one.intern("after"), "interning goes on from there");
+        assert_eq!(copy.len(), 5_000, "the copy is apart");
     }
 
     #[test]

@@ -150,23 +150,6 @@ impl<T: Clone> Records<T> {
         self.chunks.reserve(additional.div_ceil(CHUNK));
     }
 
-    /// Moves every record of `other` to the end. Whole chunks are moved where `self` ends on a chunk's
-    /// end; otherwise the records are moved one chunk at a time, each freed once emptied, so that the
-    /// records are never held twice.
-    pub fn append(&mut self, other: Records<T>) {
-        if self.len.is_multiple_of(CHUNK) {
-            self.len += other.len;
-            self.chunks.extend(other.chunks);
-            return;
-        }
-        self.reserve(other.len);
-        for chunk in other.chunks {
-            for record in Arc::unwrap_or_clone(chunk).records {
-                self.push(record);
-            }
-        }
-    }
-
     pub fn push(&mut self, record: T) {
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => edit(chunk).push(record),
@@ -256,6 +239,50 @@ impl<T: Clone> Records<T> {
     pub fn reverse(&mut self) {
         let reversed: Vec<T> = std::mem::take(self).into_iter().rev().collect();
         *self = reversed.into();
+    }
+}
+
+impl<T: Clone + Send + Sync> Records<T> {
+    /// Moves every record of `other` to the end, each changed by `change` on the way, on all cores; the
+    /// records are never held twice. Where `self` ends on a chunk's end, `other`'s chunks are taken
+    /// whole. Otherwise each new chunk is the tail of one of `other`'s chunks and the head of the next,
+    /// the split falling where `self`'s last chunk needs records to be full: every chunk but the last
+    /// stays full.
+    pub fn append_with(&mut self, other: Records<T>, change: impl Fn(&mut T) + Sync) {
+        let missing = (CHUNK - self.len % CHUNK) % CHUNK;
+        self.len += other.len;
+        if missing == 0 {
+            let mut chunks = other.chunks;
+            chunks.par_iter_mut().for_each(|chunk| edit(chunk).iter_mut().for_each(&change));
+            self.chunks.extend(chunks);
+            return;
+        }
+        let (heads, tails): (Vec<Vec<T>>, Vec<Vec<T>>) = other
+            .chunks
+            .into_par_iter()
+            .map(|chunk| {
+                let mut head = Chunk::into_records(chunk);
+                head.iter_mut().for_each(&change);
+                let tail = head.split_off(missing.min(head.len()));
+                (head, tail)
+            })
+            .unzip();
+        let mut heads = heads.into_iter();
+        if let (Some(last), Some(head)) = (self.chunks.last_mut(), heads.next()) {
+            edit(last).extend(head);
+        }
+        let joined: Vec<Arc<Chunk<T>>> = tails
+            .into_par_iter()
+            .zip(heads.chain(std::iter::once(Vec::new())).collect::<Vec<_>>())
+            .filter(|(tail, head)| !tail.is_empty() || !head.is_empty())
+            .map(|(tail, head)| {
+                let mut records = Vec::with_capacity(CHUNK);
+                records.extend(tail);
+                records.extend(head);
+                Arc::new(Chunk::new(records))
+            })
+            .collect();
+        self.chunks.extend(joined);
     }
 }
 
@@ -548,6 +575,24 @@ mod tests {
                 both.next_back();
                 prop_assert_eq!(both.nth(n), expected[..expected.len().saturating_sub(1)].get(n));
                 prop_assert_eq!(both.len(), expected.len().saturating_sub(1).saturating_sub(n + 1));
+            }
+        }
+    }
+
+    proptest! {
+        /// Appending gives the records of both in order, each of the appended changed once, in chunks
+        /// of the same shape; a copy of what was appended is untouched.
+        #[test]
+        fn appending_is_concatenating(first in 0..4_000usize, second in 0..4_000usize, shared: bool) {
+            let mut records: Records<u32> = (0..first as u32).collect::<Vec<_>>().into();
+            let other: Records<u32> = (0..second as u32).map(|i| i + 10_000).collect::<Vec<_>>().into();
+            let copy = shared.then(|| other.clone());
+            records.append_with(other, |record| *record += 1);
+            check_shape(&records);
+            let expected: Vec<u32> = (0..first as u32).chain((0..second as u32).map(|i| i + 10_001)).collect();
+            prop_assert_eq!(records.iter().copied().collect::<Vec<_>>(), expected);
+            if let Some(copy) = copy {
+                prop_assert!(copy.iter().copied().eq((0..second as u32).map(|i| i + 10_000)));
             }
         }
     }
