@@ -164,7 +164,8 @@ fn read_table(
         if starts.len() > 1 {
             let read = |start, until, pool| read_part(text, start, until, pool, header.len(), &positions);
             // A seam that does not match, or a bad row, is read again on one core, which names the row.
-            if let Some(parsed) = in_parts(&starts, &dataset.strings, read) {
+            let new_strings = (text.len() - first) / ROW_BYTES;
+            if let Some(parsed) = in_parts(&starts, &dataset.strings, new_strings, read) {
                 join_parts(dataset, parsed);
                 return Ok(());
             }
@@ -190,6 +191,9 @@ fn read_table(
     Ok(())
 }
 
+/// Acquisitions' rows take over this many bytes each, and bring one new string each (their id).
+const ROW_BYTES: usize = 100;
+
 /// Reads acquisitions from `start` to exactly `until` (the next part's start), or to the end. None when
 /// the rows do not end exactly there or one cannot be read.
 fn read_part(
@@ -203,8 +207,7 @@ fn read_part(
     let rest = text.get(start..)?;
     let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(rest.as_bytes());
     let mut cells = ::csv::StringRecord::new();
-    // Rows take over 100 bytes each, and bring one new string each (their id).
-    let expected = until.unwrap_or(text.len()).saturating_sub(start) / 100;
+    let expected = until.unwrap_or(text.len()).saturating_sub(start) / ROW_BYTES;
     let mut records = crate::model::Records::new();
     records.reserve(expected);
     strings.reserve(expected);
@@ -327,7 +330,7 @@ mod tests {
         let columns = columns(Collection::Acquisitions);
         let positions: Vec<Option<usize>> = (0..columns.len()).map(Some).collect();
         let read = |start, until, pool| read_part(text, start, until, pool, columns.len(), &positions);
-        let parsed = in_parts(&starts, &Interner::default(), read).expect("the seams match");
+        let parsed = in_parts(&starts, &Interner::default(), 0, read).expect("the seams match");
         assert_eq!(parsed.iter().map(|part| part.records.len()).sum::<usize>(), 40_000);
     }
 

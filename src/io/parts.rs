@@ -69,17 +69,26 @@ pub fn reached(bytes: &[u8], position: usize, until: usize) -> Option<bool> {
 
 /// Parses the parts beginning at `starts` at once: `parse(start, until, pool)` reads from `start` to
 /// exactly `until` (the next part's start; None for the last part) into `pool`. The first part goes on
-/// with a copy of `strings` (what came before the records); the others start empty pools.
+/// with a copy of `strings` (what came before the records), with room for `new_strings` more: the
+/// strings of every part end up in it, and growing it as they are joined would hash every string of
+/// the first part again. The others start empty pools.
 pub fn in_parts(
     starts: &[usize],
     strings: &Interner,
+    new_strings: usize,
     parse: impl Fn(usize, Option<usize>, Interner) -> Option<Part> + Sync,
 ) -> Option<Vec<Part>> {
     let jobs: Vec<(usize, Option<usize>, Interner)> = starts
         .iter()
         .enumerate()
         .map(|(k, &start)| {
-            let pool = if k == 0 { strings.clone() } else { Interner::default() };
+            let pool = if k == 0 {
+                let mut pool = strings.clone();
+                pool.reserve(new_strings);
+                pool
+            } else {
+                Interner::default()
+            };
             (start, starts.get(k + 1).copied(), pool)
         })
         .collect();

@@ -212,17 +212,20 @@ fn acquisitions(cursor: &mut Cursor<'_>, strings: &Interner, parts: usize) -> Op
     let parse = |start, until, pool| parse_part(text, start, until, pool);
     // A seam that does not match (a layout that misleads the split) is read again on one core: only
     // this array, not the whole file.
-    let parsed = in_parts(&starts, strings, parse)
-        .or_else(|| (starts.len() > 1).then(|| in_parts(&starts[..1], strings, parse))?)?;
+    let new_strings = (text.len() - cursor.position) / RECORD_BYTES;
+    let parsed = in_parts(&starts, strings, new_strings, parse)
+        .or_else(|| (starts.len() > 1).then(|| in_parts(&starts[..1], strings, new_strings, parse))?)?;
     cursor.position = parsed.last()?.end;
     Some(parsed)
 }
 
+/// Acquisitions take about this many bytes of JSON each, and bring one new string each (their id).
+const RECORD_BYTES: usize = 300;
+
 /// Parses records from `start` until exactly `until` (the next part's start) or, for the last part, the
 /// end of the array. None when the records do not end exactly there, or the text is not valid.
 fn parse_part(text: &str, start: usize, until: Option<usize>, mut strings: Interner) -> Option<Part> {
-    // Records take about 300 bytes of JSON each, and bring one new string each (their id).
-    let expected = until.unwrap_or(text.len()).saturating_sub(start) / 300;
+    let expected = until.unwrap_or(text.len()).saturating_sub(start) / RECORD_BYTES;
     let mut records = Records::new();
     records.reserve(expected);
     strings.reserve(expected);

@@ -311,8 +311,16 @@ fn import_in_parts(
     let mut pieces = None;
     if stretches.len() > 1 {
         // A seam that does not match, or a syntax error, is read again on one core, which names the line.
+        // The first piece's pool will take every piece's strings (see `crate::io::parts::in_parts`).
+        let all_rows: usize = stretches.iter().map(|stretch| table.rows_expected(stretch)).sum();
         let read = |(k, stretch): (usize, &Stretch)| {
-            let pool = if k == 0 { dataset.strings.clone() } else { Default::default() };
+            let pool = if k == 0 {
+                let mut pool = dataset.strings.clone();
+                pool.reserve(all_rows);
+                pool
+            } else {
+                Default::default()
+            };
             let mut piece = Piece::new(pool, table.headers.len(), table.rows_expected(stretch));
             let mut counted = 0;
             let whole = table
