@@ -317,12 +317,28 @@ impl Partial {
         several_groups: bool,
         frameworks: Option<&SymbolSet>,
     ) -> Partial {
+        // Rows one after another (all of a block, unfiltered) are read in the dataset's order, a chunk
+        // at a time, rather than each looked up by its position.
+        let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else { return Partial::default() };
+        if (last as usize).checked_sub(first as usize) == Some(rows.len() - 1) {
+            let records = dataset.acquisitions.iter().skip(first as usize).take(rows.len());
+            return Partial::of_records(records, group_keys, several_groups, frameworks);
+        }
+        let records = rows.iter().filter_map(|&row| dataset.acquisitions.get(row as usize));
+        Partial::of_records(records, group_keys, several_groups, frameworks)
+    }
+
+    fn of_records<'a>(
+        records: impl Iterator<Item = &'a Acquisition>,
+        group_keys: &(impl Fn(&Acquisition, &mut Vec<GroupKey>) + ?Sized),
+        several_groups: bool,
+        frameworks: Option<&SymbolSet>,
+    ) -> Partial {
         let mut cells: Cells = HashMap::default();
         // Totals by stage, indexed by the stage's position in `Stage::ALL` (declaration order).
         let mut totals: [Cell; Stage::ALL.len()] = std::array::from_fn(|_| Cell::default());
         let mut keys = Vec::with_capacity(4);
-        for &row in rows {
-            let Some(record) = dataset.acquisitions.get(row as usize) else { continue };
+        for record in records {
             let is_framework = frameworks.is_some_and(|frameworks| frameworks.contains(record.id));
             keys.clear();
             group_keys(record, &mut keys);
