@@ -143,10 +143,9 @@ pub fn read_file_with(path: &Path, progress: Option<&progress::Progress>) -> Res
     if let Some(message) = size_refusal(metadata.len(), available_memory()) {
         return Err(LoadError::whole(&origin, message));
     }
-    let read = match progress {
-        Some(progress) => std::fs::File::open(path).and_then(|file| progress::read_all(file, metadata.len(), progress)),
-        None => std::fs::read(path),
-    };
+    let uncounted = progress::Progress::default();
+    let progress = progress.unwrap_or(&uncounted);
+    let read = std::fs::File::open(path).and_then(|file| progress::read_all(&file, metadata.len(), progress));
     read.map_err(|error| LoadError::whole(&origin, io_message(&error)))
 }
 
