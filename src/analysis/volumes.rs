@@ -264,22 +264,25 @@ fn aggregate(
     several_groups: bool,
     chunk_rows: usize,
 ) -> (usize, Cells, Cells) {
-    let all: Vec<u32>;
-    let rows = match rows {
-        Some(rows) => rows,
-        None => {
-            all = (0..dataset.acquisitions.len() as u32).collect();
-            &all
-        }
-    };
     let frameworks = frameworks_with_orders_in(dataset, rows);
-    let blocks = blocks_of(rows, chunk_rows.max(1));
-    let partials: Vec<Partial> = blocks
-        .par_iter()
-        .map(|block| Partial::of(dataset, block, group_keys, several_groups, frameworks.as_ref()))
-        .collect();
+    let frameworks = frameworks.as_ref();
+    let block_records = chunk_rows.max(1);
+    let partials: Vec<Partial> = match rows {
+        Some(rows) => blocks_of(rows, block_records)
+            .par_iter()
+            .map(|block| Partial::of(dataset, block, group_keys, several_groups, frameworks))
+            .collect(),
+        // Every record: the same blocks as every row's, read with no list of rows to make.
+        None => (0..dataset.acquisitions.len().div_ceil(block_records))
+            .into_par_iter()
+            .map(|block| {
+                let records = dataset.acquisitions.iter().skip(block * block_records).take(block_records);
+                Partial::of_records(records, group_keys, several_groups, frameworks)
+            })
+            .collect(),
+    };
     let (cells, totals) = combine(partials, several_groups);
-    (rows.len(), cells, totals)
+    (rows.map_or(dataset.acquisitions.len(), <[u32]>::len), cells, totals)
 }
 
 /// `rows` cut into the blocks aggregated apart. Rows in dataset order are cut at every `block_records`
@@ -400,7 +403,7 @@ impl VolumesByBlock {
 
     fn in_blocks_of(dataset: &Dataset, rows: &[u32], group_by: GroupBy, block_records: usize) -> VolumesByBlock {
         debug_assert!(rows.is_sorted());
-        let frameworks = frameworks_with_orders_in(dataset, rows);
+        let frameworks = frameworks_with_orders_in(dataset, Some(rows));
         let several_groups = several_groups(group_by);
         let keys = |record: &Acquisition, keys: &mut Vec<GroupKey>| group_keys(record, group_by, keys);
         let partials: Vec<Partial> = blocks_of(rows, block_records)
@@ -637,23 +640,24 @@ pub fn quarter_of(date: &crate::model::FuzzyDate) -> Option<(i16, u8)> {
 /// None when `rows` has no national orders. Marking ids rather than positions lets the aggregation read
 /// the mark beside the fields it reads anyway, instead of a second pass over every record to find where
 /// each framework is.
-fn frameworks_with_orders_in(dataset: &Dataset, rows: &[u32]) -> Option<SymbolSet> {
+/// The frameworks whose national orders are among `rows` (None: every record).
+fn frameworks_with_orders_in(dataset: &Dataset, rows: Option<&[u32]>) -> Option<SymbolSet> {
     let acquisitions = &dataset.acquisitions;
     // National orders are few (one record in twenty or fewer): their rows are looked up, not every row's
     // record read.
-    let every_row = rows.len() == acquisitions.len() && rows.is_sorted();
-    let in_rows: Box<dyn Fn(usize) -> bool> = if every_row {
-        Box::new(|_| true)
-    } else if rows.is_sorted() {
-        Box::new(|index| rows.binary_search(&(index as u32)).is_ok())
-    } else {
-        let mut marked = vec![false; acquisitions.len()];
-        for &row in rows {
-            if let Some(slot) = marked.get_mut(row as usize) {
-                *slot = true;
+    let in_rows: Box<dyn Fn(usize) -> bool> = match rows {
+        None => Box::new(|_| true),
+        Some(rows) if rows.len() == acquisitions.len() && rows.is_sorted() => Box::new(|_| true),
+        Some(rows) if rows.is_sorted() => Box::new(|index| rows.binary_search(&(index as u32)).is_ok()),
+        Some(rows) => {
+            let mut marked = vec![false; acquisitions.len()];
+            for &row in rows {
+                if let Some(slot) = marked.get_mut(row as usize) {
+                    *slot = true;
+                }
             }
+            Box::new(move |index| marked[index])
         }
-        Box::new(move |index| marked[index])
     };
     let mut frameworks: Option<SymbolSet> = None;
     for (index, parent) in acquisitions.with_parents() {
@@ -986,6 +990,8 @@ mod tests {
         for group_by in [GroupBy::Category, GroupBy::Buyer, GroupBy::Quarter] {
             let one_pass = volumes_in_chunks(&dataset, None, group_by, usize::MAX);
             let chunked = volumes_in_chunks(&dataset, None, group_by, 333);
+            let every_row: Vec<u32> = (0..5_000).collect();
+            assert_eq!(chunked, volumes_in_chunks(&dataset, Some(&every_row), group_by, 333), "all records, all rows");
             assert_eq!(chunked.rows.len(), one_pass.rows.len());
             for (a, b) in chunked.rows.iter().chain(&chunked.totals).zip(one_pass.rows.iter().chain(&one_pass.totals)) {
                 assert_eq!(
