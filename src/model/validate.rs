@@ -6,7 +6,9 @@
 
 use std::fmt;
 
-use super::{Collection, Dataset, Money, Quantity, QuantityQualifier, Symbol};
+use rayon::prelude::*;
+
+use super::{Acquisition, Collection, Dataset, Money, Quantity, QuantityQualifier, Symbol};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -252,40 +254,28 @@ impl Checker<'_> {
     fn check_acquisitions(&mut self, ids: &IdIndex) {
         let dataset = self.dataset;
         let here = Collection::Acquisitions;
-        for (index, acquisition) in dataset.acquisitions.iter().enumerate() {
-            let id = acquisition.id;
-            if dataset.text(acquisition.system).trim().is_empty() {
-                self.report(Severity::Warning, here, index, id, "system", "the acquisition names no system".into());
-            }
-            for (position, &buyer) in acquisition.buyers.iter().enumerate() {
-                self.check_reference(ids, here, index, id, "buyers", Some(buyer), Collection::Actors);
-                if acquisition.buyers[..position].contains(&buyer) {
-                    let message = format!("lists the buyer `{}` twice", dataset.text(buyer));
-                    self.report(Severity::Warning, here, index, id, "buyers", message);
+        // Each chunk of records is checked on whichever core is free (a million records took 150 ms on
+        // one); their problems are put together in the records' order.
+        let mut start = 0;
+        let chunks: Vec<(usize, &[Acquisition])> = dataset
+            .acquisitions
+            .slices()
+            .map(|records| {
+                start += records.len();
+                (start - records.len(), records)
+            })
+            .collect();
+        let found: Vec<Vec<Problem>> = chunks
+            .into_par_iter()
+            .map(|(start, records)| {
+                let mut checker = Checker { dataset, problems: Vec::new() };
+                for (offset, acquisition) in records.iter().enumerate() {
+                    checker.check_acquisition(ids, start + offset, acquisition);
                 }
-            }
-            self.check_reference(ids, here, index, id, "recipient", acquisition.recipient, Collection::Actors);
-            self.check_reference(ids, here, index, id, "agency", acquisition.agency, Collection::Actors);
-            self.check_reference(ids, here, index, id, "supplier", acquisition.supplier, Collection::Actors);
-            self.check_reference(ids, here, index, id, "parent", acquisition.parent, Collection::Acquisitions);
-            self.check_reference(ids, here, index, id, "commitment", acquisition.commitment, Collection::Commitments);
-            if let Some(quantity) = &acquisition.quantity {
-                self.check_quantity(index, id, quantity);
-            }
-            if let Some(money) = &acquisition.value {
-                self.check_money(here, index, id, "value", money);
-            }
-            if let (Some(ordered), Some(delivery)) = (acquisition.date.and_then(|d| d.earliest()), acquisition.delivery)
-                && delivery.latest().is_some_and(|last| last < ordered)
-            {
-                let message = "the delivery window ends before the order date".to_owned();
-                self.report(Severity::Warning, here, index, id, "delivery", message);
-            }
-            self.check_sources_of(here, index, id, &acquisition.sources, ids, true);
-            if !acquisition.deliveries.is_empty() {
-                self.check_deliveries(index, acquisition, ids);
-            }
-        }
+                checker.problems
+            })
+            .collect();
+        self.problems.extend(found.into_iter().flatten());
         let parents: Vec<Option<usize>> = dataset
             .acquisitions
             .iter()
@@ -295,6 +285,43 @@ impl Checker<'_> {
             let id = dataset.acquisitions[index].id;
             let message = "the chain of parent contracts loops back to this acquisition".to_owned();
             self.report(Severity::Error, here, index, id, "parent", message);
+        }
+    }
+
+    fn check_acquisition(&mut self, ids: &IdIndex, index: usize, acquisition: &Acquisition) {
+        let dataset = self.dataset;
+        let here = Collection::Acquisitions;
+        let id = acquisition.id;
+        if dataset.text(acquisition.system).trim().is_empty() {
+            self.report(Severity::Warning, here, index, id, "system", "the acquisition names no system".into());
+        }
+        for (position, &buyer) in acquisition.buyers.iter().enumerate() {
+            self.check_reference(ids, here, index, id, "buyers", Some(buyer), Collection::Actors);
+            if acquisition.buyers[..position].contains(&buyer) {
+                let message = format!("lists the buyer `{}` twice", dataset.text(buyer));
+                self.report(Severity::Warning, here, index, id, "buyers", message);
+            }
+        }
+        self.check_reference(ids, here, index, id, "recipient", acquisition.recipient, Collection::Actors);
+        self.check_reference(ids, here, index, id, "agency", acquisition.agency, Collection::Actors);
+        self.check_reference(ids, here, index, id, "supplier", acquisition.supplier, Collection::Actors);
+        self.check_reference(ids, here, index, id, "parent", acquisition.parent, Collection::Acquisitions);
+        self.check_reference(ids, here, index, id, "commitment", acquisition.commitment, Collection::Commitments);
+        if let Some(quantity) = &acquisition.quantity {
+            self.check_quantity(index, id, quantity);
+        }
+        if let Some(money) = &acquisition.value {
+            self.check_money(here, index, id, "value", money);
+        }
+        if let (Some(ordered), Some(delivery)) = (acquisition.date.and_then(|d| d.earliest()), acquisition.delivery)
+            && delivery.latest().is_some_and(|last| last < ordered)
+        {
+            let message = "the delivery window ends before the order date".to_owned();
+            self.report(Severity::Warning, here, index, id, "delivery", message);
+        }
+        self.check_sources_of(here, index, id, &acquisition.sources, ids, true);
+        if !acquisition.deliveries.is_empty() {
+            self.check_deliveries(index, acquisition, ids);
         }
     }
 
@@ -343,7 +370,7 @@ impl Checker<'_> {
 
     /// Deliveries in order of date, citing sources that exist, and never more than was ordered: an error
     /// when both figures are exact, a warning when either is not.
-    fn check_deliveries(&mut self, index: usize, acquisition: &crate::model::Acquisition, ids: &IdIndex) {
+    fn check_deliveries(&mut self, index: usize, acquisition: &Acquisition, ids: &IdIndex) {
         let (here, id) = (Collection::Acquisitions, acquisition.id);
         let starts = acquisition.deliveries.iter().filter_map(|d| d.date.and_then(|date| date.earliest()));
         if starts.clone().zip(starts.skip(1)).any(|(before, after)| after < before) {
@@ -460,6 +487,29 @@ mod tests {
         assert_eq!(records_in_cycles(&[None, Some(0), Some(1)]), Vec::<usize>::new());
         assert_eq!(records_in_cycles(&[Some(0)]), vec![0]);
         assert_eq!(records_in_cycles(&[Some(1), Some(2), Some(0), Some(0)]), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn problems_come_in_the_records_order_and_name_their_record() {
+        let text = crate::synthetic::dataset_json(5_000, 3);
+        let mut dataset = crate::io::json::from_str(&text, "synthetic.json").unwrap();
+        assert!(validate(&dataset).is_empty(), "the synthetic data is valid");
+        let (empty, nowhere) = (dataset.intern(""), dataset.intern("nowhere"));
+        let broken: Vec<usize> = (0..5_000).step_by(377).collect();
+        for &index in &broken {
+            let record = &mut dataset.acquisitions[index];
+            record.system = empty;
+            record.commitment = Some(nowhere);
+        }
+        let problems = validate(&dataset);
+        let places = |field: &str| -> Vec<(usize, String)> {
+            problems.iter().filter(|p| p.place.field == field).map(|p| (p.place.index, p.place.id.clone())).collect()
+        };
+        let expected: Vec<(usize, String)> =
+            broken.iter().map(|&index| (index, dataset.text(dataset.acquisitions[index].id).to_owned())).collect();
+        assert_eq!(places("commitment"), expected, "errors, in order");
+        assert_eq!(places("system"), expected, "warnings, in order");
+        assert_eq!(problems.len(), 2 * broken.len());
     }
 
     #[test]
