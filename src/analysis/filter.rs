@@ -348,6 +348,10 @@ impl<'a> Matcher<'a> {
 
 /// Positions of the records of `collection` that pass `filter`, in dataset order.
 pub fn filtered(dataset: &Dataset, collection: Collection, filter: &Filter) -> Vec<u32> {
+    // No filter: every record, without reading any (a sixth of building a table of a million rows).
+    if filter.is_empty() {
+        return (0..dataset.len(collection) as u32).collect();
+    }
     let resolved = Resolved::new(dataset, filter);
     // An indexed parallel iterator collects in order: the rows come back as they are in the dataset.
     (0..dataset.len(collection))
@@ -391,6 +395,25 @@ pub fn framework_commitments(dataset: &Dataset) -> std::collections::HashMap<Sym
 mod tests {
     use super::*;
     use crate::io::default_dataset;
+
+    /// What `filtered` gives without reading a record when there is no filter is what reading every
+    /// record against the empty filter gives.
+    #[test]
+    fn no_filter_passes_every_record() {
+        let synthetic = crate::synthetic::dataset_json(3_000, 2);
+        for dataset in [default_dataset(), crate::io::json::from_str(&synthetic, "synthetic.json").unwrap()] {
+            let nothing = Filter::default();
+            let resolved = Resolved::new(&dataset, &nothing);
+            for collection in Collection::ALL {
+                let read: Vec<u32> = (0..dataset.len(collection))
+                    .filter(|&i| resolved.matches(collection, i))
+                    .map(|i| i as u32)
+                    .collect();
+                assert_eq!(filtered(&dataset, collection, &nothing), read, "{collection:?}");
+                assert_eq!(read.len(), dataset.len(collection), "{collection:?}");
+            }
+        }
+    }
 
     #[test]
     fn buyers_that_were_members_on_a_date() {
