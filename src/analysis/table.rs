@@ -7,12 +7,13 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
+use fixedbitset::FixedBitSet;
 use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::fields::{SortKey as Key, sort_keys};
-use crate::model::{Changed, Collection, Dataset, Symbol, ToFollow};
+use crate::model::{Changed, Collection, Dataset, Symbol, SymbolSet, ToFollow};
 
 use super::filter::{Filter, Matcher, filtered};
 use super::volumes::{GroupBy, TotalsGrid, VolumeRow, VolumesByBlock};
@@ -341,42 +342,58 @@ fn nest(dataset: &Dataset, collection: Collection, rows: &[u32], collapsed: &BTr
         return flat();
     }
     let records = dataset.len(collection);
-    let mut shown_rows = vec![false; records];
+    let mut shown_rows = FixedBitSet::with_capacity(records);
     for &row in rows {
-        if let Some(slot) = shown_rows.get_mut(row as usize) {
-            *slot = true;
+        if (row as usize) < records {
+            shown_rows.insert(row as usize);
         }
     }
-    // Where each id named as a parent is among the rows (the last row with it, should ids repeat).
-    let mut place_of: FxHashMap<Symbol, u32> =
-        with_parents.iter().filter(|&&(index, _)| shown_rows[index]).map(|&(_, parent)| (parent, u32::MAX)).collect();
+    // Where each id named as a parent is among the rows (the last row with it, should ids repeat). Few
+    // records are parents: a set of their ids spares the other rows a look-up in the map.
+    let mut place_of: FxHashMap<Symbol, u32> = with_parents
+        .iter()
+        .filter(|&&(index, _)| shown_rows.contains(index))
+        .map(|&(_, parent)| (parent, u32::MAX))
+        .collect();
     if place_of.is_empty() {
         return flat();
     }
+    let mut parent_ids = SymbolSet::for_strings(&dataset.strings);
+    place_of.keys().for_each(|&parent| parent_ids.insert(parent));
     for &row in rows {
-        if let Some(slot) = id(dataset, collection, row as usize).and_then(|id| place_of.get_mut(&id)) {
+        if let Some(id) = id(dataset, collection, row as usize)
+            && parent_ids.contains(id)
+            && let Some(slot) = place_of.get_mut(&id)
+        {
             *slot = row;
         }
     }
     let mut parent_of: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut has_parent = FixedBitSet::with_capacity(records);
     for &(index, parent) in &with_parents {
         let row = index as u32;
         if let Some(&place) = place_of.get(&parent)
             && place != u32::MAX
             && place != row
-            && shown_rows[index]
+            && shown_rows.contains(index)
         {
             parent_of.insert(row, place);
+            has_parent.insert(index);
         }
     }
     if parent_of.is_empty() {
         return flat();
     }
+    let parent_row = |row: u32| has_parent.contains(row as usize).then(|| parent_of.get(&row).copied()).flatten();
     let mut children: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    let mut has_children = FixedBitSet::with_capacity(records);
     let mut top = Vec::new();
     for &row in rows {
-        match parent_of.get(&row) {
-            Some(&parent) => children.entry(parent).or_default().push(row),
+        match parent_row(row) {
+            Some(parent) => {
+                children.entry(parent).or_default().push(row);
+                has_children.insert(parent as usize);
+            }
             None => top.push(row),
         }
     }
@@ -387,7 +404,8 @@ fn nest(dataset: &Dataset, collection: Collection, rows: &[u32], collapsed: &BTr
         if std::mem::replace(&mut visited[row as usize], true) {
             continue;
         }
-        let kids = children.get(&row).map_or(&[][..], Vec::as_slice);
+        let kids =
+            if has_children.contains(row as usize) { children.get(&row).map_or(&[][..], Vec::as_slice) } else { &[] };
         shown.push(DisplayRow { index: row, depth, children: kids.len() as u32 });
         let is_collapsed = !collapsed.is_empty()
             && id(dataset, collection, row as usize).is_some_and(|id| collapsed.contains(dataset.text(id)));
@@ -398,7 +416,7 @@ fn nest(dataset: &Dataset, collection: Collection, rows: &[u32], collapsed: &BTr
     // Rows in a parent cycle (a validation error) are never reached from the top: show them flat. Rows
     // under a collapsed parent stay hidden.
     for &row in rows {
-        let hidden_under_collapsed = parent_of.get(&row).is_some_and(|&parent| visited[parent as usize]);
+        let hidden_under_collapsed = parent_row(row).is_some_and(|parent| visited[parent as usize]);
         if !visited[row as usize] && !hidden_under_collapsed {
             shown.push(DisplayRow { index: row, depth: 0, children: 0 });
         }
