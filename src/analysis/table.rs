@@ -69,10 +69,12 @@ pub fn build(
     if let Some(sort) = sort {
         sort_rows(dataset, collection, &mut order, sort);
     }
-    let stage_volumes =
-        (collection == Collection::Acquisitions).then(|| VolumesByBlock::new(dataset, &passing, GroupBy::Stage));
+    // Nesting runs on one core: the totals take the other meanwhile.
+    let (stage_volumes, rows) = rayon::join(
+        || (collection == Collection::Acquisitions).then(|| VolumesByBlock::new(dataset, &passing, GroupBy::Stage)),
+        || nest(dataset, collection, &order, collapsed),
+    );
     let totals = stage_volumes.as_ref().map(|volumes| volumes.volumes().totals.clone()).unwrap_or_default();
-    let rows = nest(dataset, collection, &order, collapsed);
     let nested = rows.iter().any(|row| row.depth > 0 || row.children > 0);
     let totals_grid = TotalsGrid::of(&totals);
     TableModel {
