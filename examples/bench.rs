@@ -122,7 +122,8 @@ fn main() {
         io::csv::import_folder(&folder.path().join("csv")).expect("imported");
         plain.push(start.elapsed().as_secs_f64() * 1000.0);
         let start = Instant::now();
-        let bytes = std::fs::read(&table_path).expect("the table was written");
+        // Read as the import dialog reads it.
+        let bytes = io::read_file(&table_path).expect("the table was written");
         let table = io::tabular::read(&table_path, bytes, &Default::default()).expect("read");
         let mapping = mapping::guess(&table.headers, &table.sample(50));
         mapping::import(&table, &mapping, None).expect("imported");
