@@ -635,21 +635,21 @@ pub fn quarter_of(date: &crate::model::FuzzyDate) -> Option<(i16, u8)> {
     anchor.month().map(|month| (anchor.year(), (month - 1) / 3 + 1))
 }
 
-/// The framework contracts with national orders in `rows`, marked by id symbol: a record is such a
-/// framework if its id is marked (with an id duplicated, a validation error, every record holding it is).
-/// None when `rows` has no national orders. Marking ids rather than positions lets the aggregation read
-/// the mark beside the fields it reads anyway, instead of a second pass over every record to find where
-/// each framework is.
-/// The frameworks whose national orders are among `rows` (None: every record).
+/// The framework contracts with national orders in `rows` (None: every record), marked by id symbol: a
+/// record is such a framework if its id is marked (with an id duplicated, a validation error, every record
+/// holding it is). None when `rows` has no national orders. Marking ids rather than positions lets the
+/// aggregation read the mark beside the fields it reads anyway, instead of a second pass over every record
+/// to find where each framework is.
 fn frameworks_with_orders_in(dataset: &Dataset, rows: Option<&[u32]>) -> Option<SymbolSet> {
     let acquisitions = &dataset.acquisitions;
+    let every_record = rows.is_none_or(|rows| rows.len() == acquisitions.len() && rows.is_sorted());
     // National orders are few (one record in twenty or fewer): their rows are looked up, not every row's
     // record read.
     let in_rows: Box<dyn Fn(usize) -> bool> = match rows {
-        None => Box::new(|_| true),
-        Some(rows) if rows.len() == acquisitions.len() && rows.is_sorted() => Box::new(|_| true),
-        Some(rows) if rows.is_sorted() => Box::new(|index| rows.binary_search(&(index as u32)).is_ok()),
-        Some(rows) => {
+        Some(rows) if !every_record && rows.is_sorted() => {
+            Box::new(|index| rows.binary_search(&(index as u32)).is_ok())
+        }
+        Some(rows) if !every_record => {
             let mut marked = vec![false; acquisitions.len()];
             for &row in rows {
                 if let Some(slot) = marked.get_mut(row as usize) {
@@ -658,6 +658,7 @@ fn frameworks_with_orders_in(dataset: &Dataset, rows: Option<&[u32]>) -> Option<
             }
             Box::new(move |index| marked[index])
         }
+        _ => Box::new(|_| true),
     };
     let mut frameworks: Option<SymbolSet> = None;
     for (index, parent) in acquisitions.with_parents() {

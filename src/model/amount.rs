@@ -248,6 +248,11 @@ pub fn count_text(count: usize) -> String {
     group_thousands(count as f64, 0)
 }
 
+/// A count and what it counts: "1 record", "813,410 records".
+pub fn counted(count: usize, noun: &str) -> String {
+    format!("{} {}", count_text(count), plural(noun, count as u64))
+}
+
 /// 5_500_000_000 → "5.5 bn", 700_000_000 → "700 M", 395_000 → "395,000".
 pub fn short_amount(amount: f64) -> String {
     let (scaled, suffix) = if amount.abs() >= 1e9 {

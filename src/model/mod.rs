@@ -17,7 +17,8 @@ pub mod validate;
 use serde::{Deserialize, Serialize};
 
 pub use amount::{
-    Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, count_text, group_thousands, plural, short_amount,
+    Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, count_text, counted, group_thousands, plural,
+    short_amount,
 };
 pub use delivery::{Delivered, Delivery, count_parts, parse_deliveries, write_deliveries};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};

@@ -17,7 +17,7 @@ use crate::analysis::plot::{PlotData, available_measures, plot_data};
 use crate::analysis::timeline::{layout, vilnius_to_washington};
 use crate::analysis::volumes::{GroupBy, VolumeRow, volumes};
 use crate::model::fields;
-use crate::model::{Collection, Dataset, FuzzyDate, Symbol, count_text};
+use crate::model::{Collection, Dataset, FuzzyDate, Symbol, count_text, counted};
 
 /// What a report contains.
 #[derive(Clone, Debug, PartialEq)]
@@ -421,8 +421,7 @@ pub struct Chart {
 fn chart_caption(data: &PlotData) -> String {
     let drawn: u32 = data.series.iter().flat_map(|series| &series.records).sum();
     let total = drawn + data.without_figure + data.ungrouped;
-    let records = |count: u32| format!("{} record{}", count_text(count as usize), if count == 1 { "" } else { "s" });
-    let mut caption = format!("The bars hold {} of {}.", count_text(drawn as usize), records(total));
+    let mut caption = format!("The bars hold {} of {}.", count_text(drawn as usize), counted(total as usize, "record"));
     if drawn < total {
         let others = total - drawn;
         caption.push_str(&format!(

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::compare::ChangeKind;
 use crate::compare::merge::{Marks, Merge, Proposal, ProposedField, merge};
 use crate::context::Message;
-use crate::model::{Collection, Dataset, count_text};
+use crate::model::{Collection, Dataset, counted};
 
 use super::View;
 use super::derived::{BACKGROUND_ROWS, Derived};
@@ -231,18 +231,14 @@ fn summary(merge: &Merge, comparison: &Comparison) -> String {
             format!("The open dataset and {} hold the same data.", comparison.other_name)
         };
     }
-    let mut text = format!("{} to take", plural(merge.takeable(), "change"));
+    let mut text = format!("{} to take", counted(merge.takeable(), "change"));
     if merge.conflicts() > 0 {
-        text.push_str(&format!(", {}", plural(merge.conflicts(), "conflict")));
+        text.push_str(&format!(", {}", counted(merge.conflicts(), "conflict")));
     }
     if merge.three_way && merge.ours_only > 0 {
-        text.push_str(&format!("; {} of yours since kept", plural(merge.ours_only, "change")));
+        text.push_str(&format!("; {} of yours since kept", counted(merge.ours_only, "change")));
     }
     text
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    format!("{} {noun}{}", count_text(count), if count == 1 { "" } else { "s" })
 }
 
 /// "Take" (or "Take Theirs" for a conflict), which asks the app to take it.

@@ -13,7 +13,7 @@ use crate::analysis::plot::{Measure, Part, PlotData, available_measures, plot_da
 use crate::analysis::volumes::{FilteredVolumes, GroupBy, GroupKey, group_names};
 use crate::context::Document;
 use crate::context::{Message, UserCommand};
-use crate::model::{Collection, Dataset, Stage, count_text};
+use crate::model::{Collection, Dataset, Stage, counted};
 use crate::palette::stage_rgb;
 use crate::report::svg::{ChartOptions, axis_value, format_value, part_opacity};
 
@@ -159,9 +159,11 @@ pub fn plots_ui(
         ui.label(format!("Filter: {}", filter.describe()));
         if let Some(data) = state.data() {
             if data.without_figure > 0 {
-                let count = data.without_figure as usize;
-                let (records, have) = if count == 1 { ("record", "has") } else { ("records", "have") };
-                ui.label(format!("· {} {records} {have} no figure in this measure", count_text(count)));
+                let have = if data.without_figure == 1 { "has" } else { "have" };
+                ui.label(format!(
+                    "· {} {have} no figure in this measure",
+                    counted(data.without_figure as usize, "record")
+                ));
             }
             if data.ungrouped > 0 {
                 let why = if matches!(data.group_by, GroupBy::Year | GroupBy::Quarter) {
@@ -169,9 +171,7 @@ pub fn plots_ui(
                 } else {
                     "no value for this grouping"
                 };
-                let count = data.ungrouped as usize;
-                let records = if count == 1 { "record" } else { "records" };
-                ui.label(format!("· {} {records} not drawn ({why})", count_text(count)));
+                ui.label(format!("· {} not drawn ({why})", counted(data.ungrouped as usize, "record")));
             }
         }
     });
