@@ -13,7 +13,7 @@
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::model::{Acquisition, Dataset, Interner, Records};
+use crate::model::{Acquisition, Columnar, Dataset, Interner, Records};
 
 use super::convert;
 use super::parts::{Part, in_parts, join_parts, part_starts};
@@ -178,7 +178,7 @@ impl<'t> Cursor<'t> {
 
     /// A list of records in file shape `W`, each converted to the model's `M` as soon as it is parsed:
     /// ten million tiny records never exist twice, in file shape and in the model's.
-    fn records<W: Deserialize<'t>, M: Clone>(
+    fn records<W: Deserialize<'t>, M: Columnar + Clone>(
         &mut self,
         strings: &mut Interner,
         convert: fn(&W, &mut Interner) -> M,
@@ -280,9 +280,9 @@ impl Serialize for FileView<'_> {
 }
 
 /// Records written as a list, each converted to file shape `W` just before it is written.
-pub struct Written<'a, M, W>(pub &'a Records<M>, pub &'a Dataset, pub fn(&'a M, &'a Dataset) -> W);
+pub struct Written<'a, M: Columnar, W>(pub &'a Records<M>, pub &'a Dataset, pub fn(&'a M, &'a Dataset) -> W);
 
-impl<'a, M, W: Serialize> Serialize for Written<'a, M, W> {
+impl<'a, M: Columnar, W: Serialize> Serialize for Written<'a, M, W> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let Written(records, dataset, to_wire) = *self;
         serializer.collect_seq(records.iter().map(|record| to_wire(record, dataset)))

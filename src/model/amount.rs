@@ -183,6 +183,11 @@ impl Currency {
     }
 
     /// True for the active ISO 4217 codes (list of 2024) and the historic ones older sources quote.
+    /// The code's three letters, as bytes.
+    pub fn bytes(self) -> [u8; 3] {
+        self.0
+    }
+
     pub fn is_known(&self) -> bool {
         // Validation asks this for every amount of a million records: a binary search, not a scan.
         static CODES: std::sync::LazyLock<Vec<&str>> =

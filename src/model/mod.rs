@@ -5,6 +5,7 @@
 //! File formats live in `io`, which converts to and from this model.
 
 mod amount;
+mod columns;
 pub mod countries;
 mod delivery;
 pub mod fields;
@@ -20,10 +21,11 @@ pub use amount::{
     Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, count_text, counted, group_thousands, plural,
     short_amount,
 };
+pub use columns::{AcquisitionColumns, Measure};
 pub use delivery::{Delivered, Delivery, count_parts, parse_deliveries, write_deliveries};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
 pub use intern::{Interner, Symbol, SymbolSet};
-pub use records::{Linked, Records};
+pub use records::{Columnar, Linked, Records};
 
 /// A short list of ids held inline: an acquisition's buyers or sources. The size of a `Vec`, with no
 /// allocation for up to four.
@@ -592,7 +594,7 @@ impl Dataset {
     /// Puts `record` at `index` of its collection in place of the record there, which is returned.
     /// Returns the record itself, unchanged, when there is no such index.
     pub fn replace(&mut self, index: usize, record: Record) -> Record {
-        fn swap<T: Clone>(items: &mut Records<T>, index: usize, item: T, wrap: fn(T) -> Record) -> Record {
+        fn swap<T: Columnar + Clone>(items: &mut Records<T>, index: usize, item: T, wrap: fn(T) -> Record) -> Record {
             match items.get_mut(index) {
                 Some(slot) => wrap(std::mem::replace(slot, item)),
                 None => wrap(item),
@@ -609,7 +611,7 @@ impl Dataset {
 
     /// Inserts `record` at `index` of its collection (at the end when `index` is past it).
     pub fn insert(&mut self, index: usize, record: Record) {
-        fn put<T: Clone>(items: &mut Records<T>, index: usize, item: T) {
+        fn put<T: Columnar + Clone>(items: &mut Records<T>, index: usize, item: T) {
             items.insert(index.min(items.len()), item);
         }
         match record {
@@ -623,7 +625,7 @@ impl Dataset {
 
     /// Removes and returns the record at `index` of `collection`.
     pub fn remove(&mut self, collection: Collection, index: usize) -> Option<Record> {
-        fn take<T: Clone>(items: &mut Records<T>, index: usize, wrap: fn(T) -> Record) -> Option<Record> {
+        fn take<T: Columnar + Clone>(items: &mut Records<T>, index: usize, wrap: fn(T) -> Record) -> Option<Record> {
             (index < items.len()).then(|| wrap(items.remove(index)))
         }
         match collection {

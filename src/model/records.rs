@@ -22,29 +22,46 @@ pub trait Linked {
     fn parent(&self) -> Option<Symbol>;
 }
 
-/// Consecutive records, and which of them name a parent, found when first asked and forgotten when
-/// the records change: aggregates must know the frameworks among the records before adding any up, and
-/// finding them by reading every record took a pass over memory as long as the aggregate's own.
-#[derive(Clone)]
-pub struct Chunk<T> {
+/// Records that keep some of their fields as columns too, for passes that read a few fields of every
+/// record: the aggregates read a tenth of what the records hold from memory, and at a million records
+/// memory is what they wait for.
+pub trait Columnar: Sized {
+    type Columns: Send + Sync;
+
+    fn columns(records: &[Self]) -> Self::Columns;
+}
+
+/// Consecutive records, with what is derived from them: which name a parent, and their columns. Both
+/// are found when first asked and forgotten when the records change: aggregates must know the
+/// frameworks among the records before adding any up, and finding them by reading every record took a
+/// pass over memory as long as the aggregate's own.
+pub struct Chunk<T: Columnar> {
     records: Vec<T>,
     /// (place in the chunk, parent) of each record naming a parent, in order.
     with_parents: OnceLock<Box<[(u16, Symbol)]>>,
+    columns: OnceLock<T::Columns>,
 }
 
-impl<T> Chunk<T> {
+impl<T: Columnar> Chunk<T> {
     fn new(records: Vec<T>) -> Chunk<T> {
-        Chunk { records, with_parents: OnceLock::new() }
+        Chunk { records, with_parents: OnceLock::new(), columns: OnceLock::new() }
     }
 }
 
-impl<T: Clone> Chunk<T> {
+/// A copy is made to be changed (copy on write): what was derived from the records is not copied.
+impl<T: Columnar + Clone> Clone for Chunk<T> {
+    fn clone(&self) -> Self {
+        Chunk::new(self.records.clone())
+    }
+}
+
+impl<T: Columnar + Clone> Chunk<T> {
     fn into_records(chunk: Arc<Chunk<T>>) -> Vec<T> {
         Arc::unwrap_or_clone(chunk).records
     }
 }
 
-impl<T> std::ops::Deref for Chunk<T> {
+impl<T: Columnar> std::ops::Deref for Chunk<T> {
     type Target = Vec<T>;
 
     fn deref(&self) -> &Vec<T> {
@@ -54,19 +71,19 @@ impl<T> std::ops::Deref for Chunk<T> {
 
 /// The records of one collection, in order.
 #[derive(Clone)]
-pub struct Records<T> {
+pub struct Records<T: Columnar> {
     /// Every chunk but the last holds exactly `CHUNK` records; none is empty.
     chunks: Vec<Arc<Chunk<T>>>,
     len: usize,
 }
 
-impl<T> Default for Records<T> {
+impl<T: Columnar> Default for Records<T> {
     fn default() -> Self {
         Records { chunks: Vec::new(), len: 0 }
     }
 }
 
-impl<T> Records<T> {
+impl<T: Columnar> Records<T> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -101,7 +118,7 @@ impl<T> Records<T> {
     }
 }
 
-impl<T: Linked + Sync + Send> Records<T> {
+impl<T: Columnar + Linked + Sync + Send> Records<T> {
     /// (index, parent) of every record that names a parent, in order. Each chunk's are found once, on
     /// all cores, and kept until the chunk changes (a copy of the collection keeps what it shares).
     pub fn with_parents(&self) -> impl Iterator<Item = (usize, Symbol)> + '_ {
@@ -115,12 +132,29 @@ impl<T: Linked + Sync + Send> Records<T> {
     }
 }
 
+impl<T: Columnar + Sync + Send> Records<T> {
+    /// Each chunk's records beside their columns, in order: the columns of every chunk are made on all
+    /// cores when first asked, and kept until the chunk changes. The record at `index` is in the entry
+    /// [`Records::place`] names.
+    pub fn with_columns(&self) -> Vec<(&[T], &T::Columns)> {
+        self.chunks
+            .par_iter()
+            .map(|chunk| (chunk.as_slice(), chunk.columns.get_or_init(|| T::columns(chunk))))
+            .collect()
+    }
+
+    /// (chunk, place in the chunk) of the record at `index`, for [`Records::with_columns`].
+    pub fn place(index: usize) -> (usize, usize) {
+        (index / CHUNK, index % CHUNK)
+    }
+}
+
 fn find_parents<T: Linked>(records: &[T]) -> Box<[(u16, Symbol)]> {
     let with_parent = |(offset, record): (usize, &T)| Some((u16::try_from(offset).ok()?, record.parent()?));
     records.iter().enumerate().filter_map(with_parent).collect()
 }
 
-impl<T: Clone> Records<T> {
+impl<T: Columnar + Clone> Records<T> {
     /// The record at `index` to change; copies its chunk if another copy of the collection shares it.
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         let chunk = self.chunks.get_mut(index / CHUNK)?;
@@ -242,7 +276,7 @@ impl<T: Clone> Records<T> {
     }
 }
 
-impl<T: Clone + Send + Sync> Records<T> {
+impl<T: Columnar + Clone + Send + Sync> Records<T> {
     /// Moves every record of `other` to the end, each changed by `change` on the way, on all cores; the
     /// records are never held twice. Where `self` ends on a chunk's end, `other`'s chunks are taken
     /// whole. Otherwise each new chunk is the tail of one of `other`'s chunks and the head of the next,
@@ -286,7 +320,7 @@ impl<T: Clone + Send + Sync> Records<T> {
     }
 }
 
-impl<T> From<Vec<T>> for Records<T> {
+impl<T: Columnar> From<Vec<T>> for Records<T> {
     fn from(records: Vec<T>) -> Self {
         let len = records.len();
         let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
@@ -302,7 +336,7 @@ impl<T> From<Vec<T>> for Records<T> {
     }
 }
 
-impl<T: Clone> FromIterator<T> for Records<T> {
+impl<T: Columnar + Clone> FromIterator<T> for Records<T> {
     fn from_iter<I: IntoIterator<Item = T>>(records: I) -> Self {
         let mut collected = Records::new();
         collected.extend(records);
@@ -310,7 +344,7 @@ impl<T: Clone> FromIterator<T> for Records<T> {
     }
 }
 
-impl<T: Clone> Extend<T> for Records<T> {
+impl<T: Columnar + Clone> Extend<T> for Records<T> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, records: I) {
         for record in records {
             self.push(record);
@@ -319,7 +353,7 @@ impl<T: Clone> Extend<T> for Records<T> {
 }
 
 /// Owned records: each chunk is taken whole where no copy shares it, else cloned.
-impl<T: Clone> IntoIterator for Records<T> {
+impl<T: Columnar + Clone> IntoIterator for Records<T> {
     type Item = T;
     type IntoIter = std::iter::FlatMap<std::vec::IntoIter<Arc<Chunk<T>>>, Vec<T>, fn(Arc<Chunk<T>>) -> Vec<T>>;
 
@@ -335,19 +369,20 @@ pub type IterMut<'a, T> = std::iter::FlatMap<
     fn(&'a mut Arc<Chunk<T>>) -> std::slice::IterMut<'a, T>,
 >;
 
-fn chunk_mut<T: Clone>(chunk: &mut Arc<Chunk<T>>) -> std::slice::IterMut<'_, T> {
+fn chunk_mut<T: Columnar + Clone>(chunk: &mut Arc<Chunk<T>>) -> std::slice::IterMut<'_, T> {
     edit(chunk).iter_mut()
 }
 
 /// The records of `chunk` to change: copied first if another copy of the collection shares them, and
 /// what was remembered about them forgotten.
-fn edit<T: Clone>(chunk: &mut Arc<Chunk<T>>) -> &mut Vec<T> {
+fn edit<T: Columnar + Clone>(chunk: &mut Arc<Chunk<T>>) -> &mut Vec<T> {
     let chunk = Arc::make_mut(chunk);
     chunk.with_parents.take();
+    chunk.columns.take();
     &mut chunk.records
 }
 
-impl<'a, T: Clone> IntoIterator for &'a mut Records<T> {
+impl<'a, T: Columnar + Clone> IntoIterator for &'a mut Records<T> {
     type Item = &'a mut T;
     type IntoIter = IterMut<'a, T>;
 
@@ -356,7 +391,7 @@ impl<'a, T: Clone> IntoIterator for &'a mut Records<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a Records<T> {
+impl<'a, T: Columnar> IntoIterator for &'a Records<T> {
     type Item = &'a T;
     type IntoIter = Iter<'a, T>;
 
@@ -365,7 +400,7 @@ impl<'a, T> IntoIterator for &'a Records<T> {
     }
 }
 
-impl<T> std::ops::Index<usize> for Records<T> {
+impl<T: Columnar> std::ops::Index<usize> for Records<T> {
     type Output = T;
 
     fn index(&self, index: usize) -> &T {
@@ -376,7 +411,7 @@ impl<T> std::ops::Index<usize> for Records<T> {
     }
 }
 
-impl<T: Clone> std::ops::IndexMut<usize> for Records<T> {
+impl<T: Columnar + Clone> std::ops::IndexMut<usize> for Records<T> {
     fn index_mut(&mut self, index: usize) -> &mut T {
         let len = self.len;
         match self.get_mut(index) {
@@ -386,13 +421,13 @@ impl<T: Clone> std::ops::IndexMut<usize> for Records<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq for Records<T> {
+impl<T: Columnar + PartialEq> PartialEq for Records<T> {
     fn eq(&self, other: &Self) -> bool {
         self.len == other.len && self.iter().eq(other.iter())
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for Records<T> {
+impl<T: Columnar + std::fmt::Debug> std::fmt::Debug for Records<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
@@ -400,14 +435,14 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Records<T> {
 
 /// The records in order, from either end.
 #[derive(Clone)]
-pub struct Iter<'a, T> {
+pub struct Iter<'a, T: Columnar> {
     chunks: std::slice::Iter<'a, Arc<Chunk<T>>>,
     front: std::slice::Iter<'a, T>,
     back: std::slice::Iter<'a, T>,
     remaining: usize,
 }
 
-impl<'a, T> Iterator for Iter<'a, T> {
+impl<'a, T: Columnar> Iterator for Iter<'a, T> {
     type Item = &'a T;
 
     fn next(&mut self) -> Option<&'a T> {
@@ -459,7 +494,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
     }
 }
 
-impl<'a, T> Iter<'a, T> {
+impl<'a, T: Columnar> Iter<'a, T> {
     /// The record `n` places into the front chunk, counted already in `remaining` but for itself.
     fn next_after(&mut self, n: usize) -> Option<&'a T> {
         let record = self.front.nth(n)?;
@@ -468,7 +503,7 @@ impl<'a, T> Iter<'a, T> {
     }
 }
 
-impl<T> DoubleEndedIterator for Iter<'_, T> {
+impl<T: Columnar> DoubleEndedIterator for Iter<'_, T> {
     fn next_back(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(record) = self.back.next_back() {
@@ -487,7 +522,7 @@ impl<T> DoubleEndedIterator for Iter<'_, T> {
     }
 }
 
-impl<T> ExactSizeIterator for Iter<'_, T> {}
+impl<T: Columnar> ExactSizeIterator for Iter<'_, T> {}
 
 #[cfg(test)]
 mod tests {
@@ -515,6 +550,12 @@ mod tests {
             1 => (2..5u32).prop_map(Op::Retain),
             1 => Just(Op::Reverse),
         ]
+    }
+
+    impl Columnar for u32 {
+        type Columns = ();
+
+        fn columns(_: &[u32]) {}
     }
 
     fn check_shape(records: &Records<u32>) {
@@ -606,17 +647,39 @@ mod tests {
         }
     }
 
-    fn parents_by_reading<T: Linked>(records: &Records<T>) -> Vec<(usize, Symbol)> {
+    /// The parents as a column.
+    impl Columnar for Order {
+        type Columns = Vec<Option<Symbol>>;
+
+        fn columns(records: &[Order]) -> Vec<Option<Symbol>> {
+            records.iter().map(|record| record.0).collect()
+        }
+    }
+
+    fn parents_by_reading(records: &Records<Order>) -> Vec<(usize, Symbol)> {
         records.iter().enumerate().filter_map(|(index, record)| Some((index, record.parent()?))).collect()
     }
 
+    /// What was derived from the records: which name a parent, and the columns, each checked against
+    /// reading the records.
+    fn check_derived(records: &Records<Order>) {
+        assert_eq!(records.with_parents().collect::<Vec<_>>(), parents_by_reading(records));
+        let column: Vec<Option<Symbol>> =
+            records.with_columns().into_iter().flat_map(|(_, column)| column.iter().copied()).collect();
+        assert_eq!(column, records.iter().map(|record| record.0).collect::<Vec<_>>());
+        for index in [0, CHUNK - 1, CHUNK, records.len() - 1] {
+            let (chunk, at) = Records::<Order>::place(index);
+            assert_eq!(records.with_columns()[chunk].0[at], records[index]);
+        }
+    }
+
     #[test]
-    fn the_records_naming_a_parent_follow_every_change() {
+    fn what_is_derived_from_the_records_follows_every_change() {
         let mut strings = crate::model::Interner::default();
         let (a, b) = (strings.intern("a"), strings.intern("b"));
         let original: Records<Order> =
             (0..3 * CHUNK + 10).map(|i| Order((i % 7 == 0).then_some(a))).collect::<Vec<_>>().into();
-        assert_eq!(original.with_parents().collect::<Vec<_>>(), parents_by_reading(&original));
+        check_derived(&original);
         let mut edited = original.clone();
         edited[CHUNK + 1] = Order(Some(b));
         edited[2 * CHUNK] = Order(None);
@@ -624,13 +687,14 @@ mod tests {
         edited.remove(3 * CHUNK);
         edited.push(Order(Some(a)));
         for records in [&original, &edited] {
-            assert_eq!(records.with_parents().collect::<Vec<_>>(), parents_by_reading(records));
+            check_derived(records);
         }
         for record in edited.iter_mut() {
             record.0 = Some(b);
         }
         assert_eq!(edited.with_parents().count(), edited.len());
-        assert_eq!(original.with_parents().collect::<Vec<_>>(), parents_by_reading(&original), "the copy is apart");
+        check_derived(&edited);
+        check_derived(&original);
     }
 
     #[test]

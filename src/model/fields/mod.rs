@@ -314,7 +314,7 @@ impl<R> Field<R> {
 }
 
 /// A record type with a field table.
-pub trait Table: Clone + Sized + 'static {
+pub trait Table: Clone + Sized + super::Columnar + 'static {
     const COLLECTION: Collection;
     /// Its fields in file order; the first is the id.
     const FIELDS: &'static [Field<Self>];
