@@ -165,8 +165,7 @@ fn packed((group, stage, unit, currency): SlotKey) -> u128 {
         GroupKey::Text(symbol) => (4, symbol.index() as u32),
         GroupKey::All => (5, 0),
     };
-    let [a, b, c] = currency.bytes();
-    let currency = u32::from_be_bytes([0, a, b, c]);
+    let currency = currency.packed();
     let unit = unit.map_or(0, |unit| unit.index() as u128 + 1);
     (kind << 96) | (u128::from(group) << 64) | ((stage as u128) << 56) | (u128::from(currency) << 32) | unit
 }
@@ -231,34 +230,35 @@ fn amount_sum(qualifier: MoneyQualifier) -> usize {
 }
 
 impl Slot {
-    /// Adds one record, read from its columns (`record` is read only for its deliveries).
-    fn add(&mut self, measure: &Measure, record: &Acquisition, is_framework: bool, is_joint: bool) {
-        let has_quantity = measure.quantity.is_some();
-        let has_count = has_quantity && measure.counted;
-        let has_value = measure.money.is_some();
+    /// Adds one record: its measure, its count and what was delivered of it.
+    fn add(&mut self, measure: &Measure, count: u64, delivered: Delivered, is_framework: bool, is_joint: bool) {
+        let quantity = measure.quantity();
+        let has_quantity = quantity.is_some();
+        let has_count = has_quantity && measure.counted();
+        let has_value = measure.money().is_some();
         self.records += 1;
         self.joint += u32::from(is_joint);
         self.quantities += u32::from(has_quantity);
         self.values += u32::from(has_value);
-        self.unknown += u32::from(has_quantity && !measure.counted);
-        if is_framework || measure.has_deliveries {
+        self.unknown += u32::from(has_quantity && !measure.counted());
+        if is_framework || measure.has_deliveries() {
             let rare = self.rare.get_or_insert_default();
             // A framework's deliveries are its national orders', counted with them.
             if is_framework {
                 rare.frameworks += u32::from(has_count);
-                rare.framework_ceiling = rare.framework_ceiling.saturating_add(measure.count);
+                rare.framework_ceiling = rare.framework_ceiling.saturating_add(count);
                 rare.money_frameworks += u32::from(has_value);
                 rare.money_framework_ceiling += measure.amount;
                 return;
             }
             rare.deliveries += 1;
-            rare.delivered.merge(record.delivered());
+            rare.delivered.merge(delivered);
         }
         // With no count or no value, the count or amount is 0 and adds nothing where it goes.
         self.counted += u32::from(has_count);
-        let sum = &mut self.counts[count_sum(measure.quantity.unwrap_or_default())];
-        *sum = sum.saturating_add(measure.count);
-        self.amounts[amount_sum(measure.money.unwrap_or_default())] += measure.amount;
+        let sum = &mut self.counts[count_sum(quantity.unwrap_or_default())];
+        *sum = sum.saturating_add(count);
+        self.amounts[amount_sum(measure.money().unwrap_or_default())] += measure.amount;
     }
 
     fn merge(&mut self, other: &Slot) {
@@ -433,12 +433,14 @@ impl Partial {
                 Keys::Of(keys_of) => keys_of(record, &mut keys),
             }
             let is_joint = several_groups && keys.len() > 1;
-            let key = |group| (group, measure.stage, measure.unit, measure.currency);
+            let count = measure.count(record);
+            let delivered = if measure.has_deliveries() { columns.delivered(at) } else { Delivered::default() };
+            let key = |group| (group, measure.stage(), measure.unit, measure.currency());
             for &group in &keys {
-                slot(&mut partial.slots, key(group)).add(measure, record, is_framework, is_joint);
+                slot(&mut partial.slots, key(group)).add(measure, count, delivered, is_framework, is_joint);
             }
             if several_groups {
-                slot(&mut partial.totals, key(GroupKey::All)).add(measure, record, is_framework, false);
+                slot(&mut partial.totals, key(GroupKey::All)).add(measure, count, delivered, is_framework, false);
             }
         }
         partial
@@ -625,17 +627,16 @@ fn merge(into: &mut Slots, from: Slots) {
 /// The groups of `record`, the record at `at` of the chunk whose columns are `columns`: read from the
 /// columns where the grouping gives one group per record, else from the record.
 fn keys_at(columns: &AcquisitionColumns, record: &Acquisition, at: usize, group_by: GroupBy, keys: &mut Vec<GroupKey>) {
-    let text = |symbol: Option<Symbol>| symbol.map_or(GroupKey::Missing, GroupKey::Text);
     let key = match group_by {
         GroupBy::Category => GroupKey::Text(columns.categories[at]),
-        GroupBy::System => GroupKey::Text(columns.systems[at]),
-        GroupBy::Agency => text(columns.agencies[at]),
-        GroupBy::Stage => GroupKey::Stage(columns.measures[at].stage),
+        GroupBy::Stage => GroupKey::Stage(columns.measures[at].stage()),
         GroupBy::Year => columns.dates[at].map_or(GroupKey::Missing, |anchor| GroupKey::Year(anchor.year())),
         GroupBy::Quarter => columns.dates[at]
             .and_then(quarter_of_anchor)
             .map_or(GroupKey::Missing, |(year, quarter)| GroupKey::Quarter(year, quarter)),
-        GroupBy::Buyer | GroupBy::Recipient => return group_keys(record, group_by, keys),
+        GroupBy::System | GroupBy::Agency | GroupBy::Buyer | GroupBy::Recipient => {
+            return group_keys(record, group_by, keys);
+        }
     };
     keys.push(key);
 }
