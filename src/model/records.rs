@@ -23,7 +23,7 @@ pub trait Linked {
 }
 
 /// Records that keep some of their fields as columns too, for passes that read a few fields of every
-/// record: the aggregates read a tenth of what the records hold from memory, and at a million records
+/// record: the aggregates read a sixth of what the records hold from memory, and at a million records
 /// memory is what they wait for.
 pub trait Columnar: Sized {
     type Columns: Send + Sync;
