@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{
-    Acquisition, AcquisitionColumns, Changed, Collection, Currency, Dataset, Delivered, Measure, MoneyQualifier,
+    Acquisition, AcquisitionColumns, Amounts, Changed, Collection, Currency, Dataset, Delivered, MoneyQualifier,
     PartialDate, QuantityQualifier, Records, Stage, Symbol, SymbolSet, ToFollow, count_text,
 };
 
@@ -189,9 +189,9 @@ struct Slot {
     /// Records whose quantity has a count, and whose quantity has none.
     counted: u32,
     unknown: u32,
-    /// Counts summed by [`count_sum`], and amounts by [`amount_sum`].
+    /// Counts summed by [`count_sum`], and amounts of money by [`amount_sum`].
     counts: [u64; 4],
-    amounts: [f64; 3],
+    amount_sums: [f64; 3],
     rare: Option<Box<Rare>>,
 }
 
@@ -230,25 +230,25 @@ fn amount_sum(qualifier: MoneyQualifier) -> usize {
 }
 
 impl Slot {
-    /// Adds one record: its measure, its count and what was delivered of it.
-    fn add(&mut self, measure: &Measure, count: u64, delivered: Delivered, is_framework: bool, is_joint: bool) {
-        let quantity = measure.quantity();
+    /// Adds one record: its amounts, its count and what was delivered of it.
+    fn add(&mut self, amounts: &Amounts, count: u64, delivered: Delivered, is_framework: bool, is_joint: bool) {
+        let quantity = amounts.quantity();
         let has_quantity = quantity.is_some();
-        let has_count = has_quantity && measure.counted();
-        let has_value = measure.money().is_some();
+        let has_count = has_quantity && amounts.counted();
+        let has_value = amounts.money().is_some();
         self.records += 1;
         self.joint += u32::from(is_joint);
         self.quantities += u32::from(has_quantity);
         self.values += u32::from(has_value);
-        self.unknown += u32::from(has_quantity && !measure.counted());
-        if is_framework || measure.has_deliveries() {
+        self.unknown += u32::from(has_quantity && !amounts.counted());
+        if is_framework || amounts.has_deliveries() {
             let rare = self.rare.get_or_insert_default();
             // A framework's deliveries are its national orders', counted with them.
             if is_framework {
                 rare.frameworks += u32::from(has_count);
                 rare.framework_ceiling = rare.framework_ceiling.saturating_add(count);
                 rare.money_frameworks += u32::from(has_value);
-                rare.money_framework_ceiling += measure.amount;
+                rare.money_framework_ceiling += amounts.amount;
                 return;
             }
             rare.deliveries += 1;
@@ -258,7 +258,7 @@ impl Slot {
         self.counted += u32::from(has_count);
         let sum = &mut self.counts[count_sum(quantity.unwrap_or_default())];
         *sum = sum.saturating_add(count);
-        self.amounts[amount_sum(measure.money().unwrap_or_default())] += measure.amount;
+        self.amount_sums[amount_sum(amounts.money().unwrap_or_default())] += amounts.amount;
     }
 
     fn merge(&mut self, other: &Slot) {
@@ -271,7 +271,7 @@ impl Slot {
         for (sum, count) in self.counts.iter_mut().zip(other.counts) {
             *sum = sum.saturating_add(count);
         }
-        for (sum, amount) in self.amounts.iter_mut().zip(other.amounts) {
+        for (sum, amount) in self.amount_sums.iter_mut().zip(other.amount_sums) {
             *sum += amount;
         }
         if let Some(other) = &other.rare {
@@ -302,7 +302,7 @@ impl Slot {
     }
 
     fn money(&self) -> MoneyTally {
-        let [exact, approximate, up_to] = self.amounts;
+        let [exact, approximate, up_to] = self.amount_sums;
         let rare = self.rare.as_deref().cloned().unwrap_or_default();
         MoneyTally {
             exact,
@@ -425,22 +425,22 @@ impl Partial {
         for index in indices {
             let (chunk, at) = Records::<Acquisition>::place(index);
             let Some((records, columns)) = chunks.get(chunk) else { continue };
-            let (Some(record), Some(measure)) = (records.get(at), columns.measures.get(at)) else { continue };
-            let is_framework = frameworks.is_some_and(|frameworks| frameworks.contains(measure.id));
+            let (Some(record), Some(amounts)) = (records.get(at), columns.amounts.get(at)) else { continue };
+            let is_framework = frameworks.is_some_and(|frameworks| frameworks.contains(amounts.id));
             keys.clear();
             match keys_of {
                 Keys::Grouping(group_by) => keys_at(columns, record, at, group_by, &mut keys),
                 Keys::Of(keys_of) => keys_of(record, &mut keys),
             }
             let is_joint = several_groups && keys.len() > 1;
-            let count = measure.count(record);
-            let delivered = if measure.has_deliveries() { columns.delivered(at) } else { Delivered::default() };
-            let key = |group| (group, measure.stage(), measure.unit, measure.currency());
+            let count = amounts.count(record);
+            let delivered = if amounts.has_deliveries() { columns.delivered(at) } else { Delivered::default() };
+            let key = |group| (group, amounts.stage(), amounts.unit, amounts.currency());
             for &group in &keys {
-                slot(&mut partial.slots, key(group)).add(measure, count, delivered, is_framework, is_joint);
+                slot(&mut partial.slots, key(group)).add(amounts, count, delivered, is_framework, is_joint);
             }
             if several_groups {
-                slot(&mut partial.totals, key(GroupKey::All)).add(measure, count, delivered, is_framework, false);
+                slot(&mut partial.totals, key(GroupKey::All)).add(amounts, count, delivered, is_framework, false);
             }
         }
         partial
@@ -629,16 +629,25 @@ fn merge(into: &mut Slots, from: Slots) {
 fn keys_at(columns: &AcquisitionColumns, record: &Acquisition, at: usize, group_by: GroupBy, keys: &mut Vec<GroupKey>) {
     let key = match group_by {
         GroupBy::Category => GroupKey::Text(columns.categories[at]),
-        GroupBy::Stage => GroupKey::Stage(columns.measures[at].stage()),
-        GroupBy::Year => columns.dates[at].map_or(GroupKey::Missing, |anchor| GroupKey::Year(anchor.year())),
-        GroupBy::Quarter => columns.dates[at]
-            .and_then(quarter_of_anchor)
-            .map_or(GroupKey::Missing, |(year, quarter)| GroupKey::Quarter(year, quarter)),
+        GroupBy::Stage => GroupKey::Stage(columns.amounts[at].stage()),
+        GroupBy::Year => year_group(columns.dates[at]),
+        GroupBy::Quarter => quarter_group(columns.dates[at]),
         GroupBy::System | GroupBy::Agency | GroupBy::Buyer | GroupBy::Recipient => {
             return group_keys(record, group_by, keys);
         }
     };
     keys.push(key);
+}
+
+/// The year group of an order date, from its anchor; "(none)" when there is no date.
+fn year_group(anchor: Option<PartialDate>) -> GroupKey {
+    anchor.map_or(GroupKey::Missing, |anchor| GroupKey::Year(anchor.year()))
+}
+
+/// The quarter group of an order date, from its anchor; "(none)" when there is no date or it is known
+/// only to the year.
+fn quarter_group(anchor: Option<PartialDate>) -> GroupKey {
+    anchor.and_then(quarter_of_anchor).map_or(GroupKey::Missing, |(year, quarter)| GroupKey::Quarter(year, quarter))
 }
 
 fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>) {
@@ -648,13 +657,8 @@ fn group_keys(record: &Acquisition, group_by: GroupBy, keys: &mut Vec<GroupKey>)
         GroupBy::System => keys.push(GroupKey::Text(record.system)),
         GroupBy::Agency => keys.push(text(record.agency)),
         GroupBy::Stage => keys.push(GroupKey::Stage(record.stage)),
-        GroupBy::Year => keys.push(record.date.map_or(GroupKey::Missing, |date| GroupKey::Year(date.year()))),
-        GroupBy::Quarter => keys.push(
-            record
-                .date
-                .and_then(|date| quarter_of(&date))
-                .map_or(GroupKey::Missing, |(year, quarter)| GroupKey::Quarter(year, quarter)),
-        ),
+        GroupBy::Year => keys.push(year_group(record.date.map(|date| date.anchor()))),
+        GroupBy::Quarter => keys.push(quarter_group(record.date.map(|date| date.anchor()))),
         GroupBy::Buyer if record.buyers.is_empty() => keys.push(GroupKey::Missing),
         GroupBy::Buyer => {
             keys.extend(record.buyers.iter().map(|&buyer| GroupKey::Text(buyer)));

@@ -13,7 +13,7 @@ use super::{
 /// What an aggregate adds up of one acquisition, in 24 bytes: its stage and qualifiers packed in 12
 /// bits, its currency's letters in 15, its count in 32 (a larger count is read from the record).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Measure {
+pub struct Amounts {
     /// The value's amount; 0 when there is no value.
     pub amount: f64,
     pub id: Symbol,
@@ -30,14 +30,14 @@ const COUNTED: u16 = 1 << 6;
 const DELIVERIES: u16 = 1 << 10;
 const LARGE_COUNT: u16 = 1 << 11;
 
-impl Measure {
-    pub fn of(record: &Acquisition) -> Measure {
+impl Amounts {
+    pub fn of(record: &Acquisition) -> Amounts {
         let count = record.quantity.as_ref().and_then(|quantity| quantity.count);
         let small_count = count.and_then(|count| u32::try_from(count).ok());
         let flag = |set: bool, bit: u16| if set { bit } else { 0 };
         let quantity = record.quantity.as_ref().map_or(0, |quantity| quantity.qualifier as u16 + 1);
         let money = record.value.as_ref().map_or(0, |money| money.qualifier as u16 + 1);
-        Measure {
+        Amounts {
             amount: record.value.as_ref().map_or(0.0, |money| money.amount),
             id: record.id,
             unit: record.quantity.as_ref().and_then(|quantity| quantity.unit),
@@ -67,7 +67,8 @@ impl Measure {
         self.shape & COUNTED != 0
     }
 
-    /// The quantity's count, 0 when it has none; `record` is the measure's, read for a count over 32 bits.
+    /// The quantity's count, 0 when it has none; `record` is the one these amounts are of, read for a
+    /// count over 32 bits.
     pub fn count(&self, record: &Acquisition) -> u64 {
         if self.shape & LARGE_COUNT == 0 {
             return u64::from(self.small_count);
@@ -91,10 +92,10 @@ impl Measure {
     }
 }
 
-/// The columns of a chunk of acquisitions: the measures, what was delivered, and the fields records are
+/// The columns of a chunk of acquisitions: the amounts, what was delivered, and the fields records are
 /// grouped by most (grouping by system, agency or buyer reads the records).
 pub struct AcquisitionColumns {
-    pub measures: Box<[Measure]>,
+    pub amounts: Box<[Amounts]>,
     /// A bit per record with deliveries, 64 to a word, with the number of such records before the word;
     /// and their deliveries' sums, in order. A fifth of the records or fewer have deliveries: reading
     /// theirs from the records was a cache miss each, and searching a list of places a chain of them.
@@ -123,7 +124,7 @@ impl Columnar for Acquisition {
 
     fn columns(records: &[Acquisition]) -> AcquisitionColumns {
         // One pass over the records, each read once from memory.
-        let mut measures = Vec::with_capacity(records.len());
+        let mut amounts = Vec::with_capacity(records.len());
         let mut categories = Vec::with_capacity(records.len());
         let mut dates = Vec::with_capacity(records.len());
         let mut delivering = vec![(0, 0); records.len().div_ceil(64)];
@@ -136,12 +137,12 @@ impl Columnar for Acquisition {
                 delivering[at / 64].0 |= 1 << (at % 64);
                 delivered.push(record.delivered());
             }
-            measures.push(Measure::of(record));
+            amounts.push(Amounts::of(record));
             categories.push(record.category);
             dates.push(record.date.map(|date| date.anchor()));
         }
         AcquisitionColumns {
-            measures: measures.into(),
+            amounts: amounts.into(),
             delivering: delivering.into(),
             delivered: delivered.into(),
             categories: categories.into(),
@@ -169,8 +170,8 @@ mod tests {
     use crate::model::{Money, Quantity};
 
     #[test]
-    fn a_measure_gives_back_what_it_was_made_of() {
-        assert_eq!(std::mem::size_of::<Measure>(), 24);
+    fn the_amounts_give_back_what_they_were_made_of() {
+        assert_eq!(std::mem::size_of::<Amounts>(), 24);
         let json = crate::synthetic::dataset_json(300, 8);
         let mut dataset = crate::io::json::from_str(&json, "synthetic").unwrap();
         let unit = dataset.strings.intern("round");
@@ -191,19 +192,19 @@ mod tests {
         records[0].quantity = None;
         records[1].value = None;
         for record in &records {
-            let measure = Measure::of(record);
-            assert_eq!(measure.stage(), record.stage);
-            assert_eq!(measure.id, record.id);
+            let amounts = Amounts::of(record);
+            assert_eq!(amounts.stage(), record.stage);
+            assert_eq!(amounts.id, record.id);
             let quantity = record.quantity.as_ref();
-            assert_eq!(measure.quantity(), quantity.map(|quantity| quantity.qualifier));
-            assert_eq!(measure.unit, quantity.and_then(|quantity| quantity.unit));
-            assert_eq!(measure.counted(), quantity.is_some_and(|quantity| quantity.count.is_some()));
-            assert_eq!(measure.count(record), quantity.and_then(|quantity| quantity.count).unwrap_or(0));
+            assert_eq!(amounts.quantity(), quantity.map(|quantity| quantity.qualifier));
+            assert_eq!(amounts.unit, quantity.and_then(|quantity| quantity.unit));
+            assert_eq!(amounts.counted(), quantity.is_some_and(|quantity| quantity.count.is_some()));
+            assert_eq!(amounts.count(record), quantity.and_then(|quantity| quantity.count).unwrap_or(0));
             let value = record.value.as_ref();
-            assert_eq!(measure.money(), value.map(|money| money.qualifier));
-            assert_eq!(measure.currency(), value.map_or(Currency::NONE, |money| money.currency));
-            assert_eq!(measure.amount, value.map_or(0.0, |money| money.amount));
-            assert_eq!(measure.has_deliveries(), !record.deliveries.is_empty());
+            assert_eq!(amounts.money(), value.map(|money| money.qualifier));
+            assert_eq!(amounts.currency(), value.map_or(Currency::NONE, |money| money.currency));
+            assert_eq!(amounts.amount, value.map_or(0.0, |money| money.amount));
+            assert_eq!(amounts.has_deliveries(), !record.deliveries.is_empty());
         }
         let columns = Acquisition::columns(&records);
         for (at, record) in records.iter().enumerate() {
