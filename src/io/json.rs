@@ -144,7 +144,8 @@ fn parse_for_message(text: &str, origin: &str) -> Result<Dataset, LoadError> {
 
 /// Writes the dataset in the file's layout ([`super::layout`]: a record per line), ending in a newline:
 /// the text the derived `DatasetFile` gives in that layout (a test holds them equal), with the
-/// acquisitions rendered on all cores, a batch at a time so that memory stays flat.
+/// acquisitions written field by field ([`super::acquisition_line`]) on all cores, a batch at a time so
+/// that memory stays flat.
 pub fn write(dataset: &Dataset, out: impl std::io::Write) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     out.write_all(b"{\n")?;
@@ -174,7 +175,7 @@ fn write_acquisitions(dataset: &Dataset, out: &mut impl std::io::Write) -> std::
     // 16 of the dataset's chunks (16,384 records, about 5 MB of text) at a time, a chunk per core.
     const BATCH: usize = 16;
     std::thread::scope(|scope| {
-        let (batches, rendered) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<Vec<u8>>>>(1);
+        let (batches, rendered) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
         scope.spawn(move || {
             let chunks: Vec<&[Acquisition]> = dataset.acquisitions.slices().collect();
             for (batch, chunks) in chunks.chunks(BATCH).enumerate() {
@@ -189,7 +190,7 @@ fn write_acquisitions(dataset: &Dataset, out: &mut impl std::io::Write) -> std::
             }
         });
         for texts in rendered {
-            for text in texts? {
+            for text in texts {
                 out.write_all(&text)?;
             }
         }
@@ -205,13 +206,13 @@ fn write_field(out: &mut impl std::io::Write, key: &str, value: &impl Serialize)
 }
 
 /// Acquisitions as lines of the file's list, each after the line break (and the comma) before it.
-fn render_acquisitions(dataset: &Dataset, records: &[Acquisition], first: bool) -> std::io::Result<Vec<u8>> {
+fn render_acquisitions(dataset: &Dataset, records: &[Acquisition], first: bool) -> Vec<u8> {
     let mut text = Vec::with_capacity(records.len() * 320);
     for (i, record) in records.iter().enumerate() {
         text.extend_from_slice(if first && i == 0 { b"\n    " } else { b",\n    " });
-        layout::write(&mut text, &convert::acquisition_to_wire(record, dataset), 2)?;
+        super::acquisition_line::write(&mut text, record, dataset);
     }
-    Ok(text)
+    text
 }
 
 /// The dataset as the file's text, ending in a newline.

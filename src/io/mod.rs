@@ -1,5 +1,6 @@
 //! Files in and out: the JSON dataset format, CSV tables, atomic saves, the schema.
 
+mod acquisition_line;
 pub mod convert;
 pub mod csv;
 pub mod json;

@@ -33,7 +33,7 @@ pub fn save_with_backup(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), SaveError> {
     let mut file = AtomicWriteFile::open(path).map_err(|error| SaveError::new(path, &error))?;
-    write(&mut file).map_err(|error| SaveError::new(path, &error))?;
+    write(&mut WriteBehind::new(&mut file)).map_err(|error| SaveError::new(path, &error))?;
     if path.exists() {
         keep_backup(path).map_err(|error| SaveError::new(&backup_path(path), &error))?;
     }
@@ -45,8 +45,69 @@ pub fn save_with_backup(
 /// Writes `write` to `path` atomically, without a backup (exports, reports).
 pub fn save_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), SaveError> {
     let mut file = AtomicWriteFile::open(path).map_err(|error| SaveError::new(path, &error))?;
-    write(&mut file).map_err(|error| SaveError::new(path, &error))?;
+    write(&mut WriteBehind::new(&mut file)).map_err(|error| SaveError::new(path, &error))?;
     file.commit().map_err(|error| SaveError::new(path, &error))
+}
+
+/// A file being written that the kernel is asked to put on disk as it grows, rather than all at the
+/// sync that ends the save: every few megabytes, the bytes just written are sent to the disk, and the
+/// writer waits for those sent a step before (so that a fast writer is held to the disk's pace, instead
+/// of filling memory with dirty pages). Writing and the disk then overlap; on this machine, the sync at
+/// the end of saving a 320 MB file took 130-660 ms without this.
+struct WriteBehind<'a> {
+    file: &'a mut AtomicWriteFile,
+    written: u64,
+    /// The end of the bytes sent to the disk so far.
+    sent: u64,
+    /// The end of the bytes known to be on the disk.
+    settled: u64,
+}
+
+impl<'a> WriteBehind<'a> {
+    /// How many bytes are sent to the disk at a time.
+    const STEP: u64 = 8 << 20;
+
+    fn new(file: &'a mut AtomicWriteFile) -> Self {
+        WriteBehind { file, written: 0, sent: 0, settled: 0 }
+    }
+
+    /// Sends the bytes written since the last step and waits for those of the step before. Only a
+    /// hint: where the system has no such call, or it fails, the sync at the end does all the work.
+    fn send(&mut self) {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        {
+            use std::os::fd::AsRawFd as _;
+            let fd = self.file.as_raw_fd();
+            let range = |from: u64, to: u64| (from as libc::off64_t, (to - from) as libc::off64_t);
+            let (offset, length) = range(self.sent, self.written);
+            // SAFETY: sync_file_range reads no memory of ours; `fd` is the open file we write.
+            unsafe { libc::sync_file_range(fd, offset, length, libc::SYNC_FILE_RANGE_WRITE) };
+            if self.sent > self.settled {
+                let (offset, length) = range(self.settled, self.sent);
+                let wait =
+                    libc::SYNC_FILE_RANGE_WAIT_BEFORE | libc::SYNC_FILE_RANGE_WRITE | libc::SYNC_FILE_RANGE_WAIT_AFTER;
+                // SAFETY: as above.
+                unsafe { libc::sync_file_range(fd, offset, length, wait) };
+            }
+        }
+        self.settled = self.sent;
+        self.sent = self.written;
+    }
+}
+
+impl Write for WriteBehind<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.file.write(bytes)?;
+        self.written += written as u64;
+        if self.written - self.sent >= Self::STEP {
+            self.send();
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Points `NAME.bak` at the current file: a hard link costs nothing and survives the rename that

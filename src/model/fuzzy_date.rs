@@ -119,13 +119,29 @@ impl PartialDate {
     }
 
     fn write_edtf(self, out: &mut impl fmt::Write) -> fmt::Result {
-        write!(out, "{:04}", self.year)?;
+        // Digits put in place rather than through `write!`, whose formatting was a tenth of the time of
+        // saving a million acquisitions. Years are 0000 to 9999 (`parse` refuses others).
+        let Ok(year @ 0..=9999) = u16::try_from(self.year) else {
+            return write!(out, "{:04}{}", self.year, self.qualifier.suffix());
+        };
+        let mut text = *b"0000-00-00";
+        let mut put = |at: usize, width: usize, mut number: u16| {
+            for place in text[at..at + width].iter_mut().rev() {
+                *place = b'0' + (number % 10) as u8;
+                number /= 10;
+            }
+        };
+        put(0, 4, year);
+        let mut length = 4;
         if let Some(month) = self.month() {
-            write!(out, "-{month:02}")?;
+            put(5, 2, u16::from(month));
+            length = 7;
         }
         if let Some(day) = self.day() {
-            write!(out, "-{day:02}")?;
+            put(8, 2, u16::from(day));
+            length = 10;
         }
+        out.write_str(std::str::from_utf8(&text[..length]).unwrap_or_default())?;
         out.write_str(self.qualifier.suffix())
     }
 
