@@ -274,6 +274,17 @@ mod tests {
     }
 
     #[test]
+    fn a_file_sent_to_the_disk_as_it_grows_holds_every_byte_written() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("large.bin");
+        // Three steps and a bit, written in pieces that do not line up with the steps.
+        let length = 3 * WriteBehind::STEP as usize + 12_345;
+        let bytes: Vec<u8> = (0..length).map(|at| (at % 251) as u8).collect();
+        save_atomic(&path, |out| bytes.chunks(1_000_003).try_for_each(|piece| out.write_all(piece))).unwrap();
+        assert!(std::fs::read(&path).unwrap() == bytes, "the file is what was written");
+    }
+
+    #[test]
     fn a_save_keeps_the_previous_version() {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("data.json");
