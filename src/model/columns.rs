@@ -101,12 +101,56 @@ pub struct AcquisitionColumns {
     /// theirs from the records was a cache miss each, and searching a list of places a chain of them.
     delivering: Box<[(u64, u32)]>,
     delivered: Box<[Delivered]>,
-    pub categories: Box<[Symbol]>,
+    /// Each record's category, as a position in `category_list`, the chunk's categories in the order met.
+    pub category_codes: Box<[u16]>,
+    pub category_list: Box<[Symbol]>,
+    /// Each record's kind (stage, unit and currency), as a position in `kind_list`, the chunk's kinds.
+    /// With these small numbers an aggregate finds a record's slot in a table rather than by hashing its
+    /// key (see `analysis::volumes`).
+    pub kind_codes: Box<[u16]>,
+    pub kind_list: Box<[Kind]>,
     /// The order date's anchor, which its year and quarter are read from.
     pub dates: Box<[Option<PartialDate>]>,
 }
 
+/// What an aggregate keeps apart within a group: a record's stage, unit and currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kind {
+    pub stage: Stage,
+    pub unit: Option<Symbol>,
+    pub currency: Currency,
+}
+
+/// Numbers the distinct values of a chunk's records in the order met, each found by a key (a number
+/// the value packs into, hashed in one step): a chunk holds at most 1,024 records, so a code fits in
+/// 16 bits.
+struct Dictionary<K, T> {
+    codes: Vec<u16>,
+    list: Vec<T>,
+    positions: std::collections::HashMap<K, u16, foldhash::fast::FixedState>,
+}
+
+impl<K: Eq + std::hash::Hash, T> Dictionary<K, T> {
+    fn with_capacity(records: usize) -> Self {
+        Dictionary { codes: Vec::with_capacity(records), list: Vec::new(), positions: Default::default() }
+    }
+
+    fn push(&mut self, key: K, value: T) {
+        let next = self.list.len() as u16;
+        let code = *self.positions.entry(key).or_insert(next);
+        if code == next {
+            self.list.push(value);
+        }
+        self.codes.push(code);
+    }
+}
+
 impl AcquisitionColumns {
+    /// The category of the record at `at`.
+    pub fn category(&self, at: usize) -> Symbol {
+        self.category_list[usize::from(self.category_codes[at])]
+    }
+
     /// What the deliveries of the record at `at` add up to (nothing when it has none).
     pub fn delivered(&self, at: usize) -> Delivered {
         let Some(&(word, before)) = self.delivering.get(at / 64) else { return Delivered::default() };
@@ -125,7 +169,8 @@ impl Columnar for Acquisition {
     fn columns(records: &[Acquisition]) -> AcquisitionColumns {
         // One pass over the records, each read once from memory.
         let mut amounts = Vec::with_capacity(records.len());
-        let mut categories = Vec::with_capacity(records.len());
+        let mut categories = Dictionary::with_capacity(records.len());
+        let mut kinds = Dictionary::with_capacity(records.len());
         let mut dates = Vec::with_capacity(records.len());
         let mut delivering = vec![(0, 0); records.len().div_ceil(64)];
         let mut delivered = Vec::new();
@@ -137,15 +182,24 @@ impl Columnar for Acquisition {
                 delivering[at / 64].0 |= 1 << (at % 64);
                 delivered.push(record.delivered());
             }
-            amounts.push(Amounts::of(record));
-            categories.push(record.category);
+            let record_amounts = Amounts::of(record);
+            let unit = record_amounts.unit.map_or(0, |unit| unit.index() as u64 + 1);
+            // Unit, currency and stage in one number.
+            let kind = (unit << 32) | (u64::from(record_amounts.currency) << 16) | u64::from(record_amounts.shape & 7);
+            let (stage, currency) = (record_amounts.stage(), record_amounts.currency());
+            kinds.push(kind, Kind { stage, unit: record_amounts.unit, currency });
+            amounts.push(record_amounts);
+            categories.push(record.category, record.category);
             dates.push(record.date.map(|date| date.anchor()));
         }
         AcquisitionColumns {
             amounts: amounts.into(),
             delivering: delivering.into(),
             delivered: delivered.into(),
-            categories: categories.into(),
+            category_codes: categories.codes.into(),
+            category_list: categories.list.into(),
+            kind_codes: kinds.codes.into(),
+            kind_list: kinds.list.into(),
             dates: dates.into(),
         }
     }
@@ -209,7 +263,16 @@ mod tests {
         let columns = Acquisition::columns(&records);
         for (at, record) in records.iter().enumerate() {
             assert_eq!(columns.delivered(at), record.delivered());
+            assert_eq!(columns.category(at), record.category);
+            let kind = columns.kind_list[usize::from(columns.kind_codes[at])];
+            let amounts = Amounts::of(record);
+            assert_eq!(kind, Kind { stage: record.stage, unit: amounts.unit, currency: amounts.currency() });
         }
+        // Each category and kind is listed once.
+        let categories: std::collections::HashSet<_> = columns.category_list.iter().collect();
+        assert_eq!(categories.len(), columns.category_list.len());
+        let kinds: std::collections::HashSet<_> = columns.kind_list.iter().map(|kind| format!("{kind:?}")).collect();
+        assert_eq!(kinds.len(), columns.kind_list.len());
         assert!(records.iter().any(|record| !record.deliveries.is_empty()), "the sample has deliveries");
     }
 }

@@ -21,7 +21,7 @@ pub use amount::{
     Currency, Money, MoneyQualifier, Quantity, QuantityQualifier, count_text, counted, group_thousands, plural,
     short_amount,
 };
-pub use columns::{AcquisitionColumns, Amounts};
+pub use columns::{AcquisitionColumns, Amounts, Kind};
 pub use delivery::{Delivered, Delivery, count_parts, parse_deliveries, write_deliveries};
 pub use fuzzy_date::{Bound, DateError, DateQualifier, FuzzyDate, PartialDate, Precision};
 pub use intern::{Interner, Symbol, SymbolSet};
