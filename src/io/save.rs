@@ -52,8 +52,9 @@ pub fn save_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::R
 /// A file being written that the kernel is asked to put on disk as it grows, rather than all at the
 /// sync that ends the save: every few megabytes, the bytes just written are sent to the disk, and the
 /// writer waits for those sent a step before (so that a fast writer is held to the disk's pace, instead
-/// of filling memory with dirty pages). Writing and the disk then overlap; on this machine, the sync at
-/// the end of saving a 320 MB file took 130-660 ms without this.
+/// of filling memory with dirty pages). Writing and the disk then overlap: saving the 332 MB file of a
+/// million acquisitions here took 445 ms without this and 415 with it (medians of 18 saves each, in turn),
+/// and the dirty pages of a save no longer pile up for the final sync.
 struct WriteBehind<'a> {
     file: &'a mut AtomicWriteFile,
     written: u64,
