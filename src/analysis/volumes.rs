@@ -450,9 +450,7 @@ impl Partial {
         }
         partial
     }
-}
 
-impl Partial {
     /// [`Partial::of`] by category or by stage, which the columns give as codes: a record's slot is found
     /// in a table by its chunk's codes for its group and its kind, the slot's key hashed only when the
     /// chunk first meets the combination (hashing every record's key was 40% of an aggregate's time).

@@ -121,6 +121,14 @@ pub struct Kind {
     pub currency: Currency,
 }
 
+impl Kind {
+    /// The kind in one number, to hash in one step: unit, currency and stage.
+    fn key(self) -> u64 {
+        let unit = self.unit.map_or(0, |unit| unit.index() as u64 + 1);
+        (unit << 32) | (u64::from(self.currency.packed()) << 16) | self.stage as u64
+    }
+}
+
 /// Numbers the distinct values of a chunk's records in the order met, each found by a key (a number
 /// the value packs into, hashed in one step): a chunk holds at most 1,024 records, so a code fits in
 /// 16 bits.
@@ -183,11 +191,8 @@ impl Columnar for Acquisition {
                 delivered.push(record.delivered());
             }
             let record_amounts = Amounts::of(record);
-            let unit = record_amounts.unit.map_or(0, |unit| unit.index() as u64 + 1);
-            // Unit, currency and stage in one number.
-            let kind = (unit << 32) | (u64::from(record_amounts.currency) << 16) | u64::from(record_amounts.shape & 7);
-            let (stage, currency) = (record_amounts.stage(), record_amounts.currency());
-            kinds.push(kind, Kind { stage, unit: record_amounts.unit, currency });
+            let kind = Kind { stage: record.stage, unit: record_amounts.unit, currency: record_amounts.currency() };
+            kinds.push(kind.key(), kind);
             amounts.push(record_amounts);
             categories.push(record.category, record.category);
             dates.push(record.date.map(|date| date.anchor()));
