@@ -1,6 +1,7 @@
 //! Files in and out: the JSON dataset format, CSV tables, atomic saves, the schema.
 
 mod acquisition_line;
+mod acquisition_scan;
 pub mod convert;
 pub mod csv;
 pub mod json;

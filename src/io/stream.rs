@@ -244,7 +244,14 @@ pub(super) fn parse_records(
 ) -> Option<usize> {
     let mut cursor = Cursor { text, position: start };
     loop {
-        let record: AcquisitionRecord = cursor.value()?;
+        // Read field by field, or by serde when the record is unusual.
+        let record: AcquisitionRecord = match super::acquisition_scan::read(text, cursor.position) {
+            Some((record, end)) => {
+                cursor.position = end;
+                record
+            }
+            None => cursor.value()?,
+        };
         records.push(convert::acquisition_from_wire(&record, strings));
         if cursor.eat(b',') {
             cursor.skip_whitespace();
