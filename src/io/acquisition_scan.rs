@@ -173,12 +173,11 @@ impl<'t> Scan<'t> {
     fn string(&mut self) -> Option<&'t str> {
         self.expect(b'"')?;
         let start = self.at;
-        let bytes = self.text.as_bytes();
-        let length = bytes.get(start..)?.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
-        self.at = start + length;
+        let end = start + plain_length(self.text.as_bytes().get(start..)?)?;
+        self.at = end;
         self.expect_here(b'"')?;
         // Ends before an ASCII quote, so on a character boundary.
-        self.text.get(start..start + length)
+        self.text.get(start..end)
     }
 
     /// A word of one of the model's vocabularies, as serde reads it.
@@ -231,6 +230,7 @@ impl<'t> Scan<'t> {
         whole.then(|| digits.parse().ok())?
     }
 
+    #[inline]
     fn skip_whitespace(&mut self) {
         let bytes = self.text.as_bytes();
         while matches!(bytes.get(self.at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
@@ -257,6 +257,29 @@ impl<'t> Scan<'t> {
     fn expect_here(&mut self, byte: u8) -> Option<()> {
         self.eat_here(byte).then_some(())
     }
+}
+
+/// How many bytes of `bytes` come before the first quote, backslash or control character: the length of
+/// a string without escapes, if that is what ends it. Eight bytes at a time: in each word, a byte that is
+/// one of those sets its high bit in `found` (subtracting borrows from the bytes above a match, never
+/// below it, so the lowest flag is exact).
+fn plain_length(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH_BITS: u64 = ONES << 7;
+    let mut words = bytes.chunks_exact(8);
+    let mut length = 0;
+    for word in words.by_ref() {
+        let word = u64::from_le_bytes(word.try_into().ok()?);
+        let (quote, backslash) = (word ^ (ONES * u64::from(b'"')), word ^ (ONES * u64::from(b'\\')));
+        let zero = |word: u64| word.wrapping_sub(ONES) & !word;
+        let found = (zero(quote) | zero(backslash) | (word.wrapping_sub(ONES * 0x20) & !word)) & HIGH_BITS;
+        if found != 0 {
+            return Some(length + found.trailing_zeros() as usize / 8);
+        }
+        length += 8;
+    }
+    let rest = words.remainder().iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
+    Some(length + rest)
 }
 
 #[cfg(test)]
@@ -364,6 +387,20 @@ mod tests {
             let text = usual.replace("2024}", &format!("{year}}}"));
             assert!(agrees(&text), "{text}");
         }
+    }
+
+    #[test]
+    fn a_plain_string_ends_at_its_first_quote_backslash_or_control_character() {
+        for length in 0..40 {
+            for end in [b'"', b'\\', b'\n', 0, 0x1f] {
+                // Bytes around the ones that end a string, and a multi-byte character, before it.
+                let mut bytes: Vec<u8> = "é !#[\x7f~ ".bytes().cycle().take(length).collect();
+                bytes.push(end);
+                bytes.extend_from_slice(b"\"\\ more");
+                assert_eq!(plain_length(&bytes), Some(length), "{bytes:?}");
+            }
+        }
+        assert_eq!(plain_length(b"no end in sight"), None);
     }
 
     proptest! {
