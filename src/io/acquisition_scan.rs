@@ -1,28 +1,123 @@
-//! An acquisition's JSON object read field by field: what serde's derived `AcquisitionRecord` reads from
-//! the same text (a test holds them equal), in less time. Loading a million acquisitions spent most of
-//! its time in the derived code: a field name matched through a visitor, each string checked for escapes
-//! byte by byte, each date and word handed through a visitor of its own.
+//! An acquisition's JSON object read field by field into the model: the record, and the strings interned
+//! in the order, that serde's derived `AcquisitionRecord` and [`super::convert`] give for the same text
+//! (tests hold them equal), in less time. Loading a million acquisitions spent most of its time in the
+//! derived code: a field name matched through a visitor, each string checked for escapes byte by byte,
+//! each date and word handed through a visitor of its own, lists gathered in vectors only to be interned.
 //!
 //! Only the usual is read here: strings without escapes, no `null`, every field once, numbers as the app
-//! writes them. Anything else gives None, and the caller reads the record with serde, which gives the
-//! same record or says what is wrong. Words (stage, qualifiers, currency…) and dates go through the
-//! same definitions serde uses, so that the two cannot disagree on what a word means.
-
-use std::borrow::Cow;
+//! writes them. Anything else gives None before anything is interned, and the caller reads the record
+//! with serde, which gives the same record or says what is wrong. Words (stage, qualifiers, currency…)
+//! and dates go through the same definitions serde uses, so that the two cannot disagree on what a word
+//! means.
 
 use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, Error as WordError};
+use smallvec::SmallVec;
 
-use crate::model::FuzzyDate;
+use crate::model::{
+    Acquisition, Confidence, Delivery, FuzzyDate, Interner, Money, Quantity, QuantityQualifier, Stage, Symbols,
+};
 
-use super::wire::{AcquisitionRecord, DeliveryRecord, MoneyRecord, QuantityRecord, Text};
-
-/// Reads the acquisition whose `{` is at or after white space from `position`: the record and where it
-/// ends (past its `}`). None when it is not one of the usual records (see the module comment).
-pub(super) fn read(text: &str, position: usize) -> Option<(AcquisitionRecord<'_>, usize)> {
+/// Reads the acquisition whose `{` is at or after white space from `position`, interning its strings
+/// into `strings`: the record and where it ends (past its `}`). None when it is not one of the usual
+/// records (see the module comment); then `strings` is as it was.
+pub(super) fn read(text: &str, position: usize, strings: &mut Interner) -> Option<(Acquisition, usize)> {
     let mut scan = Scan { text, at: position };
     let record = scan.acquisition()?;
-    Some((record, scan.at))
+    Some((record.interned(strings), scan.at))
+}
+
+/// Strings of a list, borrowed from the text: as many as records usually have, without allocating.
+type Texts<'t> = SmallVec<[&'t str; 4]>;
+
+/// An acquisition as read, its strings borrowed from the text and not yet interned.
+struct Scanned<'t> {
+    id: &'t str,
+    system: &'t str,
+    category: &'t str,
+    buyers: Texts<'t>,
+    recipient: Option<&'t str>,
+    agency: Option<&'t str>,
+    supplier: Option<&'t str>,
+    stage: Stage,
+    quantity: Option<ScannedQuantity<'t>>,
+    value: Option<Money>,
+    date: Option<FuzzyDate>,
+    delivery: Option<FuzzyDate>,
+    deliveries: SmallVec<[ScannedDelivery<'t>; 2]>,
+    parent: Option<&'t str>,
+    commitment: Option<&'t str>,
+    sources: Texts<'t>,
+    confidence: Confidence,
+    notes: Option<&'t str>,
+}
+
+struct ScannedQuantity<'t> {
+    count: Option<u64>,
+    unit: Option<&'t str>,
+    qualifier: QuantityQualifier,
+    text: Option<&'t str>,
+}
+
+struct ScannedDelivery<'t> {
+    date: Option<FuzzyDate>,
+    count: Option<u64>,
+    qualifier: QuantityQualifier,
+    sources: Texts<'t>,
+}
+
+impl Scanned<'_> {
+    /// The model's record, its strings interned in the order of `convert::acquisition_from_wire`.
+    fn interned(self, strings: &mut Interner) -> Acquisition {
+        let mut symbol = |text: &str| strings.intern(text);
+        let id = symbol(self.id);
+        let system = symbol(self.system);
+        let category = symbol(self.category);
+        let buyers: Symbols = self.buyers.iter().map(|text| symbol(text)).collect();
+        let recipient = self.recipient.map(&mut symbol);
+        let agency = self.agency.map(&mut symbol);
+        let supplier = self.supplier.map(&mut symbol);
+        let quantity = self.quantity.map(|quantity| Quantity {
+            count: quantity.count,
+            unit: quantity.unit.map(&mut symbol),
+            qualifier: quantity.qualifier,
+            text: quantity.text.map(Box::from),
+        });
+        let deliveries = self
+            .deliveries
+            .iter()
+            .map(|delivery| Delivery {
+                date: delivery.date,
+                count: delivery.count,
+                qualifier: delivery.qualifier,
+                sources: delivery.sources.iter().map(|text| symbol(text)).collect(),
+            })
+            .collect();
+        let parent = self.parent.map(&mut symbol);
+        let commitment = self.commitment.map(&mut symbol);
+        let sources = self.sources.iter().map(|text| symbol(text)).collect();
+        Acquisition {
+            id,
+            system,
+            category,
+            buyers,
+            recipient,
+            agency,
+            supplier,
+            stage: self.stage,
+            quantity,
+            value: self.value,
+            date: self.date,
+            delivery: self.delivery,
+            deliveries,
+            parent,
+            commitment,
+            sources,
+            confidence: self.confidence,
+            // An empty note is no note, as in `convert`.
+            notes: self.notes.filter(|notes| !notes.is_empty()).map(Box::from),
+        }
+    }
 }
 
 /// A place in the text being read.
@@ -37,7 +132,7 @@ fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
 }
 
 impl<'t> Scan<'t> {
-    fn acquisition(&mut self) -> Option<AcquisitionRecord<'t>> {
+    fn acquisition(&mut self) -> Option<Scanned<'t>> {
         let (mut id, mut system, mut category, mut buyers, mut recipient, mut agency) =
             (None, None, None, None, None, None);
         let (mut supplier, mut stage, mut quantity, mut value, mut date, mut delivery) =
@@ -45,27 +140,27 @@ impl<'t> Scan<'t> {
         let (mut deliveries, mut parent, mut commitment, mut sources) = (None, None, None, None);
         let (mut confidence, mut notes) = (None, None);
         self.object(|scan, key| match key {
-            "id" => set(&mut id, scan.text_value()?),
-            "system" => set(&mut system, scan.text_value()?),
-            "category" => set(&mut category, scan.text_value()?),
+            "id" => set(&mut id, scan.string()?),
+            "system" => set(&mut system, scan.string()?),
+            "category" => set(&mut category, scan.string()?),
             "buyers" => set(&mut buyers, scan.texts()?),
-            "recipient" => set(&mut recipient, scan.text_value()?),
-            "agency" => set(&mut agency, scan.text_value()?),
-            "supplier" => set(&mut supplier, scan.text_value()?),
+            "recipient" => set(&mut recipient, scan.string()?),
+            "agency" => set(&mut agency, scan.string()?),
+            "supplier" => set(&mut supplier, scan.string()?),
             "stage" => set(&mut stage, scan.word()?),
             "quantity" => set(&mut quantity, scan.quantity()?),
             "value" => set(&mut value, scan.money()?),
             "date" => set(&mut date, scan.date()?),
             "delivery" => set(&mut delivery, scan.date()?),
             "deliveries" => set(&mut deliveries, scan.deliveries()?),
-            "parent" => set(&mut parent, scan.text_value()?),
-            "commitment" => set(&mut commitment, scan.text_value()?),
+            "parent" => set(&mut parent, scan.string()?),
+            "commitment" => set(&mut commitment, scan.string()?),
             "sources" => set(&mut sources, scan.texts()?),
             "confidence" => set(&mut confidence, scan.word()?),
-            "notes" => set(&mut notes, scan.text_value()?),
+            "notes" => set(&mut notes, scan.string()?),
             _ => None,
         })?;
-        Some(AcquisitionRecord {
+        Some(Scanned {
             id: id?,
             system: system?,
             category: category?,
@@ -83,23 +178,23 @@ impl<'t> Scan<'t> {
             commitment,
             sources: sources.unwrap_or_default(),
             confidence: confidence?,
-            notes: notes.unwrap_or_default(),
+            notes,
         })
     }
 
-    fn quantity(&mut self) -> Option<QuantityRecord<'t>> {
+    fn quantity(&mut self) -> Option<ScannedQuantity<'t>> {
         let (mut count, mut unit, mut qualifier, mut text) = (None, None, None, None);
         self.object(|scan, key| match key {
             "count" => set(&mut count, scan.count()?),
-            "unit" => set(&mut unit, scan.text_value()?),
+            "unit" => set(&mut unit, scan.string()?),
             "qualifier" => set(&mut qualifier, scan.word()?),
-            "text" => set(&mut text, scan.text_value()?),
+            "text" => set(&mut text, scan.string()?),
             _ => None,
         })?;
-        Some(QuantityRecord { count, unit, qualifier: qualifier.unwrap_or_default(), text })
+        Some(ScannedQuantity { count, unit, qualifier: qualifier.unwrap_or_default(), text })
     }
 
-    fn money(&mut self) -> Option<MoneyRecord> {
+    fn money(&mut self) -> Option<Money> {
         let (mut amount, mut currency, mut qualifier, mut price_year) = (None, None, None, None);
         self.object(|scan, key| match key {
             "amount" => set(&mut amount, scan.amount()?),
@@ -108,11 +203,11 @@ impl<'t> Scan<'t> {
             "price_year" => set(&mut price_year, scan.year()?),
             _ => None,
         })?;
-        Some(MoneyRecord { amount: amount?, currency: currency?, qualifier: qualifier.unwrap_or_default(), price_year })
+        Some(Money { amount: amount?, currency: currency?, qualifier: qualifier.unwrap_or_default(), price_year })
     }
 
-    fn deliveries(&mut self) -> Option<Vec<DeliveryRecord<'t>>> {
-        let mut deliveries = Vec::new();
+    fn deliveries(&mut self) -> Option<SmallVec<[ScannedDelivery<'t>; 2]>> {
+        let mut deliveries = SmallVec::new();
         self.list(|scan| {
             let (mut date, mut count, mut qualifier, mut sources) = (None, None, None, None);
             scan.object(|scan, key| match key {
@@ -123,7 +218,7 @@ impl<'t> Scan<'t> {
                 _ => None,
             })?;
             let qualifier = qualifier.unwrap_or_default();
-            deliveries.push(DeliveryRecord { date, count, qualifier, sources: sources.unwrap_or_default() });
+            deliveries.push(ScannedDelivery { date, count, qualifier, sources: sources.unwrap_or_default() });
             Some(())
         })?;
         Some(deliveries)
@@ -159,14 +254,10 @@ impl<'t> Scan<'t> {
         }
     }
 
-    fn texts(&mut self) -> Option<Vec<Text<'t>>> {
-        let mut texts = Vec::new();
-        self.list(|scan| Some(texts.push(scan.text_value()?)))?;
+    fn texts(&mut self) -> Option<Texts<'t>> {
+        let mut texts = Texts::new();
+        self.list(|scan| Some(texts.push(scan.string()?)))?;
         Some(texts)
-    }
-
-    fn text_value(&mut self) -> Option<Text<'t>> {
-        Some(Text(Cow::Borrowed(self.string()?)))
     }
 
     /// A string without escapes or control characters (which serde refuses raw).
@@ -287,21 +378,42 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::io::wire::AcquisitionRecord;
 
-    /// What serde reads from `text` at `position`: the record and where it ends, or None if it refuses.
-    fn through_serde(text: &str, position: usize) -> Option<(AcquisitionRecord<'_>, usize)> {
-        let start = position + text[position..].len() - text[position..].trim_start().len();
+    /// What serde and `convert` make of `text`: the record and where it ends, the strings interned into
+    /// `strings`; None if serde refuses it.
+    fn through_serde(text: &str, strings: &mut Interner) -> Option<(Acquisition, usize)> {
+        let start = text.len() - text.trim_start().len();
         let mut values = serde_json::Deserializer::from_str(&text[start..]).into_iter::<AcquisitionRecord>();
         let record = values.next()?.ok()?;
-        Some((record, start + values.byte_offset()))
+        Some((super::super::convert::acquisition_from_wire(&record, strings), start + values.byte_offset()))
     }
 
-    /// Either read as serde reads it, or left to serde; never a record serde would refuse.
-    fn agrees(text: &str) -> bool {
-        match read(text, 0) {
-            Some(read) => through_serde(text, 0) == Some(read),
-            None => true,
+    /// A pool holding some of the strings records name, so that both found and new strings are interned.
+    fn seeded() -> Interner {
+        let mut strings = Interner::default();
+        for text in ["DEU", "src-1", "missile", "s"] {
+            strings.intern(text);
         }
+        strings
+    }
+
+    fn same_strings(a: &Interner, b: &Interner) -> bool {
+        a.len() == b.len() && (0..a.len()).all(|index| a.resolve_index(index) == b.resolve_index(index))
+    }
+
+    /// Either read as serde and `convert` read it, interning the same strings in the same order, or left
+    /// to serde with nothing interned; never a record serde would refuse.
+    fn agrees(text: &str) -> bool {
+        let (mut here, mut there) = (seeded(), seeded());
+        match read(text, 0, &mut here) {
+            Some(read) => through_serde(text, &mut there) == Some(read) && same_strings(&here, &there),
+            None => same_strings(&here, &there),
+        }
+    }
+
+    fn read_here(text: &str) -> bool {
+        read(text, 0, &mut seeded()).is_some()
     }
 
     /// The lines of acquisitions the app writes.
@@ -327,8 +439,7 @@ mod tests {
         let synthetic = crate::io::json::from_str(&text, "synthetic").unwrap();
         for dataset in [synthetic, crate::io::default_dataset()] {
             for line in written_lines(&dataset) {
-                let read = read(&line, 0);
-                assert!(read.is_some() || line.contains('\\'), "only escapes are left to serde: {line}");
+                assert!(read_here(&line) || line.contains('\\'), "only escapes are left to serde: {line}");
                 assert!(agrees(&line), "{line}");
             }
         }
@@ -337,14 +448,18 @@ mod tests {
     #[test]
     fn unusual_records_are_read_as_serde_reads_them_or_left_to_it() {
         let usual = r#"{"id": "a-1", "system": "Patriot", "category": "air defence", "buyers": ["DEU", "NLD"], "stage": "contracted", "quantity": {"count": 1000, "unit": "missile", "qualifier": "up_to"}, "value": {"amount": 5.6e9, "currency": "EUR", "qualifier": "exact", "price_year": 2024}, "date": "2024-01-03", "deliveries": [{"date": "2025", "count": 3, "sources": ["s"]}], "sources": ["s"], "confidence": "high"}"#;
-        assert!(read(usual, 0).is_some() && agrees(usual), "the usual record is read here");
-        let read_here = [
+        assert!(read_here(usual) && agrees(usual), "the usual record is read here");
+        let usual_layouts = [
             // Layout: white space anywhere, fields in another order, empty lists and objects.
             "  {\n\t\"confidence\" :\"low\" , \"stage\":\"planned\",\"category\":\"c\",\"system\":\"s\",\"id\":\"i\"\r\n}",
             r#"{"id": "i", "system": "s", "category": "c", "stage": "planned", "confidence": "low", "buyers": [], "quantity": {}, "deliveries": [{}]}"#,
+            // Empty texts: an empty note is no note, empty words of a quantity are kept.
+            r#"{"id": "", "system": "s", "category": "c", "stage": "planned", "confidence": "low", "notes": "", "quantity": {"text": ""}}"#,
+            // Every field a new string, in an order of their own.
+            r#"{"sources": ["n1"], "commitment": "n2", "parent": "n3", "deliveries": [{"sources": ["n4", "DEU"]}], "quantity": {"unit": "n5"}, "supplier": "n6", "agency": "n7", "recipient": "n8", "buyers": ["n9", "n10"], "category": "n11", "system": "n12", "id": "n13", "stage": "planned", "confidence": "low"}"#,
         ];
-        for text in read_here {
-            assert!(read(text, 0).is_some() && agrees(text), "{text}");
+        for text in usual_layouts {
+            assert!(read_here(text) && agrees(text), "{text}");
         }
         let unusual = [
             // Refused by serde: a field twice, unknown, missing, null where a value is needed, a wrong word.

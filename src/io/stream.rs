@@ -245,14 +245,14 @@ pub(super) fn parse_records(
     let mut cursor = Cursor { text, position: start };
     loop {
         // Read field by field, or by serde when the record is unusual.
-        let record: AcquisitionRecord = match super::acquisition_scan::read(text, cursor.position) {
+        let record = match super::acquisition_scan::read(text, cursor.position, strings) {
             Some((record, end)) => {
                 cursor.position = end;
                 record
             }
-            None => cursor.value()?,
+            None => convert::acquisition_from_wire(&cursor.value::<AcquisitionRecord>()?, strings),
         };
-        records.push(convert::acquisition_from_wire(&record, strings));
+        records.push(record);
         if cursor.eat(b',') {
             cursor.skip_whitespace();
             match until {
