@@ -256,7 +256,10 @@ impl<'t> Scan<'t> {
 
     fn texts(&mut self) -> Option<Texts<'t>> {
         let mut texts = Texts::new();
-        self.list(|scan| Some(texts.push(scan.string()?)))?;
+        self.list(|scan| {
+            texts.push(scan.string()?);
+            Some(())
+        })?;
         Some(texts)
     }
 
