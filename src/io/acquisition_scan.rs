@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, Error as WordError};
 use smallvec::SmallVec;
 
+use super::stream::Cursor;
 use crate::model::{
     Acquisition, Confidence, Delivery, FuzzyDate, Interner, Money, Quantity, QuantityQualifier, Stage, Symbols,
 };
@@ -22,9 +23,9 @@ use crate::model::{
 /// into `strings`: the record and where it ends (past its `}`). None when it is not one of the usual
 /// records (see the module comment); then `strings` is as it was.
 pub(super) fn read(text: &str, position: usize, strings: &mut Interner) -> Option<(Acquisition, usize)> {
-    let mut scan = Scan { text, at: position };
-    let record = scan.acquisition()?;
-    Some((record.interned(strings), scan.at))
+    let mut cursor = Cursor { text, position };
+    let record = cursor.acquisition()?;
+    Some((record.interned(strings), cursor.position))
 }
 
 /// Strings of a list, borrowed from the text: as many as records usually have, without allocating.
@@ -120,18 +121,13 @@ impl Scanned<'_> {
     }
 }
 
-/// A place in the text being read.
-struct Scan<'t> {
-    text: &'t str,
-    at: usize,
-}
-
 /// Puts `value` in an empty `slot`; None if the field was given already (serde refuses that).
 fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     slot.is_none().then(|| *slot = Some(value))
 }
 
-impl<'t> Scan<'t> {
+/// The scanner's steps, on the cursor that steps over the punctuation between serde's values.
+impl<'t> Cursor<'t> {
     fn acquisition(&mut self) -> Option<Scanned<'t>> {
         let (mut id, mut system, mut category, mut buyers, mut recipient, mut agency) =
             (None, None, None, None, None, None);
@@ -266,9 +262,9 @@ impl<'t> Scan<'t> {
     /// A string without escapes or control characters (which serde refuses raw).
     fn string(&mut self) -> Option<&'t str> {
         self.expect(b'"')?;
-        let start = self.at;
+        let start = self.position;
         let end = start + plain_length(self.text.as_bytes().get(start..)?)?;
-        self.at = end;
+        self.position = end;
         self.expect_here(b'"')?;
         // Ends before an ASCII quote, so on a character boundary.
         self.text.get(start..end)
@@ -304,48 +300,31 @@ impl<'t> Scan<'t> {
     /// An amount, as serde_json reads the number (it is the number's text that is checked here).
     fn amount(&mut self) -> Option<f64> {
         self.skip_whitespace();
-        let start = self.at;
+        let start = self.position;
         let bytes = self.text.as_bytes();
         let length = bytes
             .get(start..)?
             .iter()
             .position(|&byte| !matches!(byte, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))?;
-        self.at = start + length;
-        serde_json::from_str(self.text.get(start..self.at)?).ok()
+        self.position = start + length;
+        serde_json::from_str(self.text.get(start..self.position)?).ok()
     }
 
     /// Digits from here, as JSON writes a whole number (no leading zero), fewer than 20.
     fn digits(&mut self) -> Option<u64> {
-        let start = self.at;
+        let start = self.position;
         let length = self.text.as_bytes().get(start..)?.iter().position(|byte| !byte.is_ascii_digit())?;
         let digits = self.text.get(start..start + length)?;
-        self.at = start + length;
+        self.position = start + length;
         let whole = (1..20).contains(&length) && (length == 1 || !digits.starts_with('0'));
         whole.then(|| digits.parse().ok())?
     }
 
-    #[inline]
-    fn skip_whitespace(&mut self) {
-        let bytes = self.text.as_bytes();
-        while matches!(bytes.get(self.at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
-            self.at += 1;
-        }
-    }
-
-    /// Steps over `byte` (after white space) if it is next.
-    fn eat(&mut self, byte: u8) -> bool {
-        self.skip_whitespace();
-        self.eat_here(byte)
-    }
-
+    /// Steps over `byte` if it is right here.
     fn eat_here(&mut self, byte: u8) -> bool {
-        let next = self.text.as_bytes().get(self.at) == Some(&byte);
-        self.at += usize::from(next);
+        let next = self.text.as_bytes().get(self.position) == Some(&byte);
+        self.position += usize::from(next);
         next
-    }
-
-    fn expect(&mut self, byte: u8) -> Option<()> {
-        self.eat(byte).then_some(())
     }
 
     fn expect_here(&mut self, byte: u8) -> Option<()> {

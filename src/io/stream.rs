@@ -137,8 +137,9 @@ impl Reading {
     }
 }
 
-/// A place in the text, between JSON values. serde_json parses the values; this steps over the
-/// punctuation between them, which is what lets parts of the file be parsed apart.
+/// A place in the text, between JSON values. serde_json parses the values, or the acquisitions' scanner
+/// ([`super::acquisition_scan`]) the usual ones; this steps over the punctuation between them, which is
+/// what lets parts of the file be parsed apart.
 #[derive(Clone, Copy)]
 pub(super) struct Cursor<'t> {
     pub(super) text: &'t str,
