@@ -576,6 +576,42 @@ fn a_large_dataset_opens_and_is_searched_in_the_background_while_frames_keep_com
     assert!(harness.query_by_label(&count).is_some(), "{count}");
 }
 
+/// A large file is shown before its data is checked: the document comes without problems and says it is
+/// not checked yet; the check runs on a worker, and when it ends the app says what it found.
+#[test]
+fn a_large_file_is_shown_first_and_its_problems_are_announced_when_its_check_ends() {
+    // One acquisition cites a source that does not exist: one error.
+    let text = pledge_explorer::synthetic::dataset_json(60_000, 3).replacen(
+        "\"sources\": [\"",
+        "\"sources\": [\"nowhere\", \"",
+        1,
+    );
+    let dataset = io::json::from_str(&text, "large.json").unwrap();
+    let expected = pledge_explorer::model::validate::validate(&dataset);
+    assert_eq!(expected.len(), 1, "{expected:?}");
+    let mut document = pledge_explorer::context::document::Document::new(dataset, None, "large.json".into());
+    assert!(!document.is_checked() && document.problems.is_empty(), "not checked before it is shown");
+    for _ in 0..500 {
+        if !document.poll_validation() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(document.is_checked());
+    assert_eq!(document.problems.list, expected);
+
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("large.json");
+    std::fs::write(&path, &text).unwrap();
+    let mut harness = app();
+    harness.state_mut().request(Message::OpenFile(path.clone()));
+    let checked = format!("Checked {}: 1 errors, 0 warnings (see View > Problems)", path.display());
+    step_until(&mut harness, "the check", |app| app.notifications.log.iter().any(|m| m.text == checked));
+    let opened = format!("Opened {} (checking its data)", path.display());
+    assert!(harness.state().notifications.log.iter().any(|m| m.text == opened));
+    assert!(harness.query_by_label("1 errors, 0 warnings").is_some(), "the status bar counts it");
+}
+
 #[test]
 fn the_problems_list_and_the_log_open_and_a_problem_selects_its_record() {
     let mut harness = app();

@@ -342,6 +342,7 @@ impl PledgeApp {
 
     pub(super) fn replace_document(&mut self, document: Document) {
         self.document = document;
+        self.announce_problems = false;
         self.watch_document();
         self.selection = None;
         self.autosaved_generation = self.document.generation;
@@ -407,16 +408,21 @@ impl PledgeApp {
                         if let Some(path) = &document.path {
                             self.settings.remember(path);
                         }
-                        let problems = document.problems.len();
                         let mut message = format!("Opened {}", document.origin);
-                        if problems > 0 {
-                            message.push_str(&format!(" ({problems} problems: see View > Problems)"));
+                        if document.is_checked() {
+                            let problems = document.problems.len();
+                            if problems > 0 {
+                                message.push_str(&format!(" ({problems} problems: see View > Problems)"));
+                            }
+                        } else {
+                            message.push_str(" (checking its data)");
                         }
                         if let Some(upgrade) = document.dataset.upgraded {
                             message.push_str(&format!(". {}", crate::io::upgrade_notice(upgrade)));
                         }
                         self.notifications.info(message);
                         self.replace_document(document);
+                        self.announce_problems = !self.document.is_checked();
                     }
                     Err(error) => self.notifications.error(error.to_string()),
                 },

@@ -135,6 +135,8 @@ pub struct PledgeApp {
     pub comparison: Option<ui::changes::Comparison>,
     /// The title last sent to the window.
     window_title: String,
+    /// An opened file is being checked: its problems are announced when the check ends.
+    announce_problems: bool,
     /// Watches the open file for writes by other programs; started with the first frame.
     watch: Option<watch::Watch>,
     /// What the watcher found, until the user acts on it or dismisses it.
@@ -181,6 +183,7 @@ impl PledgeApp {
             known_import: None,
             comparison: None,
             window_title: String::new(),
+            announce_problems: false,
             watch: None,
             disk_change: None,
             tasks: Tasks::default(),
@@ -224,6 +227,16 @@ fn file_stem(document: &Document) -> String {
         .map_or_else(|| "dataset".to_owned(), |stem| stem.to_string_lossy().into_owned())
 }
 
+/// What the first check of an opened file found, said when it ends.
+fn problems_notice(document: &Document) -> String {
+    let problems = &document.problems;
+    if problems.is_empty() {
+        return format!("Checked {}: no problems", document.origin);
+    }
+    let (errors, warnings) = (crate::model::count_text(problems.errors), crate::model::count_text(problems.warnings()));
+    format!("Checked {}: {errors} errors, {warnings} warnings (see View > Problems)", document.origin)
+}
+
 /// The text a panic was raised with.
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -250,6 +263,10 @@ impl eframe::App for PledgeApp {
         self.autosave(&ctx);
         if self.document.poll_validation() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        if self.announce_problems && self.document.is_checked() {
+            self.announce_problems = false;
+            self.notifications.info(problems_notice(&self.document));
         }
         ctx.set_theme(self.settings.theme);
 

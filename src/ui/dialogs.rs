@@ -496,11 +496,17 @@ fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<Message>, ctx: &egui::Co
 
 fn problems_ui(view: &View<'_>, dialogs: &mut Dialogs, commands: &mut Vec<Message>, ctx: &egui::Context) {
     let problems = &view.document.problems.list;
-    egui::Window::new(format!("Problems ({})", problems.len()))
+    let title =
+        if view.document.is_checked() { format!("Problems ({})", problems.len()) } else { "Problems".to_owned() };
+    egui::Window::new(title)
         .id(egui::Id::unique("problems_window"))
         .open(&mut dialogs.problems_open)
         .default_size([640.0, 320.0])
         .show(ctx, |ui| {
+            if !view.document.is_checked() {
+                ui.label(crate::ui::status_bar::CHECKING);
+                return;
+            }
             if problems.is_empty() {
                 ui.label("No problems: every reference resolves and every record cites a source.");
                 return;

@@ -5,6 +5,9 @@ use crate::model::Collection;
 
 use super::View;
 
+/// Said where the problems' counts go while the first check of a large dataset runs.
+pub const CHECKING: &str = "Checking the data…";
+
 pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     let document = view.document;
     egui::Panel::bottom("status_bar").show(ui, |ui| {
@@ -26,11 +29,16 @@ pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &
                 .collect();
             ui.label(counts.join(" · "));
             ui.separator();
-            let (errors, warnings) = (document.problems.errors, document.problems.warnings());
-            let text = format!("{errors} errors, {warnings} warnings");
-            let color = if errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-            if ui.link(egui::RichText::new(text).color(color)).on_hover_text("Show the problems list").clicked() {
-                commands.push(UserCommand::ShowProblems.into());
+            if document.is_checked() {
+                let (errors, warnings) = (document.problems.errors, document.problems.warnings());
+                let text = format!("{errors} errors, {warnings} warnings");
+                let color = if errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                if ui.link(egui::RichText::new(text).color(color)).on_hover_text("Show the problems list").clicked() {
+                    commands.push(UserCommand::ShowProblems.into());
+                }
+            } else {
+                ui.spinner();
+                ui.label(CHECKING).on_hover_text("The data is shown; its problems are counted on a worker");
             }
             if let Some(label) = view.busy {
                 ui.separator();
