@@ -337,23 +337,24 @@ fn parse_partial(text: &str) -> Result<PartialDate, DateError> {
         Some(b'%') => (&text[..text.len() - 1], DateQualifier { uncertain: true, approximate: true }),
         _ => (text, DateQualifier::default()),
     };
-    let mut parts = body.split('-');
-    let year = parts.next().filter(|part| part.len() == 4).and_then(parse_digits).ok_or_else(syntax)?;
-    let month = parts.next().map(|part| parse_two_digits(part).ok_or_else(syntax)).transpose()?;
-    let day = parts.next().map(|part| parse_two_digits(part).ok_or_else(syntax)).transpose()?;
-    if parts.next().is_some() {
-        return Err(syntax());
-    }
-    let year = i16::try_from(year).map_err(|_| DateError::YearOutOfRange)?;
+    // `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, read in place: a million records' dates went through a split
+    // and a number parse each, a twentieth of loading them.
+    let bytes = body.as_bytes();
+    let number = |from: usize, to: usize| {
+        bytes[from..to].iter().try_fold(0u16, |n, &b| b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0')))
+    };
+    let two_digits = |from: usize| number(from, from + 2).and_then(|n| u8::try_from(n).ok());
+    let (year, month, day) = match bytes.len() {
+        4 => (number(0, 4), None, None),
+        7 if bytes[4] == b'-' => (number(0, 4), Some(two_digits(5).ok_or_else(syntax)?), None),
+        10 if bytes[4] == b'-' && bytes[7] == b'-' => {
+            (number(0, 4), Some(two_digits(5).ok_or_else(syntax)?), Some(two_digits(8).ok_or_else(syntax)?))
+        }
+        _ => return Err(syntax()),
+    };
+    // Four digits are at most 9999, a year the model holds.
+    let year = i16::try_from(year.ok_or_else(syntax)?).map_err(|_| DateError::YearOutOfRange)?;
     Ok(PartialDate::new(year, month, day)?.with_qualifier(qualifier))
-}
-
-fn parse_two_digits(text: &str) -> Option<u8> {
-    (text.len() == 2).then(|| parse_digits(text)).flatten().and_then(|n| u8::try_from(n).ok())
-}
-
-fn parse_digits(text: &str) -> Option<u32> {
-    text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse().ok()).flatten()
 }
 
 impl fmt::Display for FuzzyDate {
@@ -482,6 +483,44 @@ mod tests {
             ["10 July 2024", "24", "2024-7-1", "2024-07-10T00:00", "+2024", "2024??", "2024/2025/2026", "２０２４"]
         {
             assert!(matches!(FuzzyDate::parse(bad), Err(DateError::Syntax(_))), "{bad}");
+        }
+    }
+
+    /// The date read as before it was read in place: split at `-`, each part's digits parsed.
+    fn parse_by_splitting(text: &str) -> Result<PartialDate, DateError> {
+        let syntax = || DateError::Syntax(text.to_owned());
+        let (body, qualifier) = match text.as_bytes().last() {
+            Some(b'?') => (&text[..text.len() - 1], DateQualifier { uncertain: true, approximate: false }),
+            Some(b'~') => (&text[..text.len() - 1], DateQualifier { uncertain: false, approximate: true }),
+            Some(b'%') => (&text[..text.len() - 1], DateQualifier { uncertain: true, approximate: true }),
+            _ => (text, DateQualifier::default()),
+        };
+        let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse::<u32>().ok()).flatten();
+        let two_digits =
+            |text: &str| (text.len() == 2).then(|| digits(text)).flatten().and_then(|n| u8::try_from(n).ok());
+        let mut parts = body.split('-');
+        let year = parts.next().filter(|part| part.len() == 4).and_then(digits).ok_or_else(syntax)?;
+        let month = parts.next().map(|part| two_digits(part).ok_or_else(syntax)).transpose()?;
+        let day = parts.next().map(|part| two_digits(part).ok_or_else(syntax)).transpose()?;
+        if parts.next().is_some() {
+            return Err(syntax());
+        }
+        let year = i16::try_from(year).map_err(|_| DateError::YearOutOfRange)?;
+        Ok(PartialDate::new(year, month, day)?.with_qualifier(qualifier))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_date_reads_as_splitting_it_read_it(text in "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[?~%]?|[0-9-]{0,11}[?~%]?|[0-9a-é -]{0,11}") {
+            proptest::prop_assert_eq!(parse_partial(&text), parse_by_splitting(&text));
+        }
+    }
+
+    #[test]
+    fn near_dates_read_as_splitting_them_read_them() {
+        for text in ["2024-", "2024--01", "-2024", "2024-07-", "2024-0a", "2024-7", "20241", "2024-07-1", "2024-00-00"]
+        {
+            assert_eq!(parse_partial(text), parse_by_splitting(text), "{text}");
         }
     }
 
