@@ -363,6 +363,12 @@ impl eframe::App for PledgeApp {
         if let Some(message) = panicked {
             self.view_failed(message);
         }
+        // A large file's first check starts once its table is built (or being built is not what this
+        // frame started), so that the rows come first, with both cores.
+        if !self.document.is_checked() && !self.tables.is_updating() {
+            self.document.begin_check();
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
 
         // Modal answers come back as actions on the app itself.
         for answer in self.dialogs.take_answers() {

@@ -126,15 +126,16 @@ impl Document {
         Document::new(Dataset::default(), None, "Untitled".to_owned())
     }
 
-    /// A large dataset is shown before it is checked: its check starts on a worker here (at a million
-    /// acquisitions it took a tenth of opening the file), and [`Document::is_checked`] says when it ends.
+    /// A large dataset is shown before it is checked (at a million acquisitions the check took a tenth of
+    /// opening the file): [`Document::begin_check`] starts it on a worker, and [`Document::is_checked`] says
+    /// when it ends.
     pub fn new(dataset: Dataset, path: Option<PathBuf>, origin: String) -> Self {
         let checked = dataset.acquisitions.len() <= BACKGROUND_VALIDATION;
         let problems = Arc::new(Problems::new(if checked { validate(&dataset) } else { Vec::new() }));
         let history = History::default();
         let dataset = Arc::new(dataset);
         let saved_state = Some(history.state_id());
-        let mut document = Document {
+        Document {
             dataset,
             path,
             origin,
@@ -149,11 +150,15 @@ impl Document {
             read_only: false,
             journal_at_save: 0,
             changes: std::collections::VecDeque::new(),
-        };
-        if !checked {
-            document.start_validation();
         }
-        document
+    }
+
+    /// Starts the first check of a large dataset on a worker, unless it ran or runs. The app calls it once
+    /// the table shows the records, so that building them has both cores.
+    pub fn begin_check(&mut self) {
+        if !self.checked && self.validating.is_none() {
+            self.start_validation();
+        }
     }
 
     /// Whether `problems` holds a check of this dataset (of its current state, or of an earlier one

@@ -42,10 +42,15 @@ pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &
             }
             if let Some(label) = view.busy {
                 ui.separator();
-                ui.spinner();
+                let fraction = view.progress.and_then(|progress| progress.fraction());
+                // A spinner asks for every frame it can get, which on two cores takes a share of the work
+                // it waits for; a bar that moves at the app's ten frames a second while busy says enough.
+                if fraction.is_none() {
+                    ui.spinner();
+                }
                 ui.label(label);
                 if let Some(progress) = view.progress {
-                    if let Some(fraction) = progress.fraction() {
+                    if let Some(fraction) = fraction {
                         let bar = egui::ProgressBar::new(fraction).desired_width(140.0).show_percentage();
                         ui.add(bar).accessible_name(format!("{label} {:.0}%", fraction * 100.0));
                     }
