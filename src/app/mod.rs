@@ -363,8 +363,8 @@ impl eframe::App for PledgeApp {
         if let Some(message) = panicked {
             self.view_failed(message);
         }
-        // A large file's first check starts once its table is built (or being built is not what this
-        // frame started), so that the rows come first, with both cores.
+        // A large file's first check waits until no rebuild of the table's rows runs (this frame's views
+        // started theirs above), so that the rows are built first, with both cores.
         if !self.document.is_checked() && !self.tables.is_updating() {
             self.document.begin_check();
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
