@@ -591,7 +591,8 @@ fn a_large_file_is_shown_first_and_its_problems_are_announced_when_its_check_end
     assert_eq!(expected.len(), 1, "{expected:?}");
     let mut document = pledge_explorer::context::document::Document::new(dataset, None, "large.json".into());
     assert!(!document.is_checked() && document.problems.is_empty(), "not checked before it is shown");
-    document.begin_check();
+    assert!(document.begin_check(), "the check starts");
+    assert!(!document.begin_check(), "once");
     for _ in 0..500 {
         if !document.poll_validation() {
             break;

@@ -365,8 +365,7 @@ impl eframe::App for PledgeApp {
         }
         // A large file's first check waits until no rebuild of the table's rows runs (this frame's views
         // started theirs above), so that the rows are built first, with both cores.
-        if !self.document.is_checked() && !self.tables.is_updating() {
-            self.document.begin_check();
+        if !self.tables.is_updating() && self.document.begin_check() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
 

@@ -97,6 +97,9 @@ pub struct Document {
     pub problems: Arc<Problems>,
     /// False until the first check of a large dataset ends: `problems` is empty then, not known.
     checked: bool,
+    /// Whether a check was ever started: [`Document::begin_check`] starts the first one only once, so
+    /// that a check that fails (a panic on its worker) is not started again at every frame.
+    check_started: bool,
     validating: Option<(u64, std::sync::mpsc::Receiver<Problems>)>,
     pub history: History,
     /// Bumped by every change, undo and redo included: derived views rebuild when it moves. Never the
@@ -141,6 +144,7 @@ impl Document {
             origin,
             problems,
             checked,
+            check_started: false,
             validating: None,
             saved_state,
             history,
@@ -153,12 +157,14 @@ impl Document {
         }
     }
 
-    /// Starts the first check of a large dataset on a worker, unless it ran or runs. The app calls it once
-    /// the table shows the records, so that building them has both cores.
-    pub fn begin_check(&mut self) {
-        if !self.checked && self.validating.is_none() {
+    /// Starts the first check of a large dataset on a worker, unless one was started; true when it starts
+    /// one now. The app calls it once the table shows the records, so that building them has both cores.
+    pub fn begin_check(&mut self) -> bool {
+        let begin = !self.checked && !self.check_started;
+        if begin {
             self.start_validation();
         }
+        begin
     }
 
     /// Whether `problems` holds a check of this dataset (of its current state, or of an earlier one
@@ -317,6 +323,7 @@ impl Document {
             crate::allocator::give_back_free_memory();
         });
         self.validating = Some((self.generation, receiver));
+        self.check_started = true;
     }
 
     /// Takes the result of a background check; true while one is still running (or a newer one starts).
