@@ -329,14 +329,19 @@ fn parse_bound(text: &str, whole: &str) -> Result<Bound, DateError> {
     }
 }
 
-fn parse_partial(text: &str) -> Result<PartialDate, DateError> {
-    let syntax = || DateError::Syntax(text.to_owned());
-    let (body, qualifier) = match text.as_bytes().last() {
+/// The date's text without its EDTF qualifier (`?`, `~` or `%` at the end), and the qualifier.
+fn without_qualifier(text: &str) -> (&str, DateQualifier) {
+    match text.as_bytes().last() {
         Some(b'?') => (&text[..text.len() - 1], DateQualifier { uncertain: true, approximate: false }),
         Some(b'~') => (&text[..text.len() - 1], DateQualifier { uncertain: false, approximate: true }),
         Some(b'%') => (&text[..text.len() - 1], DateQualifier { uncertain: true, approximate: true }),
         _ => (text, DateQualifier::default()),
-    };
+    }
+}
+
+fn parse_partial(text: &str) -> Result<PartialDate, DateError> {
+    let syntax = || DateError::Syntax(text.to_owned());
+    let (body, qualifier) = without_qualifier(text);
     // `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, read in place: a million records' dates went through a split
     // and a number parse each, a twentieth of loading them.
     let bytes = body.as_bytes();
@@ -486,15 +491,11 @@ mod tests {
         }
     }
 
-    /// The date read as before it was read in place: split at `-`, each part's digits parsed.
+    /// The date read as before it was read in place: split at `-`, each part's digits parsed (its
+    /// qualifier taken off as the reading does).
     fn parse_by_splitting(text: &str) -> Result<PartialDate, DateError> {
         let syntax = || DateError::Syntax(text.to_owned());
-        let (body, qualifier) = match text.as_bytes().last() {
-            Some(b'?') => (&text[..text.len() - 1], DateQualifier { uncertain: true, approximate: false }),
-            Some(b'~') => (&text[..text.len() - 1], DateQualifier { uncertain: false, approximate: true }),
-            Some(b'%') => (&text[..text.len() - 1], DateQualifier { uncertain: true, approximate: true }),
-            _ => (text, DateQualifier::default()),
-        };
+        let (body, qualifier) = without_qualifier(text);
         let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse::<u32>().ok()).flatten();
         let two_digits =
             |text: &str| (text.len() == 2).then(|| digits(text)).flatten().and_then(|n| u8::try_from(n).ok());
