@@ -479,11 +479,8 @@ fn app_only(path: std::path::PathBuf) -> String {
     let mut last_frame: Option<Instant> = None;
     loop {
         let now = Instant::now();
-        let asked_for = due.lock().ok().and_then(|due| *due).is_some_and(|at| at <= now);
-        if asked_for && last_frame.is_none_or(|last| now - last >= refresh) {
-            if let Ok(mut due) = due.lock() {
-                *due = None;
-            }
+        let may_draw = last_frame.is_none_or(|last| now - last >= refresh);
+        if may_draw && due.lock().is_ok_and(|mut due| due.take_if(|at| *at <= now).is_some()) {
             last_frame = Some(now);
             harness.step();
             let app = harness.state();

@@ -229,12 +229,10 @@ fn file_stem(document: &Document) -> String {
 
 /// What the first check of an opened file found, said when it ends.
 fn problems_notice(document: &Document) -> String {
-    let problems = &document.problems;
-    if problems.is_empty() {
+    if document.problems.is_empty() {
         return format!("Checked {}: no problems", document.origin);
     }
-    let (errors, warnings) = (crate::model::count_text(problems.errors), crate::model::count_text(problems.warnings()));
-    format!("Checked {}: {errors} errors, {warnings} warnings (see View > Problems)", document.origin)
+    format!("Checked {}: {} (see View > Problems)", document.origin, document.problems.summary())
 }
 
 /// The text a panic was raised with.

@@ -39,6 +39,11 @@ impl Problems {
         self.list.len() - self.errors
     }
 
+    /// "2 errors, 5 warnings", as the status bar and the messages say it.
+    pub fn summary(&self) -> String {
+        format!("{} errors, {} warnings", self.errors, self.warnings())
+    }
+
     pub fn len(&self) -> usize {
         self.list.len()
     }

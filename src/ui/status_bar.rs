@@ -30,9 +30,9 @@ pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &
             ui.label(counts.join(" · "));
             ui.separator();
             if document.is_checked() {
-                let (errors, warnings) = (document.problems.errors, document.problems.warnings());
-                let text = format!("{errors} errors, {warnings} warnings");
-                let color = if errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                let text = document.problems.summary();
+                let color =
+                    if document.problems.errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
                 if ui.link(egui::RichText::new(text).color(color)).on_hover_text("Show the problems list").clicked() {
                     commands.push(UserCommand::ShowProblems.into());
                 }
