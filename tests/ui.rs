@@ -615,6 +615,57 @@ fn a_large_file_is_shown_first_and_its_problems_are_announced_when_its_check_end
 }
 
 #[test]
+fn a_check_that_fails_is_said_once_and_can_be_run_again() {
+    use pledge_explorer::context::Level;
+    use pledge_explorer::ui::status_bar::CHECK_FAILED;
+    fn wait(document: &mut pledge_explorer::context::Document) {
+        for _ in 0..500 {
+            if !document.poll_validation() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("timed out waiting for the check");
+    }
+    // A large dataset's first check, on a worker.
+    let text = pledge_explorer::synthetic::dataset_json(60_000, 3);
+    let dataset = io::json::from_str(&text, "large.json").unwrap();
+    let mut document = pledge_explorer::context::Document::new(dataset, None, "large.json".into());
+    document.panic_in_next_check = true;
+    assert!(document.begin_check());
+    wait(&mut document);
+    assert!(!document.is_checked(), "no problems are known");
+    assert!(document.check_failure().is_some_and(|failure| failure.contains("deliberate panic")));
+    assert!(document.unreported_check_failure().is_some_and(|failure| failure.contains("deliberate panic")));
+    assert_eq!(document.unreported_check_failure(), None, "said once");
+    document.check_again();
+    wait(&mut document);
+    assert!(document.is_checked() && document.check_failure().is_none());
+    assert_eq!(document.problems.list, pledge_explorer::model::validate::validate(&document.dataset));
+
+    // In the app, where an edit's check of the default dataset runs at once.
+    let mut harness = app();
+    harness.state_mut().document.panic_in_next_check = true;
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    assert!(harness.state().document.is_modified(), "the edit is made");
+    let said = |app: &PledgeApp| {
+        let log = &app.notifications.log;
+        log.iter().filter(|m| m.level == Level::Error && m.text.starts_with("Checking the data of")).count()
+    };
+    assert_eq!(said(harness.state()), 1);
+    harness.get_by_label(CHECK_FAILED).click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("The data check failed: a deliberate panic").is_some());
+    harness.get_by_label("Check Again").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label(CHECK_FAILED).is_none());
+    let summary = harness.state().document.problems.summary();
+    assert!(harness.query_by_label(&summary).is_some(), "the status bar counts the problems again");
+    assert_eq!(said(harness.state()), 1, "said once");
+}
+
+#[test]
 fn the_problems_list_and_the_log_open_and_a_problem_selects_its_record() {
     let mut harness = app();
     // Clearing the title of the first commitment makes a warning.

@@ -177,6 +177,7 @@ impl PledgeApp {
             Message::SealUndoStep => self.document.history.seal(),
             Message::Notify(text) => self.notifications.info(text),
             Message::RetryView => self.failed_view = None,
+            Message::CheckAgain => self.document.check_again(),
             Message::Select(collection, index) => {
                 if matches!(self.main, ui::MainView::Plots | ui::MainView::Progress | ui::MainView::Changes) {
                     self.main = ui::MainView::Tables;
@@ -414,7 +415,7 @@ impl PledgeApp {
                             if problems > 0 {
                                 message.push_str(&format!(" ({problems} problems: see View > Problems)"));
                             }
-                        } else {
+                        } else if document.check_failure().is_none() {
                             message.push_str(" (checking its data)");
                         }
                         if let Some(upgrade) = document.dataset.upgraded {
@@ -443,6 +444,19 @@ impl PledgeApp {
                     }
                     self.watch_document();
                     self.notifications.info(format!("{what} was cancelled: nothing changed"));
+                }
+                Outcome::Failed { work, message } => {
+                    log::error!("{work} failed: {message}");
+                    self.tasks.after_save = None;
+                    if let Some(import) = &mut self.import {
+                        import.running = false;
+                    }
+                    self.watch_document();
+                    let work = work.trim_end_matches('…');
+                    self.notifications.error(format!(
+                        "{work} stopped because of a bug in Pledge Explorer ({message}). Nothing was changed: \
+                         the open data and the files on disk are as they were."
+                    ));
                 }
                 Outcome::ChangedOnDisk { path } => {
                     self.watch_document();

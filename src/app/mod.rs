@@ -201,6 +201,8 @@ impl PledgeApp {
             panic_in_next_view: std::env::var_os("PLEDGE_EXPLORER_PANIC_IN_VIEW").is_some(),
             settings: options.settings,
         };
+        // The first edit's check panics, for a manual check that the app says so and goes on.
+        app.document.panic_in_next_check = std::env::var_os("PLEDGE_EXPLORER_PANIC_IN_CHECK").is_some();
         app.offer_recovery(options.recover.as_deref());
         if let Some(path) = options.file {
             app.pending.push(Message::OpenFile(path));
@@ -227,21 +229,20 @@ fn file_stem(document: &Document) -> String {
         .map_or_else(|| "dataset".to_owned(), |stem| stem.to_string_lossy().into_owned())
 }
 
+/// A check that failed (a bug), said once.
+fn check_failure_notice(origin: &str, failure: &str) -> String {
+    format!(
+        "Checking the data of {origin} failed because of a bug in Pledge Explorer ({failure}). The check changes \
+         no data, so nothing is lost; View > Problems can run it again."
+    )
+}
+
 /// What the first check of an opened file found, said when it ends.
 fn problems_notice(document: &Document) -> String {
     if document.problems.is_empty() {
         return format!("Checked {}: no problems", document.origin);
     }
     format!("Checked {}: {} (see View > Problems)", document.origin, document.problems.summary())
-}
-
-/// The text a panic was raised with.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|text| (*text).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "an unknown error".to_owned())
 }
 
 impl eframe::App for PledgeApp {
@@ -261,6 +262,9 @@ impl eframe::App for PledgeApp {
         self.autosave(&ctx);
         if self.document.poll_validation() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        if let Some(failure) = self.document.unreported_check_failure() {
+            self.notifications.error(check_failure_notice(&self.document.origin, &failure));
         }
         if self.announce_problems && self.document.is_checked() {
             self.announce_problems = false;
@@ -323,7 +327,7 @@ impl eframe::App for PledgeApp {
             }
             // A bug in one view must not end the app and take the user's work with it: the panic is
             // caught here, the view replaced by an explanation, and the rest of the app goes on.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let outcome = crate::context::panics::catch(|| {
                 if std::mem::take(&mut self.panic_in_next_view) {
                     panic!("a deliberate panic (PLEDGE_EXPLORER_PANIC_IN_VIEW)");
                 }
@@ -345,9 +349,9 @@ impl eframe::App for PledgeApp {
                         }
                     },
                 }
-            }));
-            if let Err(payload) = outcome {
-                panicked = Some(panic_message(payload.as_ref()));
+            });
+            if let Err(message) = outcome {
+                panicked = Some(message);
             }
         });
         ui::dialogs::windows_ui(&view, &self.filter, &self.notifications, &mut self.dialogs, &mut commands, ui);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::context::history::Edit;
 use crate::context::recovery::{JournalOf, RecoveryStore, Work};
-use crate::context::{Document, Guarded, PathPurpose};
+use crate::context::{Document, Guarded, PathPurpose, panics};
 use crate::io::LoadError;
 use crate::io::progress::Progress;
 use crate::io::save::SaveError;
@@ -75,6 +75,13 @@ pub enum Outcome {
     Imported {
         append: bool,
         result: Box<Result<crate::mapping::Imported, LoadError>>,
+    },
+    /// Work that stopped with a bug (a panic) before it had a result: nothing it did was kept.
+    Failed {
+        /// The work's label ("Opening FILE…").
+        work: String,
+        /// What the panic said.
+        message: String,
     },
 }
 
@@ -153,8 +160,12 @@ impl Tasks {
         self.busy = Some(label.to_owned());
         let sender = self.sender.clone();
         let ctx = ctx.clone();
+        let label = label.to_owned();
         std::thread::spawn(move || {
-            let _ = sender.send(work());
+            // Work that panicked still reports back, or the app would wait for it, refusing every open
+            // and save after it.
+            let outcome = panics::catch(work).unwrap_or_else(|message| Outcome::Failed { work: label, message });
+            let _ = sender.send(outcome);
             ctx.request_repaint();
             crate::allocator::give_back_free_memory();
         });
@@ -357,10 +368,13 @@ impl Tasks {
         self.autosaving = true;
         let sender = self.sender.clone();
         std::thread::spawn(move || {
-            let written = match journal {
+            let path = store.path();
+            let written = panics::catch(|| match journal {
                 Some(journal) => store.write_journal(&dataset, &work, journal),
                 None => store.write(&dataset, &work),
-            };
+            });
+            // A copy that panicked is reported as not written, and the next change tries again.
+            let written = written.unwrap_or_else(|message| Err(SaveError { path, message }));
             let _ = sender.send(Outcome::Autosaved(written));
         });
         true
@@ -392,4 +406,35 @@ pub fn write_png(
         .write_to(&mut std::io::Cursor::new(&mut encoded), image::ImageFormat::Png)
         .map_err(|error| fail(&error.to_string()))?;
     Ok(crate::io::save::save_atomic(path, |out| out.write_all(&encoded))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait_for_outcome(tasks: &mut Tasks) -> Outcome {
+        for _ in 0..500 {
+            if let Some(outcome) = tasks.next_outcome() {
+                return outcome;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("no outcome came");
+    }
+
+    #[test]
+    fn work_that_panics_reports_back_and_frees_the_app_for_more() {
+        let (mut tasks, ctx) = (Tasks::default(), egui::Context::default());
+        assert!(tasks.spawn("Opening broken.json…", &ctx, || panic!("a bug in a reader")));
+        assert!(!tasks.spawn("Saving other.json…", &ctx, || Outcome::Cancelled { what: "save".into() }), "busy");
+        match wait_for_outcome(&mut tasks) {
+            Outcome::Failed { work, message } => {
+                assert_eq!((work.as_str(), message.as_str()), ("Opening broken.json…", "a bug in a reader"));
+            }
+            _ => panic!("the failure is reported"),
+        }
+        assert!(!tasks.is_busy());
+        assert!(tasks.spawn("Saving other.json…", &ctx, || Outcome::Cancelled { what: "save".into() }));
+        assert!(matches!(wait_for_outcome(&mut tasks), Outcome::Cancelled { .. }));
+    }
 }

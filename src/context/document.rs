@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::context::panics;
 use crate::io::{self, LoadError};
 use crate::model::validate::{Problem, Severity, validate};
 
@@ -105,7 +106,15 @@ pub struct Document {
     /// Whether a check was ever started: [`Document::begin_check`] starts the first one only once, so
     /// that a check that fails (a panic on its worker) is not started again at every frame.
     check_started: bool,
-    validating: Option<(u64, std::sync::mpsc::Receiver<Problems>)>,
+    /// The running check on a worker: the generation it checks, and where its result (or the message of
+    /// its panic) comes.
+    validating: Option<(u64, std::sync::mpsc::Receiver<Result<Problems, String>>)>,
+    /// Why the last check failed (a bug: its panic's message), until a check starts again; and whether the
+    /// app has been told.
+    check_failure: Option<(String, bool)>,
+    /// Makes the next check panic, to prove that the app survives it and says so (tests, and
+    /// `PLEDGE_EXPLORER_PANIC_IN_CHECK=1` for a manual check).
+    pub panic_in_next_check: bool,
     pub history: History,
     /// Bumped by every change, undo and redo included: derived views rebuild when it moves. Never the
     /// same in two documents.
@@ -138,19 +147,18 @@ impl Document {
     /// opening the file): [`Document::begin_check`] starts it on a worker, and [`Document::is_checked`] says
     /// when it ends.
     pub fn new(dataset: Dataset, path: Option<PathBuf>, origin: String) -> Self {
-        let checked = dataset.acquisitions.len() <= BACKGROUND_VALIDATION;
-        let problems = Arc::new(Problems::new(if checked { validate(&dataset) } else { Vec::new() }));
         let history = History::default();
-        let dataset = Arc::new(dataset);
         let saved_state = Some(history.state_id());
-        Document {
-            dataset,
+        let mut document = Document {
+            dataset: Arc::new(dataset),
             path,
             origin,
-            problems,
-            checked,
+            problems: Arc::default(),
+            checked: false,
             check_started: false,
             validating: None,
+            check_failure: None,
+            panic_in_next_check: false,
             saved_state,
             history,
             generation: first_generation(),
@@ -159,7 +167,11 @@ impl Document {
             read_only: false,
             journal_at_save: 0,
             changes: std::collections::VecDeque::new(),
+        };
+        if document.dataset.acquisitions.len() <= BACKGROUND_VALIDATION {
+            document.check_now();
         }
+        document
     }
 
     /// Starts the first check of a large dataset on a worker, unless one was started; true when it starts
@@ -176,6 +188,28 @@ impl Document {
     /// while a new check runs); false while the first check of a large dataset runs.
     pub fn is_checked(&self) -> bool {
         self.checked
+    }
+
+    /// Why the last check failed (the message of a bug's panic), until a check starts again.
+    pub fn check_failure(&self) -> Option<&str> {
+        self.check_failure.as_ref().map(|(message, _)| message.as_str())
+    }
+
+    /// [`Document::check_failure`] the first time it is asked for after the check failed, so that the
+    /// app says it once.
+    pub fn unreported_check_failure(&mut self) -> Option<String> {
+        let (message, reported) = self.check_failure.as_mut().filter(|(_, reported)| !*reported)?;
+        *reported = true;
+        Some(message.clone())
+    }
+
+    /// Checks the data again (after a check failed); a large dataset on a worker, unless a check runs.
+    pub fn check_again(&mut self) {
+        if self.dataset.acquisitions.len() <= BACKGROUND_VALIDATION {
+            self.check_now();
+        } else if self.validating.is_none() {
+            self.start_validation();
+        }
     }
 
     /// Loads a JSON dataset, a CSV table named after its collection, or a folder of CSV tables.
@@ -307,9 +341,7 @@ impl Document {
         self.generation += 1;
         self.note(change);
         if self.dataset.acquisitions.len() <= BACKGROUND_VALIDATION {
-            self.problems = Arc::new(Problems::new(validate(&self.dataset)));
-            self.checked = true;
-            self.validating = None;
+            self.check_now();
             return;
         }
         // A large dataset is checked on a worker thread; the last problems stay shown until then. One
@@ -319,37 +351,63 @@ impl Document {
         }
     }
 
+    /// Checks a small dataset on this thread (at 50,000 acquisitions a check takes a few tens of ms).
+    fn check_now(&mut self) {
+        self.check_started = true;
+        self.validating = None;
+        let result = check(&self.dataset, std::mem::take(&mut self.panic_in_next_check));
+        self.take_check(result);
+    }
+
     fn start_validation(&mut self) {
         let (sender, receiver) = std::sync::mpsc::channel();
         let dataset = self.dataset.clone();
+        let panic = std::mem::take(&mut self.panic_in_next_check);
         std::thread::spawn(move || {
-            let _ = sender.send(Problems::new(validate(&dataset)));
+            let _ = sender.send(check(&dataset, panic));
             drop(dataset);
             crate::allocator::give_back_free_memory();
         });
         self.validating = Some((self.generation, receiver));
         self.check_started = true;
+        self.check_failure = None;
+    }
+
+    /// Takes the result of a check of the current state: its problems, or why it failed (the problems of
+    /// an earlier check, if any, stay, and the status bar says the check failed).
+    fn take_check(&mut self, result: Result<Problems, String>) {
+        match result {
+            Ok(problems) => {
+                self.problems = Arc::new(problems);
+                self.checked = true;
+                self.check_failure = None;
+            }
+            Err(message) => {
+                log::error!("the data check of {} failed: {message}", self.origin);
+                self.check_failure = Some((message, false));
+            }
+        }
     }
 
     /// Takes the result of a background check; true while one is still running (or a newer one starts).
     pub fn poll_validation(&mut self) -> bool {
         let Some((generation, receiver)) = &self.validating else { return false };
         match receiver.try_recv() {
-            Ok(problems) => {
+            Ok(result) => {
                 let current = *generation == self.generation;
                 self.validating = None;
                 if current {
-                    self.problems = Arc::new(problems);
-                    self.checked = true;
+                    self.take_check(result);
                     return false;
                 }
-                // The data changed while it ran: these problems are of an older state; check the new one.
+                // The data changed while it ran: its result is of an older state; check the new one.
                 self.start_validation();
                 true
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => true,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 self.validating = None;
+                self.take_check(Err("the check's worker ended without a result".to_owned()));
                 false
             }
         }
@@ -404,4 +462,12 @@ pub fn display_name(path: Option<&Path>, origin: &str) -> String {
         None if origin == io::DEFAULT_ORIGIN => "Default dataset".to_owned(),
         None => origin.to_owned(),
     }
+}
+
+/// The check of `dataset`, or the message of its panic; `panic` makes one (tests).
+fn check(dataset: &Dataset, panic: bool) -> Result<Problems, String> {
+    panics::catch(|| {
+        assert!(!panic, "a deliberate panic in the data check");
+        Problems::new(validate(dataset))
+    })
 }

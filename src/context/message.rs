@@ -75,6 +75,8 @@ pub enum Message {
     Notify(String),
     /// Draw a view again after it failed (panicked) and was replaced by an explanation.
     RetryView,
+    /// Check the data again after a check failed.
+    CheckAgain,
     /// Show in the tables the records of one bar of the plot.
     /// Show in the tables the records behind a bar of the progress view.
     FilterToProgress {

@@ -9,6 +9,7 @@ pub mod history;
 pub mod journal;
 mod message;
 mod notifications;
+pub mod panics;
 mod purpose;
 pub mod recovery;
 pub mod settings;

@@ -496,19 +496,31 @@ fn palette_ui(dialogs: &mut Dialogs, commands: &mut Vec<Message>, ctx: &egui::Co
 
 fn problems_ui(view: &View<'_>, dialogs: &mut Dialogs, commands: &mut Vec<Message>, ctx: &egui::Context) {
     let problems = &view.document.problems.list;
-    let title =
-        if view.document.is_checked() { format!("Problems ({})", problems.len()) } else { "Problems".to_owned() };
+    let failure = view.document.check_failure();
+    // After a failed check the problems held are an earlier state's: not counted in the title as if current.
+    let counted = view.document.is_checked() && failure.is_none();
+    let title = if counted { format!("Problems ({})", problems.len()) } else { "Problems".to_owned() };
     egui::Window::new(title)
         .id(egui::Id::unique("problems_window"))
         .open(&mut dialogs.problems_open)
         .default_size([640.0, 320.0])
         .show(ctx, |ui| {
-            if !view.document.is_checked() {
+            if let Some(failure) = failure {
+                ui.colored_label(ui.visuals().error_fg_color, format!("The data check failed: {failure}."));
+                ui.label(match (view.document.is_checked(), problems.is_empty()) {
+                    (false, _) => "The data has not been checked, so no problems are known.",
+                    (true, true) => "The last check that ended, before the latest changes, found no problems.",
+                    (true, false) => "Listed below: what the last check that ended found, before the latest changes.",
+                });
+                if ui.button("Check Again").clicked() {
+                    commands.push(Message::CheckAgain);
+                }
+            } else if !view.document.is_checked() {
                 ui.label(crate::ui::status_bar::CHECKING);
-                return;
-            }
-            if problems.is_empty() {
+            } else if problems.is_empty() {
                 ui.label("No problems: every reference resolves and every record cites a source.");
+            }
+            if !view.document.is_checked() || problems.is_empty() {
                 return;
             }
             ui.label("Click a problem to select its record.");

@@ -8,6 +8,9 @@ use super::View;
 /// Said where the problems' counts go while the first check of a large dataset runs.
 pub const CHECKING: &str = "Checking the data…";
 
+/// Said where the problems' counts go when the last check failed (a bug).
+pub const CHECK_FAILED: &str = "The data check failed";
+
 pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &mut Vec<Message>, ui: &mut egui::Ui) {
     let document = view.document;
     egui::Panel::bottom("status_bar").show(ui, |ui| {
@@ -29,7 +32,13 @@ pub fn status_bar_ui(view: &View<'_>, notifications: &Notifications, commands: &
                 .collect();
             ui.label(counts.join(" · "));
             ui.separator();
-            if document.is_checked() {
+            if let Some(failure) = document.check_failure() {
+                let text = egui::RichText::new(CHECK_FAILED).color(ui.visuals().error_fg_color);
+                let hover = format!("{failure}. Show the problems window, where the data can be checked again");
+                if ui.link(text).on_hover_text(hover).clicked() {
+                    commands.push(UserCommand::ShowProblems.into());
+                }
+            } else if document.is_checked() {
                 let text = document.problems.summary();
                 let color =
                     if document.problems.errors > 0 { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
