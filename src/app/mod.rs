@@ -294,8 +294,18 @@ impl eframe::App for PledgeApp {
             self.window_title = title;
         }
 
-        if let Some(comparison) = &mut self.comparison {
-            comparison.refresh(&self.document.dataset, self.document.generation, &ctx);
+        if let Some(comparison) = &mut self.comparison
+            && let Err(message) = crate::context::panics::catch(|| {
+                comparison.refresh(&self.document.dataset, self.document.generation, &ctx);
+            })
+        {
+            // Outside the views' guard: a comparison that fails is closed, the data untouched.
+            log::error!("the comparison failed: {message}");
+            self.comparison = None;
+            self.notifications.error(format!(
+                "The comparison failed because of a bug in Pledge Explorer ({message}) and was closed. Your data \
+                 is unchanged."
+            ));
         }
         let view = ui::View {
             document: &self.document,

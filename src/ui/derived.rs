@@ -13,8 +13,8 @@ pub struct Derived<K, V> {
     value: Option<Arc<V>>,
     /// What `value` was derived from.
     key: Option<K>,
-    /// A rebuild running on a worker thread, and what it is for.
-    pending: Option<(K, Receiver<V>)>,
+    /// A rebuild running on a worker thread, and what it is for; it sends the value or why it panicked.
+    pending: Option<(K, Receiver<Result<V, String>>)>,
 }
 
 impl<K, V> Default for Derived<K, V> {
@@ -61,7 +61,7 @@ impl<K: PartialEq + Clone + Send + 'static, V: Send + Sync + 'static> Derived<K,
         let (sender, receiver) = std::sync::mpsc::channel();
         let (job, ctx) = (key.clone(), ctx.clone());
         std::thread::spawn(move || {
-            let _ = sender.send(compute(&job));
+            let _ = sender.send(crate::context::panics::catch(|| compute(&job)));
             ctx.request_repaint();
             crate::allocator::give_back_free_memory();
         });
@@ -98,15 +98,59 @@ impl<K: PartialEq + Clone + Send + 'static, V: Send + Sync + 'static> Derived<K,
 
     /// Installs a rebuild that finished, if it is for `key` (one for an older key is dropped). True when
     /// installed.
+    ///
+    /// A rebuild for `key` that panicked on its worker panics again here, with its message, in the view
+    /// that asked for it: the app catches that as it catches any view's panic (the view is replaced by an
+    /// explanation, the user told, unsaved work kept), where a lost worker would leave the view waiting.
     fn take_finished(&mut self, key: &K) -> bool {
         let Some((pending_key, receiver)) = &self.pending else { return false };
-        let Ok(value) = receiver.try_recv() else { return false };
+        let Ok(result) = receiver.try_recv() else { return false };
         let current = pending_key == key;
-        if current {
-            self.value = Some(Arc::new(value));
-            self.key = Some(key.clone());
-        }
         self.pending = None;
+        match result {
+            Ok(value) if current => {
+                self.value = Some(Arc::new(value));
+                self.key = Some(key.clone());
+            }
+            Err(message) if current => panic!("{message}"),
+            _ => {}
+        }
         current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Refreshes `derived` to `key` until its rebuild on a worker has ended.
+    fn refresh_until_done(derived: &mut Derived<u32, String>, key: u32, compute: fn(&u32) -> String) {
+        let ctx = egui::Context::default();
+        derived.refresh(key, true, &ctx, compute);
+        for _ in 0..500 {
+            if !derived.is_updating() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            derived.refresh(key, true, &ctx, compute);
+        }
+        panic!("the rebuild did not end");
+    }
+
+    #[test]
+    fn a_rebuild_that_panics_on_its_worker_panics_in_the_view_and_the_next_one_runs() {
+        let mut derived = Derived::default();
+        refresh_until_done(&mut derived, 1, |key| format!("value {key}"));
+        assert_eq!(derived.value().map(|value| value.as_str()), Some("value 1"));
+
+        let failed = crate::context::panics::catch(|| {
+            refresh_until_done(&mut derived, 2, |_| panic!("a bug in a rebuild"));
+        });
+        assert_eq!(failed, Err("a bug in a rebuild".to_owned()), "the view that asked for it panics");
+        assert!(!derived.is_updating(), "nothing waits for the lost rebuild");
+        assert_eq!(derived.value().map(|value| value.as_str()), Some("value 1"), "the last value stays");
+
+        refresh_until_done(&mut derived, 3, |key| format!("value {key}"));
+        assert_eq!(derived.value().map(|value| value.as_str()), Some("value 3"));
     }
 }
