@@ -101,7 +101,8 @@ pub struct Document {
     /// Validation problems (of the current generation, or of the previous one while a background
     /// check runs).
     pub problems: Arc<Problems>,
-    /// False until the first check of a large dataset ends: `problems` is empty then, not known.
+    /// False until a first check ends (a large dataset's runs on a worker) and while every check so far
+    /// failed: `problems` is empty then, not known.
     checked: bool,
     /// Whether a check was ever started: [`Document::begin_check`] starts the first one only once, so
     /// that a check that fails (a panic on its worker) is not started again at every frame.
