@@ -383,6 +383,16 @@ impl PledgeApp {
     }
 
     /// Takes what the workers finished.
+    /// After an open, save or import that was cancelled or failed: nothing follows it (no action waiting
+    /// for the save, no import running), and the open file is watched again.
+    fn task_ended_without_result(&mut self) {
+        self.tasks.after_save = None;
+        if let Some(import) = &mut self.import {
+            import.running = false;
+        }
+        self.watch_document();
+    }
+
     pub(super) fn collect_outcomes(&mut self, ctx: &egui::Context) {
         while let Some(outcome) = self.tasks.next_outcome() {
             match outcome {
@@ -438,20 +448,12 @@ impl PledgeApp {
                     }
                 }
                 Outcome::Cancelled { what } => {
-                    self.tasks.after_save = None;
-                    if let Some(import) = &mut self.import {
-                        import.running = false;
-                    }
-                    self.watch_document();
+                    self.task_ended_without_result();
                     self.notifications.info(format!("{what} was cancelled: nothing changed"));
                 }
                 Outcome::Failed { work, message } => {
                     log::error!("{work} failed: {message}");
-                    self.tasks.after_save = None;
-                    if let Some(import) = &mut self.import {
-                        import.running = false;
-                    }
-                    self.watch_document();
+                    self.task_ended_without_result();
                     let work = work.trim_end_matches('…');
                     self.notifications.error(format!(
                         "{work} stopped because of a bug in Pledge Explorer ({message}). Nothing was changed: \

@@ -204,7 +204,9 @@ impl Document {
         Some(message.clone())
     }
 
-    /// Checks the data again (after a check failed); a large dataset on a worker, unless a check runs.
+    /// Checks the data again (after a change, or after a check failed). A large dataset is checked on a
+    /// worker thread and the last problems stay shown until then; one check runs at a time: typing five
+    /// characters starts one now and one when it ends, not five.
     pub fn check_again(&mut self) {
         if self.dataset.acquisitions.len() <= BACKGROUND_VALIDATION {
             self.check_now();
@@ -341,15 +343,7 @@ impl Document {
     fn changed(&mut self, change: Changed) {
         self.generation += 1;
         self.note(change);
-        if self.dataset.acquisitions.len() <= BACKGROUND_VALIDATION {
-            self.check_now();
-            return;
-        }
-        // A large dataset is checked on a worker thread; the last problems stay shown until then. One
-        // check runs at a time: typing five characters starts one now and one when it ends, not five.
-        if self.validating.is_none() {
-            self.start_validation();
-        }
+        self.check_again();
     }
 
     /// Checks a small dataset on this thread (at 50,000 acquisitions a check takes a few tens of ms).
